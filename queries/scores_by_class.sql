@@ -1,0 +1,22 @@
+-- One row per class (测评类别 / 一级指标): points of scored items, attainment, points lost; bonus classes flagged.
+with source as (
+    select * from scores_at($snapshot::date)
+),
+filtered as (
+    select * from source
+    where $departments is null or list_contains($departments, department)
+),
+final as (
+    select
+        class,
+        bool_or(bonus) as bonus,
+        coalesce(sum(max) filter (where score is not null), 0) as max,
+        coalesce(sum(score), 0) as score,
+        sum(score) / nullif(sum(max) filter (where score is not null), 0) as attainment,
+        coalesce(sum(max - score), 0) as lost,
+        count(*) filter (where score is null) as unscored
+    from filtered
+    group by class
+)
+select * from final
+order by bonus, class

@@ -1,0 +1,30 @@
+"""Tiny workbooks built in code, so every expected figure can be worked out by hand."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+
+import openpyxl
+
+
+def sheet_rows(ws, rows: Sequence[Sequence[object]], merges: Iterable[str] = ()) -> None:
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None and value != "":
+                ws.cell(row=r, column=c, value=value)
+    for ref in merges:
+        ws.merge_cells(ref)
+
+
+def workbook(*sheets: tuple[str, Sequence[Sequence[object]]] | tuple[str, Sequence[Sequence[object]], Iterable[str]]) -> bytes:
+    """An .xlsx file as bytes: each sheet is (name, rows) or (name, rows, merged ranges)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for spec in sheets:
+        name, rows = spec[0], spec[1]
+        merges = spec[2] if len(spec) > 2 else ()
+        sheet_rows(book.create_sheet(name), rows, merges)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

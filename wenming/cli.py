@@ -1,0 +1,218 @@
+"""The command line: `python -m wenming import|summary|history|restore-import|sample`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import logging
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from wenming import summary as summary_mod
+from wenming import text
+from wenming.guard import Refused
+from wenming.store import Store, StoreLocked
+
+log = logging.getLogger("wenming")
+MAX_WARNINGS_SHOWN = 20
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(text.t("cli.bad_date", value=value)) from None
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "cli"
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database file (default: $WENMING_DB or data/wenming.duckdb)")
+    common.add_argument("--lang", choices=text.LANGS, help="language of messages (default: zh)")
+
+    root = argparse.ArgumentParser(prog="python -m wenming", description="文明创建工作看板 command line")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    imp = commands.add_parser("import", parents=[common], help="import tracker workbooks, each all or nothing")
+    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--as-of", type=_date, help="reference date for sheets without a 截至 date (default: today)")
+    imp.add_argument("--user", default=None, help="name recorded in the import log (default: login name)")
+
+    summ = commands.add_parser("summary", parents=[common], help="print the headline figures")
+    summ.add_argument("--as-of", type=_date, help="date the figures are as of (default: today)")
+    summ.add_argument("--department", action="append", help="only this department (repeatable)")
+    summ.add_argument("--json", action="store_true", help="print one JSON object")
+
+    commands.add_parser("history", parents=[common], help="list every import")
+
+    rest = commands.add_parser("restore-import", parents=[common], help="bring back the rows of an earlier import")
+    rest.add_argument("import_id", type=int)
+    rest.add_argument("--kind", choices=("tasks", "scores", "issues", "activities", "headcount", "surveys"))
+    rest.add_argument("--department")
+    rest.add_argument("--user", default=None)
+
+    sample = commands.add_parser("sample", help="write the sample workbooks and blank templates")
+    sample.add_argument("--out", type=Path, default=None, help="folder of the samples (default: data/sample)")
+    sample.add_argument("--templates", type=Path, default=None, help="folder of the templates (default: data/templates)")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if getattr(args, "lang", None):
+        text.use(args.lang)
+    try:
+        return COMMANDS[args.command](args)
+    except StoreLocked as error:
+        print(error, file=sys.stderr)
+        return 1
+    except Exception as error:  # the command line prints one sentence, never a traceback
+        log.exception("command %s failed", args.command)
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    store = Store.open(args.db)
+    user = args.user or _user()
+    failed = 0
+    for path in args.files:
+        if not path.is_file():
+            print(text.t("cli.no_file", file=path), file=sys.stderr)
+            failed += 1
+            continue
+        try:
+            result = store.import_file(path.read_bytes(), path.name, user=user, as_of=args.as_of)
+        except Refused as refused:
+            print(refused.message(), file=sys.stderr)
+            failed += 1
+            continue
+        if result.duplicate_of is not None:
+            print(text.t("warn.duplicate_file", file=path.name, import_id=result.duplicate_of))
+            continue
+        print(text.t("cli.imported", file=path.name, import_id=result.import_id, seconds=result.seconds))
+        for sheet in result.sheets:
+            ref = text.t("cli.sheet_ref", date=sheet["ref_date"]) if sheet.get("ref_date") else ""
+            kind = text.t(f"kind.{sheet['kind']}")
+            print(text.t("cli.sheet", sheet=sheet["sheet"], kind=kind, rows=sheet["rows"], ref=ref))
+        if result.warnings:
+            print(text.t("cli.warnings", count=len(result.warnings)))
+            for warning in result.warnings[:MAX_WARNINGS_SHOWN]:
+                print(f"    {warning.message()}")
+            if len(result.warnings) > MAX_WARNINGS_SHOWN:
+                print(text.t("cli.more_warnings", count=len(result.warnings) - MAX_WARNINGS_SHOWN))
+    store.close()
+    return 1 if failed else 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    store = Store.open(args.db)
+    figures = summary_mod.build(store, args.as_of or dt.date.today(), args.department)
+    store.close()
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        print(format_summary(figures))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    store = Store.open(args.db)
+    frame = store.imports()[["import_id", "imported_at", "user_name", "action", "file_name", "rows", "warning_count"]]
+    store.close()
+    print(frame.to_string(index=False))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = Store.open(args.db)
+    try:
+        new_id = store.restore(args.import_id, user=args.user or _user(), kind=args.kind, department=args.department)
+    except KeyError:
+        print(text.t("cli.no_such_import", import_id=args.import_id), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(text.t("cli.restored", source=args.import_id, import_id=new_id))
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from wenming import sample
+
+    written = sample.write_all(args.out, args.templates)
+    for path in written:
+        print(path)
+    return 0
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "summary": cmd_summary,
+    "history": cmd_history,
+    "restore-import": cmd_restore,
+    "sample": cmd_sample,
+}
+
+
+# ---------------------------------------------------------------- readable summary
+
+
+def _cell(value: Any, rate: bool = False) -> str:
+    if value is None:
+        return "—"
+    if rate:
+        return f"{value:.1%}"
+    return f"{round(value, 2):g}" if isinstance(value, float) else str(value)
+
+
+def _width(value: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    lines = []
+    for row in [headers, *rows]:
+        lines.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+    return "\n".join(lines)
+
+
+def _section(title: str, totals: dict[str, Any], keys: list[str], rates: set[str], by: str, by_keys: list[str]) -> str:
+    head = [text.t(f"label.{k}") for k in keys]
+    lines = [f"== {title} ==", _table(head, [[_cell(totals[k], k in rates) for k in keys]])]
+    rows = [[name] + [_cell(values[k], k in rates) for k in by_keys] for name, values in totals[by].items()]
+    if rows:
+        lines.append("")
+        lines.append(_table([text.t("label.department" if by == "by_department" else "label.category")]
+                            + [text.t(f"label.{k}") for k in by_keys], rows))
+    return "\n".join(lines)
+
+
+def format_summary(figures: dict[str, Any]) -> str:
+    """The summary as plain tables, for people reading a terminal or a scheduled mail."""
+    rates = {"completion_rate", "attainment", "closing_rate"}
+    tasks, scores, issues, part = figures["tasks"], figures["scores"], figures["issues"], figures["participation"]
+    parts = [
+        text.t("cli.summary_title", as_of=figures["as_of"]),
+        _section(text.t("section.tasks"), tasks, ["total", "done", "overdue", "ongoing", "due_soon", "completion_rate"],
+                 rates, "by_department", ["total", "done", "overdue", "completion_rate"]),
+        _section(text.t("section.scores"), scores, ["max", "score", "attainment", "unscored"], rates,
+                 "by_category", ["max", "score"]),
+        _section(text.t("section.issues"), issues, ["total", "closed", "open", "overdue"], rates,
+                 "by_department", ["total", "closed", "overdue"]),
+        _section(text.t("section.participation"), part, ["activities", "person_times", "volunteer_hours"], rates,
+                 "by_department", ["activities", "person_times", "volunteer_hours", "headcount", "person_times_per_head"]),
+    ]
+    return "\n\n".join(parts)

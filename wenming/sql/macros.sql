@@ -1,0 +1,114 @@
+-- Table macros every query builds on, so each rule of WORKBOOKS.md §5 is written once.
+-- snap: NULL for the current data, or a date for the data in force on that date
+-- (before a kind's first snapshot, its earliest snapshot stands in, read through done_on).
+
+-- One row per (department, load): the load whose rows are in force for that department.
+create or replace macro live_keys(k, snap) as table
+with kind_loads as (
+    select * from loads where kind = k
+),
+cutoff as (
+    select case
+        when snap is null then null
+        when exists (select 1 from kind_loads where effective_on <= snap) then snap
+        else (select min(effective_on) from kind_loads)
+    end as at
+),
+eligible as (
+    select l.* from kind_loads l, cutoff where cutoff.at is null or l.effective_on <= cutoff.at
+),
+scope_keys as (
+    select distinct s.department from load_scopes s join eligible e on e.load_id = s.load_id
+),
+candidates as (
+    select k.department, e.load_id, e.effective_on
+    from scope_keys k
+    join load_scopes s on s.department is not distinct from k.department
+    join eligible e on e.load_id = s.load_id
+    union all
+    select k.department, e.load_id, e.effective_on
+    from scope_keys k cross join eligible e
+    where e.whole
+)
+select department, load_id
+from candidates
+qualify row_number() over (partition by department order by effective_on desc, load_id desc) = 1;
+
+create or replace macro tasks_at(snap) as table
+select t.*, l.effective_on
+from tasks t
+join live_keys('tasks', snap) w on t.load_id = w.load_id and t.department is not distinct from w.department
+join loads l on l.load_id = t.load_id;
+
+create or replace macro scores_at(snap) as table
+select s.*, l.effective_on
+from scores s
+join live_keys('scores', snap) w on s.load_id = w.load_id and s.department is not distinct from w.department
+join loads l on l.load_id = s.load_id;
+
+create or replace macro issues_at(snap) as table
+select i.*, l.effective_on
+from issues i
+join live_keys('issues', snap) w on i.load_id = w.load_id and i.department is not distinct from w.department
+join loads l on l.load_id = i.load_id;
+
+create or replace macro activities_at(snap) as table
+select a.*, l.effective_on
+from activities a
+join live_keys('activities', snap) w on a.load_id = w.load_id and a.department is not distinct from w.department
+join loads l on l.load_id = a.load_id;
+
+create or replace macro headcount_at(snap) as table
+select h.*, l.effective_on
+from headcount h
+join live_keys('headcount', snap) w on h.load_id = w.load_id and h.department is not distinct from w.department
+join loads l on l.load_id = h.load_id;
+
+create or replace macro surveys_at(snap) as table
+select s.*, l.effective_on
+from surveys s
+join live_keys('surveys', snap) w on s.load_id = w.load_id and s.department is not distinct from w.department
+join loads l on l.load_id = s.load_id;
+
+-- Tasks with their state on as_of. For current data a task is done when its status says
+-- so; for a past snapshot, only if it was done by as_of (done_on, else the report's date).
+create or replace macro task_facts(as_of, snap) as table
+with source as (
+    select *,
+        status = 'done'
+            and (snap is null or coalesce(done_on, effective_on) <= as_of) as is_done
+    from tasks_at(snap)
+)
+select *,
+    not is_done and deadline is not null and deadline < as_of as is_overdue,
+    not is_done and deadline is not null and deadline between as_of and as_of + 7 as is_due_soon,
+    case when not is_done and deadline < as_of then as_of - deadline end as days_overdue,
+    case
+        when is_done then 'done'
+        when ongoing then 'ongoing'
+        when status in ('in_progress', 'done') then 'in_progress'
+        else 'not_started'
+    end as state
+from source;
+
+-- Ledger problems on as_of; a past snapshot holds only problems found by then.
+create or replace macro issue_facts(as_of, snap) as table
+with source as (
+    select *,
+        status = 'closed'
+            and (snap is null or coalesce(closed_on, effective_on) <= as_of) as is_closed
+    from issues_at(snap)
+    where snap is null or coalesce(found_on, effective_on) <= as_of
+)
+select *,
+    not is_closed and deadline is not null and deadline < as_of as is_overdue,
+    case when not is_closed and deadline < as_of then as_of - deadline end as days_overdue
+from source;
+
+-- Activities with their volunteer hours; a past snapshot holds only activities held by then.
+create or replace macro activity_facts(as_of, snap) as table
+select *,
+    coalesce(people * hours_each, hours_total) as volunteer_hours,
+    date_trunc('month', coalesce(date, effective_on))::date as month
+from activities_at(snap)
+where snap is null or coalesce(date, effective_on) <= as_of;

@@ -1,0 +1,336 @@
+"""The DuckDB store: schema, all-or-nothing imports replacing rows by scope, history, queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from wenming import contract, text
+from wenming.guard import DEFAULT_LIMITS, Limits, Refused
+from wenming.reader import ParsedWorkbook, SheetWarning, read_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = ROOT / "queries"
+SQL = Path(__file__).resolve().parent / "sql"
+DEFAULT_DB = ROOT / "data" / "wenming.duckdb"
+
+
+class StoreLocked(Exception):
+    """Another process holds the database file open for writing."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(text.t("refused.locked", db=str(path)))
+        self.path = path
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--db, else $WENMING_DB, else data/wenming.duckdb."""
+    return Path(explicit or os.environ.get("WENMING_DB") or DEFAULT_DB)
+
+
+@dataclass
+class ImportResult:
+    import_id: int | None  # None when the file was a duplicate
+    file_name: str
+    sheets: list[dict[str, object]]
+    warnings: list[SheetWarning]
+    seconds: float
+    duplicate_of: int | None = None
+
+    @property
+    def rows(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for sheet in self.sheets:
+            counts[str(sheet["kind"])] = counts.get(str(sheet["kind"]), 0) + int(sheet["rows"])  # type: ignore[arg-type]
+        return counts
+
+
+@dataclass
+class Store:
+    """One DuckDB database file and the folder beside it holding every imported original."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection = field(repr=False)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> Store:
+        target = db_path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(target))
+        except duckdb.IOException as error:
+            if "lock" in str(error).lower():
+                raise StoreLocked(target) from None
+            raise
+        con.execute(_sql("schema.sql"))
+        con.execute(_sql("macros.sql"))
+        return cls(target, con)
+
+    def cursor(self) -> Store:
+        """The same database through a new cursor, for another thread or session."""
+        return Store(self.path, self.con.cursor())
+
+    def close(self) -> None:
+        self.con.close()
+
+    @property
+    def archive(self) -> Path:
+        return self.path.parent / f"{self.path.stem}.files"
+
+    # -- reading
+
+    def query(self, name: str, **params: object) -> pd.DataFrame:
+        """Run queries/<name>.sql, binding the named parameters it uses."""
+        return self.con.execute(*bind(name, params)).df()
+
+    def version(self) -> int:
+        """Changes whenever data changes: the newest import's id."""
+        return int(self.con.execute("select coalesce(max(import_id), 0) from imports").fetchone()[0])
+
+    def is_empty(self) -> bool:
+        return self.version() == 0
+
+    def imports(self) -> pd.DataFrame:
+        return self.con.execute("select * from imports order by import_id desc").df()
+
+    def aliases(self) -> dict[str, str]:
+        return dict(self.con.execute("select alias, department from aliases").fetchall())
+
+    def set_alias(self, alias: str, department: str) -> None:
+        self.con.execute(
+            "insert or replace into aliases values (?, ?)", [alias, department]
+        )
+
+    # -- writing
+
+    def import_file(
+        self,
+        data: bytes,
+        file_name: str,
+        *,
+        user: str,
+        as_of: dt.date | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> ImportResult:
+        """Read and store one workbook, all or nothing; raises Refused for a bad file."""
+        started = time.perf_counter()
+        as_of = as_of or dt.date.today()
+        parsed = read_workbook(data, file_name, as_of=as_of, aliases=self.aliases(), limits=limits)
+        duplicate = self.con.execute(
+            "select min(import_id) from imports where sha256 = ? and action = 'import'", [parsed.sha256]
+        ).fetchone()[0]
+        if duplicate is not None:
+            return ImportResult(None, file_name, [], [], time.perf_counter() - started, duplicate_of=duplicate)
+        import_id, sheets, warnings = self._store(parsed, data, user=user, as_of=as_of)
+        return ImportResult(import_id, file_name, sheets, warnings, time.perf_counter() - started)
+
+    def _store(
+        self, parsed: ParsedWorkbook, data: bytes, *, user: str, as_of: dt.date
+    ) -> tuple[int, list[dict[str, object]], list[SheetWarning]]:
+        suffix = Path(parsed.file_name).suffix.lower()
+        stored_as = f"{parsed.sha256}{suffix}"
+        self.archive.mkdir(parents=True, exist_ok=True)
+        target = self.archive / stored_as
+        if not target.exists():
+            partial = target.with_suffix(".part")
+            partial.write_bytes(data)
+            partial.replace(target)
+        warnings = list(parsed.warnings)
+        con = self.con
+        con.begin()
+        try:
+            import_id = con.execute("select nextval('import_ids')").fetchone()[0]
+            sheets_log = []
+            for sheet in parsed.sheets:
+                effective = sheet.ref_date or as_of
+                warnings += self._older_than_stored(sheet.name, sheet.kind, sheet.departments, sheet.whole, effective)
+                self._insert_load(import_id, sheet.kind, sheet.name, sheet.whole, effective, sheet.departments, sheet.table)
+                sheets_log.append(
+                    {
+                        "sheet": sheet.name,
+                        "kind": sheet.kind,
+                        "rows": sheet.table.num_rows,
+                        "header_row": sheet.header_row,
+                        "ref_date": sheet.ref_date.isoformat() if sheet.ref_date else None,
+                        "effective_on": effective.isoformat(),
+                    }
+                )
+            con.execute(
+                "insert into imports values (?, ?, ?, ?, ?, ?, ?, 'import', null, ?, ?, ?)",
+                [
+                    import_id,
+                    dt.datetime.now(),
+                    user,
+                    parsed.file_name,
+                    parsed.sha256,
+                    parsed.size,
+                    stored_as,
+                    json.dumps(sheets_log, ensure_ascii=False),
+                    json.dumps(parsed.rows_by_kind()),
+                    len(warnings),
+                ],
+            )
+            self._insert_warnings(import_id, warnings)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        return import_id, sheets_log, warnings
+
+    def _insert_load(
+        self,
+        import_id: int,
+        kind: str,
+        sheet: str,
+        whole: bool,
+        effective: dt.date,
+        departments: list[str | None],
+        table: pa.Table,
+    ) -> int:
+        con = self.con
+        load_id = con.execute("select nextval('load_ids')").fetchone()[0]
+        con.execute("insert into loads values (?, ?, ?, ?, ?, ?)", [load_id, import_id, kind, sheet, whole, effective])
+        scopes = pa.table({"load_id": pa.array([load_id] * len(departments or [None]), pa.int32()),
+                           "department": pa.array(departments if not whole else [None], pa.string())})
+        con.register("incoming_scopes", scopes)
+        con.execute("insert into load_scopes select * from incoming_scopes")
+        con.unregister("incoming_scopes")
+        rows = table.append_column("load_id", pa.array([load_id] * table.num_rows, pa.int32()))
+        con.register("incoming_rows", rows)
+        con.execute(f"insert into {_kind_table(kind)} by name select * from incoming_rows")
+        con.unregister("incoming_rows")
+        return load_id
+
+    def _older_than_stored(
+        self, sheet: str, kind: str, departments: list[str | None], whole: bool, effective: dt.date
+    ) -> list[SheetWarning]:
+        """A sheet dated before the stored data of its scope is kept as history only."""
+        newest = self.con.execute(
+            """
+            select max(l.effective_on) from loads l join load_scopes s using (load_id)
+            where l.kind = ? and (? or l.whole or list_contains(?, s.department))
+            """,
+            [kind, whole, [d for d in departments if d is not None]],
+        ).fetchone()[0]
+        if newest is not None and effective < newest:
+            return [SheetWarning(sheet, "", "older_snapshot", {"ref_date": effective.isoformat()})]
+        return []
+
+    def _insert_warnings(self, import_id: int, warnings: list[SheetWarning]) -> None:
+        if not warnings:
+            return
+        table = pa.table(
+            {
+                "import_id": pa.array([import_id] * len(warnings), pa.int32()),
+                "sheet": [w.sheet for w in warnings],
+                "cell": [w.cell for w in warnings],
+                "code": [w.code for w in warnings],
+                "params": [json.dumps(w.params, ensure_ascii=False, default=str) for w in warnings],
+                "message": [w.message("zh") for w in warnings],
+            }
+        )
+        self.con.register("incoming_warnings", table)
+        self.con.execute("insert into import_warnings select * from incoming_warnings")
+        self.con.unregister("incoming_warnings")
+
+    def restore(
+        self,
+        source: int,
+        *,
+        user: str,
+        kind: str | None = None,
+        department: str | None = None,
+    ) -> int:
+        """Bring back the rows of an earlier import (optionally one kind/department) as a new import."""
+        con = self.con
+        found = con.execute("select file_name, sha256, size_bytes, stored_as from imports where import_id = ?", [source]).fetchone()
+        if found is None:
+            raise KeyError(source)
+        loads = con.execute(
+            "select load_id, kind, sheet, whole, effective_on from loads where import_id = ? and (? is null or kind = ?) order by load_id",
+            [source, kind, kind],
+        ).fetchall()
+        con.begin()
+        try:
+            import_id = con.execute("select nextval('import_ids')").fetchone()[0]
+            sheets_log, rows_by_kind = [], {}
+            for old_load, load_kind, sheet, whole, effective in loads:
+                table = con.execute(
+                    f"select * exclude (load_id) from {_kind_table(load_kind)} where load_id = ? and (? is null or department = ?)",
+                    [old_load, department, department],
+                ).arrow()
+                if department is not None:
+                    departments: list[str | None] = [department]
+                    whole = False
+                else:
+                    departments = [r[0] for r in con.execute("select department from load_scopes where load_id = ?", [old_load]).fetchall()]
+                newest = con.execute("select max(effective_on) from loads where kind = ?", [load_kind]).fetchone()[0]
+                effective_now = max(effective, newest) if newest else effective
+                self._insert_load(import_id, load_kind, sheet, whole, effective_now, departments, table)
+                sheets_log.append({"sheet": sheet, "kind": load_kind, "rows": table.num_rows, "effective_on": effective_now.isoformat()})
+                rows_by_kind[load_kind] = rows_by_kind.get(load_kind, 0) + table.num_rows
+            con.execute(
+                "insert into imports values (?, ?, ?, ?, ?, ?, ?, 'restore', ?, ?, ?, 0)",
+                [import_id, dt.datetime.now(), user, found[0], found[1], found[2], found[3], source,
+                 json.dumps(sheets_log, ensure_ascii=False), json.dumps(rows_by_kind)],
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        return import_id
+
+
+# ---------------------------------------------------------------- queries
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+@functools.cache
+def _sql(name: str) -> str:
+    return (SQL / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def query_text(name: str) -> str:
+    path = QUERIES / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no query named {name!r} in {QUERIES}")
+    return path.read_text(encoding="utf-8")
+
+
+def query_names() -> list[str]:
+    return sorted(p.stem for p in QUERIES.glob("*.sql"))
+
+
+def query_params(name: str) -> set[str]:
+    """The $names a query file uses (DuckDB rejects unused parameters, so we bind only these)."""
+    sql = "\n".join(line.split("--")[0] for line in query_text(name).splitlines())
+    return set(_PARAM.findall(sql))
+
+
+def bind(name: str, params: dict[str, object]) -> tuple[str, dict[str, object]]:
+    needed = query_params(name)
+    missing = needed - params.keys()
+    if missing:
+        raise TypeError(f"query {name} needs parameters {sorted(missing)}")
+    return query_text(name), {key: params[key] for key in needed}
+
+
+def _kind_table(kind: str) -> str:
+    if kind not in contract.KINDS:
+        raise ValueError(kind)
+    return kind
+
+
+__all__ = ["DEFAULT_DB", "ImportResult", "Refused", "Store", "StoreLocked", "db_path"]

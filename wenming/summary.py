@@ -1,0 +1,75 @@
+"""The headline figures as one dictionary: what `python -m wenming summary --json` prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+from wenming import text
+from wenming.store import Store
+
+
+def _number(value: Any) -> int | float | None:
+    """A JSON number: whole counts as int, NaN/NULL as None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value) if not isinstance(value, bool) else value
+    if hasattr(value, "item"):
+        return _number(value.item())
+    return value
+
+
+def _row(frame: pd.DataFrame, keys: tuple[str, ...]) -> dict[str, Any]:
+    record = frame.iloc[0] if len(frame) else pd.Series(dtype=object)
+    return {key: _number(record.get(key)) for key in keys}
+
+
+def _by(frame: pd.DataFrame, key: str, fields: tuple[str, ...], missing: str) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for record in frame.to_dict("records"):
+        name = record[key]
+        label = missing if name is None or (isinstance(name, float) and math.isnan(name)) else str(name)
+        out[label] = {field: _number(record[field]) for field in fields}
+    return out
+
+
+def build(store: Store, as_of: dt.date, departments: list[str] | None = None) -> dict[str, Any]:
+    """Every figure of the summary, computed by the same queries the pages use."""
+    params = {"as_of": as_of, "snapshot": None, "departments": departments}
+    no_dept = text.t("no_department")
+    tasks = {
+        **_row(store.query("tasks_summary", **params),
+               ("total", "done", "overdue", "ongoing", "due_soon", "completion_rate")),
+        "by_department": _by(store.query("tasks_by_department", **params), "department",
+                             ("total", "done", "overdue", "completion_rate"), no_dept),
+    }
+    scores = {
+        **_row(store.query("scores_summary", **params),
+               ("max", "score", "attainment", "unscored", "bonus_max", "bonus_score")),
+        "by_category": _by(store.query("scores_by_category", **params), "category", ("max", "score"), text.t("no_category")),
+        "by_department": _by(store.query("scores_by_department", **params), "department",
+                             ("max", "score"), no_dept),
+    }
+    issues = {
+        **_row(store.query("issues_summary", **params), ("total", "closed", "open", "overdue", "closing_rate")),
+        "by_department": _by(store.query("issues_by_department", **params), "department",
+                             ("total", "closed", "overdue"), no_dept),
+    }
+    participation = {
+        **_row(store.query("participation_summary", **params),
+               ("activities", "person_times", "volunteer_hours", "attendance_rate")),
+        "by_department": _by(store.query("participation_by_department", **params), "department",
+                             ("activities", "person_times", "volunteer_hours", "headcount",
+                              "person_times_per_head"), no_dept),
+    }
+    return {
+        "as_of": as_of.isoformat(),
+        "tasks": tasks,
+        "scores": scores,
+        "issues": issues,
+        "participation": participation,
+    }
