@@ -17,7 +17,9 @@ def sheet_rows(ws, rows: Sequence[Sequence[object]], merges: Iterable[str] = ())
         ws.merge_cells(ref)
 
 
-def workbook(*sheets: tuple[str, Sequence[Sequence[object]]] | tuple[str, Sequence[Sequence[object]], Iterable[str]]) -> bytes:
+def workbook(
+    *sheets: tuple[str, Sequence[Sequence[object]]] | tuple[str, Sequence[Sequence[object]], Iterable[str]],
+) -> bytes:
     """An .xlsx file as bytes: each sheet is (name, rows) or (name, rows, merged ranges)."""
     book = openpyxl.Workbook()
     book.remove(book.active)

@@ -64,7 +64,9 @@ def parser() -> argparse.ArgumentParser:
 
     sample = commands.add_parser("sample", help="write the sample workbooks and blank templates")
     sample.add_argument("--out", type=Path, default=None, help="folder of the samples (default: data/sample)")
-    sample.add_argument("--templates", type=Path, default=None, help="folder of the templates (default: data/templates)")
+    sample.add_argument(
+        "--templates", type=Path, default=None, help="folder of the templates (default: data/templates)"
+    )
     return root
 
 
@@ -195,8 +197,13 @@ def _section(title: str, totals: dict[str, Any], keys: list[str], rates: set[str
     rows = [[name] + [_cell(values[k], k in rates) for k in by_keys] for name, values in totals[by].items()]
     if rows:
         lines.append("")
-        lines.append(_table([text.t("label.department" if by == "by_department" else "label.category")]
-                            + [text.t(f"label.{k}") for k in by_keys], rows))
+        lines.append(
+            _table(
+                [text.t("label.department" if by == "by_department" else "label.category")]
+                + [text.t(f"label.{k}") for k in by_keys],
+                rows,
+            )
+        )
     return "\n".join(lines)
 
 
@@ -206,13 +213,37 @@ def format_summary(figures: dict[str, Any]) -> str:
     tasks, scores, issues, part = figures["tasks"], figures["scores"], figures["issues"], figures["participation"]
     parts = [
         text.t("cli.summary_title", as_of=figures["as_of"]),
-        _section(text.t("section.tasks"), tasks, ["total", "done", "overdue", "ongoing", "due_soon", "completion_rate"],
-                 rates, "by_department", ["total", "done", "overdue", "completion_rate"]),
-        _section(text.t("section.scores"), scores, ["max", "score", "attainment", "unscored"], rates,
-                 "by_category", ["max", "score"]),
-        _section(text.t("section.issues"), issues, ["total", "closed", "open", "overdue"], rates,
-                 "by_department", ["total", "closed", "overdue"]),
-        _section(text.t("section.participation"), part, ["activities", "person_times", "volunteer_hours"], rates,
-                 "by_department", ["activities", "person_times", "volunteer_hours", "headcount", "person_times_per_head"]),
+        _section(
+            text.t("section.tasks"),
+            tasks,
+            ["total", "done", "overdue", "ongoing", "due_soon", "completion_rate"],
+            rates,
+            "by_department",
+            ["total", "done", "overdue", "completion_rate"],
+        ),
+        _section(
+            text.t("section.scores"),
+            scores,
+            ["max", "score", "attainment", "unscored"],
+            rates,
+            "by_category",
+            ["max", "score"],
+        ),
+        _section(
+            text.t("section.issues"),
+            issues,
+            ["total", "closed", "open", "overdue"],
+            rates,
+            "by_department",
+            ["total", "closed", "overdue"],
+        ),
+        _section(
+            text.t("section.participation"),
+            part,
+            ["activities", "person_times", "volunteer_hours"],
+            rates,
+            "by_department",
+            ["activities", "person_times", "volunteer_hours", "headcount", "person_times_per_head"],
+        ),
     ]
     return "\n\n".join(parts)

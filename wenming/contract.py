@@ -12,7 +12,13 @@ from dataclasses import dataclass
 KINDS = ("tasks", "scores", "issues", "activities", "headcount", "surveys")
 
 DEPARTMENT_SYNONYMS = (
-    "牵头部门", "牵头单位", "牵头委室", "责任部门", "责任单位", "责任委室", "责任科室",
+    "牵头部门",
+    "牵头单位",
+    "牵头委室",
+    "责任部门",
+    "责任单位",
+    "责任委室",
+    "责任科室",
 )
 
 SURVEY_RATES = {

@@ -224,9 +224,7 @@ def read_sheet(
     header = find_header(rows)
     if header is None:
         return None
-    ref_date = values.reference_date(
-        [str(v) for row in rows[: header.row] for v in row if isinstance(v, str) and v]
-    )
+    ref_date = values.reference_date([str(v) for row in rows[: header.row] for v in row if isinstance(v, str) and v])
     body = rows[header.row + 1 :]
     sheet = _SheetReader(name, header, body, ref_date or as_of, aliases or {})
     data = sheet.data_mask(rows[header.row], horizontal)

@@ -107,9 +107,7 @@ class Store:
         return dict(self.con.execute("select alias, department from aliases").fetchall())
 
     def set_alias(self, alias: str, department: str) -> None:
-        self.con.execute(
-            "insert or replace into aliases values (?, ?)", [alias, department]
-        )
+        self.con.execute("insert or replace into aliases values (?, ?)", [alias, department])
 
     # -- writing
 
@@ -154,7 +152,9 @@ class Store:
             for sheet in parsed.sheets:
                 effective = sheet.ref_date or as_of
                 warnings += self._older_than_stored(sheet.name, sheet.kind, sheet.departments, sheet.whole, effective)
-                self._insert_load(import_id, sheet.kind, sheet.name, sheet.whole, effective, sheet.departments, sheet.table)
+                self._insert_load(
+                    import_id, sheet.kind, sheet.name, sheet.whole, effective, sheet.departments, sheet.table
+                )
                 sheets_log.append(
                     {
                         "sheet": sheet.name,
@@ -200,8 +200,12 @@ class Store:
         con = self.con
         load_id = con.execute("select nextval('load_ids')").fetchone()[0]
         con.execute("insert into loads values (?, ?, ?, ?, ?, ?)", [load_id, import_id, kind, sheet, whole, effective])
-        scopes = pa.table({"load_id": pa.array([load_id] * len(departments or [None]), pa.int32()),
-                           "department": pa.array(departments if not whole else [None], pa.string())})
+        scopes = pa.table(
+            {
+                "load_id": pa.array([load_id] * len(departments or [None]), pa.int32()),
+                "department": pa.array(departments if not whole else [None], pa.string()),
+            }
+        )
         con.register("incoming_scopes", scopes)
         con.execute("insert into load_scopes select * from incoming_scopes")
         con.unregister("incoming_scopes")
@@ -253,7 +257,9 @@ class Store:
     ) -> int:
         """Bring back the rows of an earlier import (optionally one kind/department) as a new import."""
         con = self.con
-        found = con.execute("select file_name, sha256, size_bytes, stored_as from imports where import_id = ?", [source]).fetchone()
+        found = con.execute(
+            "select file_name, sha256, size_bytes, stored_as from imports where import_id = ?", [source]
+        ).fetchone()
         if found is None:
             raise KeyError(source)
         loads = con.execute(
@@ -273,16 +279,38 @@ class Store:
                     departments: list[str | None] = [department]
                     whole = False
                 else:
-                    departments = [r[0] for r in con.execute("select department from load_scopes where load_id = ?", [old_load]).fetchall()]
+                    departments = [
+                        r[0]
+                        for r in con.execute(
+                            "select department from load_scopes where load_id = ?", [old_load]
+                        ).fetchall()
+                    ]
                 newest = con.execute("select max(effective_on) from loads where kind = ?", [load_kind]).fetchone()[0]
                 effective_now = max(effective, newest) if newest else effective
                 self._insert_load(import_id, load_kind, sheet, whole, effective_now, departments, table)
-                sheets_log.append({"sheet": sheet, "kind": load_kind, "rows": table.num_rows, "effective_on": effective_now.isoformat()})
+                sheets_log.append(
+                    {
+                        "sheet": sheet,
+                        "kind": load_kind,
+                        "rows": table.num_rows,
+                        "effective_on": effective_now.isoformat(),
+                    }
+                )
                 rows_by_kind[load_kind] = rows_by_kind.get(load_kind, 0) + table.num_rows
             con.execute(
                 "insert into imports values (?, ?, ?, ?, ?, ?, ?, 'restore', ?, ?, ?, 0)",
-                [import_id, dt.datetime.now(), user, found[0], found[1], found[2], found[3], source,
-                 json.dumps(sheets_log, ensure_ascii=False), json.dumps(rows_by_kind)],
+                [
+                    import_id,
+                    dt.datetime.now(),
+                    user,
+                    found[0],
+                    found[1],
+                    found[2],
+                    found[3],
+                    source,
+                    json.dumps(sheets_log, ensure_ascii=False),
+                    json.dumps(rows_by_kind),
+                ],
             )
             con.commit()
         except BaseException:

@@ -42,29 +42,44 @@ def build(store: Store, as_of: dt.date, departments: list[str] | None = None) ->
     params = {"as_of": as_of, "snapshot": None, "departments": departments}
     no_dept = text.t("no_department")
     tasks = {
-        **_row(store.query("tasks_summary", **params),
-               ("total", "done", "overdue", "ongoing", "due_soon", "completion_rate")),
-        "by_department": _by(store.query("tasks_by_department", **params), "department",
-                             ("total", "done", "overdue", "completion_rate"), no_dept),
+        **_row(
+            store.query("tasks_summary", **params),
+            ("total", "done", "overdue", "ongoing", "due_soon", "completion_rate"),
+        ),
+        "by_department": _by(
+            store.query("tasks_by_department", **params),
+            "department",
+            ("total", "done", "overdue", "completion_rate"),
+            no_dept,
+        ),
     }
     scores = {
-        **_row(store.query("scores_summary", **params),
-               ("max", "score", "attainment", "unscored", "bonus_max", "bonus_score")),
-        "by_category": _by(store.query("scores_by_category", **params), "category", ("max", "score"), text.t("no_category")),
-        "by_department": _by(store.query("scores_by_department", **params), "department",
-                             ("max", "score"), no_dept),
+        **_row(
+            store.query("scores_summary", **params),
+            ("max", "score", "attainment", "unscored", "bonus_max", "bonus_score"),
+        ),
+        "by_category": _by(
+            store.query("scores_by_category", **params), "category", ("max", "score"), text.t("no_category")
+        ),
+        "by_department": _by(store.query("scores_by_department", **params), "department", ("max", "score"), no_dept),
     }
     issues = {
         **_row(store.query("issues_summary", **params), ("total", "closed", "open", "overdue", "closing_rate")),
-        "by_department": _by(store.query("issues_by_department", **params), "department",
-                             ("total", "closed", "overdue"), no_dept),
+        "by_department": _by(
+            store.query("issues_by_department", **params), "department", ("total", "closed", "overdue"), no_dept
+        ),
     }
     participation = {
-        **_row(store.query("participation_summary", **params),
-               ("activities", "person_times", "volunteer_hours", "attendance_rate")),
-        "by_department": _by(store.query("participation_by_department", **params), "department",
-                             ("activities", "person_times", "volunteer_hours", "headcount",
-                              "person_times_per_head"), no_dept),
+        **_row(
+            store.query("participation_summary", **params),
+            ("activities", "person_times", "volunteer_hours", "attendance_rate"),
+        ),
+        "by_department": _by(
+            store.query("participation_by_department", **params),
+            "department",
+            ("activities", "person_times", "volunteer_hours", "headcount", "person_times_per_head"),
+            no_dept,
+        ),
     }
     return {
         "as_of": as_of.isoformat(),

@@ -142,13 +142,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "sheet '{sheet}' is as of {ref_date}, older than the stored data: kept as history, current figures unchanged.",
     ),
     # command line
-    "cli.imported": ("已导入 {file}（第 {import_id} 次导入，用时 {seconds:.2f} 秒）", "imported {file} (import {import_id}, {seconds:.2f} s)"),
+    "cli.imported": (
+        "已导入 {file}（第 {import_id} 次导入，用时 {seconds:.2f} 秒）",
+        "imported {file} (import {import_id}, {seconds:.2f} s)",
+    ),
     "cli.sheet": ("  工作表“{sheet}” → {kind}：{rows} 行{ref}", "  sheet '{sheet}' -> {kind}: {rows} rows{ref}"),
     "cli.sheet_ref": ("，截至 {date}", ", as of {date}"),
     "cli.warnings": ("  警告 {count} 条：", "  {count} warnings:"),
     "cli.more_warnings": ("  ……另有 {count} 条警告", "  ... and {count} more warnings"),
     "cli.summary_title": ("截至 {as_of} 的汇总", "Summary as of {as_of}"),
-    "cli.restored": ("已恢复第 {source} 次导入的数据（第 {import_id} 次导入）", "restored the data of import {source} (import {import_id})"),
+    "cli.restored": (
+        "已恢复第 {source} 次导入的数据（第 {import_id} 次导入）",
+        "restored the data of import {source} (import {import_id})",
+    ),
     "cli.no_such_import": ("没有第 {import_id} 次导入。", "there is no import {import_id}."),
     "cli.bad_date": ("日期“{value}”格式不对，请写成 YYYY-MM-DD。", "date '{value}' is not in the form YYYY-MM-DD."),
     "cli.no_file": ("{file}：找不到这个文件；请检查路径。", "{file}: no such file; check the path."),

@@ -218,13 +218,11 @@ def issue_closed(value: object, closed_on_filled: bool = False) -> bool:
 
 # ---------------------------------------------------------------- numbers
 
-_NUMBER = re.compile(
-    r"^([-+]?\d+(?:\.\d+)?)(%|人次|人|名|小时|个小时|h|H|分|次|个|份)?$"
-)
+_NUMBER = re.compile(r"^([-+]?\d+(?:\.\d+)?)(%|人次|人|名|小时|个小时|h|H|分|次|个|份)?$")
 
 
 def parse_number(value: object) -> Number:
-    """"35人", "35 人次", "2.5小时", "85%" -> 35, 35, 2.5, 0.85; blank -> None."""
+    """ "35人", "35 人次", "2.5小时", "85%" -> 35, 35, 2.5, 0.85; blank -> None."""
     if isinstance(value, bool):
         return Number(None, ok=False)
     if isinstance(value, (int, float)):
