@@ -6,8 +6,8 @@ import argparse
 import datetime as dt
 import getpass
 import json
-import logging
 import sys
+import traceback
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,9 +16,8 @@ from typing import Any
 from wenming import summary as summary_mod
 from wenming import text
 from wenming.guard import Refused
-from wenming.store import Store, StoreLocked
+from wenming.store import Store, StoreLocked, db_path
 
-log = logging.getLogger("wenming")
 MAX_WARNINGS_SHOWN = 20
 
 
@@ -80,9 +79,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     except Exception as error:  # the command line prints one sentence, never a traceback
-        log.exception("command %s failed", args.command)
-        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        log_file = _log_error(args)
+        print(text.t("cli.internal_error", error=type(error).__name__, log=log_file), file=sys.stderr)
         return 1
+
+
+def _log_error(args: argparse.Namespace) -> Path:
+    """Write the traceback beside the database, for the administrator."""
+    log_file = db_path(getattr(args, "db", None)).with_suffix(".log")
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().isoformat(timespec="seconds")
+    with log_file.open("a", encoding="utf-8") as out:
+        out.write(f"{stamp} python -m wenming {args.command} failed\n{traceback.format_exc()}\n")
+    return log_file
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -89,13 +89,22 @@ class Store:
 
     # -- reading
 
+    def _row(self, sql: str, params: list[object] | None = None) -> tuple | None:
+        """The first row, with the result fully consumed (DuckDB 2 refuses new work on an open result)."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
+
+    def _scalar(self, sql: str, params: list[object] | None = None) -> object:
+        row = self._row(sql, params)
+        return None if row is None else row[0]
+
     def query(self, name: str, **params: object) -> pd.DataFrame:
         """Run queries/<name>.sql, binding the named parameters it uses."""
         return self.con.execute(*bind(name, params)).df()
 
     def version(self) -> int:
         """Changes whenever data changes: the newest import's id."""
-        return int(self.con.execute("select coalesce(max(import_id), 0) from imports").fetchone()[0])
+        return int(self._scalar("select coalesce(max(import_id), 0) from imports"))
 
     def is_empty(self) -> bool:
         return self.version() == 0
@@ -124,9 +133,9 @@ class Store:
         started = time.perf_counter()
         as_of = as_of or dt.date.today()
         parsed = read_workbook(data, file_name, as_of=as_of, aliases=self.aliases(), limits=limits)
-        duplicate = self.con.execute(
+        duplicate = self._scalar(
             "select min(import_id) from imports where sha256 = ? and action = 'import'", [parsed.sha256]
-        ).fetchone()[0]
+        )
         if duplicate is not None:
             return ImportResult(None, file_name, [], [], time.perf_counter() - started, duplicate_of=duplicate)
         import_id, sheets, warnings = self._store(parsed, data, user=user, as_of=as_of)
@@ -147,7 +156,7 @@ class Store:
         con = self.con
         con.begin()
         try:
-            import_id = con.execute("select nextval('import_ids')").fetchone()[0]
+            import_id = self._scalar("select nextval('import_ids')")
             sheets_log = []
             for sheet in parsed.sheets:
                 effective = sheet.ref_date or as_of
@@ -198,7 +207,7 @@ class Store:
         table: pa.Table,
     ) -> int:
         con = self.con
-        load_id = con.execute("select nextval('load_ids')").fetchone()[0]
+        load_id = self._scalar("select nextval('load_ids')")
         con.execute("insert into loads values (?, ?, ?, ?, ?, ?)", [load_id, import_id, kind, sheet, whole, effective])
         scopes = pa.table(
             {
@@ -219,13 +228,13 @@ class Store:
         self, sheet: str, kind: str, departments: list[str | None], whole: bool, effective: dt.date
     ) -> list[SheetWarning]:
         """A sheet dated before the stored data of its scope is kept as history only."""
-        newest = self.con.execute(
+        newest = self._scalar(
             """
             select max(l.effective_on) from loads l join load_scopes s using (load_id)
             where l.kind = ? and (? or l.whole or list_contains(?, s.department))
             """,
             [kind, whole, [d for d in departments if d is not None]],
-        ).fetchone()[0]
+        )
         if newest is not None and effective < newest:
             return [SheetWarning(sheet, "", "older_snapshot", {"ref_date": effective.isoformat()})]
         return []
@@ -257,9 +266,9 @@ class Store:
     ) -> int:
         """Bring back the rows of an earlier import (optionally one kind/department) as a new import."""
         con = self.con
-        found = con.execute(
+        found = self._row(
             "select file_name, sha256, size_bytes, stored_as from imports where import_id = ?", [source]
-        ).fetchone()
+        )
         if found is None:
             raise KeyError(source)
         loads = con.execute(
@@ -268,13 +277,14 @@ class Store:
         ).fetchall()
         con.begin()
         try:
-            import_id = con.execute("select nextval('import_ids')").fetchone()[0]
+            import_id = self._scalar("select nextval('import_ids')")
             sheets_log, rows_by_kind = [], {}
             for old_load, load_kind, sheet, whole, effective in loads:
-                table = con.execute(
-                    f"select * exclude (load_id) from {_kind_table(load_kind)} where load_id = ? and (? is null or department = ?)",
-                    [old_load, department, department],
-                ).arrow()
+                table = con.sql(
+                    f"select * exclude (load_id) from {_kind_table(load_kind)}"
+                    " where load_id = $load and ($department is null or department = $department)",
+                    params={"load": old_load, "department": department},
+                ).to_arrow_table()
                 if department is not None:
                     departments: list[str | None] = [department]
                     whole = False
@@ -285,7 +295,7 @@ class Store:
                             "select department from load_scopes where load_id = ?", [old_load]
                         ).fetchall()
                     ]
-                newest = con.execute("select max(effective_on) from loads where kind = ?", [load_kind]).fetchone()[0]
+                newest = self._scalar("select max(effective_on) from loads where kind = ?", [load_kind])
                 effective_now = max(effective, newest) if newest else effective
                 self._insert_load(import_id, load_kind, sheet, whole, effective_now, departments, table)
                 sheets_log.append(

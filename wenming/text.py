@@ -157,6 +157,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cli.no_such_import": ("没有第 {import_id} 次导入。", "there is no import {import_id}."),
     "cli.bad_date": ("日期“{value}”格式不对，请写成 YYYY-MM-DD。", "date '{value}' is not in the form YYYY-MM-DD."),
+    "cli.internal_error": (
+        "处理时发生内部错误（{error}），数据库未改动；详情已写入 {log}，请将该文件发给管理员。",
+        "an internal error occurred ({error}); the database was not changed; details are in {log}, send that file to the administrator.",
+    ),
     "cli.no_file": ("{file}：找不到这个文件；请检查路径。", "{file}: no such file; check the path."),
     # summary table labels
     "label.total": ("总数", "total"),

@@ -1,0 +1,191 @@
+"""Every query file against a tiny data set whose figures are worked out by hand in the comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import AS_OF
+from tests.workbooks import workbook
+from wenming import summary
+from wenming.store import Store, query_names, query_params
+
+# as of 2025-10-31
+TASKS = [
+    ["测评项目", "工作任务", "牵头部门", "完成时限", "完成情况", "完成日期"],
+    ["学雷锋", "T1", "办公室", "2025-06-30", "已完成", ""],  # done
+    ["", "T2", "办公室", "2025-10-15", "推进中", ""],  # overdue 16 days
+    ["道德讲堂", "T3", "办公室", "2025-10-31", "未启动", ""],  # due on D: due soon, not overdue
+    ["", "T4", "研究室", "长期坚持", "", ""],  # ongoing, never overdue
+    ["", "T5", "研究室", "2025-11-07", "50%", ""],  # due soon (D + 7)
+    ["志愿服务", "T6", "研究室", "2025-11-08", "", ""],  # D + 8: not due soon
+    ["", "T7", "研究室", "2025-09-01", "√", "2025-08-30"],  # done
+    ["", "T8", "法工委", "2025-01-31", "基本完成", ""],  # unknown status: not done, overdue 273 days
+    ["", "T9", "研究室、办公室", "2025-10-30", "", ""],  # lead 研究室, overdue 1 day
+    ["合计", "", "", "", "", ""],
+]
+SCORES = [
+    ["测评类别", "测评项目", "测评内容", "分值", "得分", "责任部门"],
+    ["基本指标", "学雷锋", "a", 4, 3, "办公室"],
+    ["", "", "b", 4, 4, "研究室"],
+    ["", "道德讲堂", "c", 5, "", "研究室"],  # unscored
+    ["", "", "d", 3, 5, ""],  # above max: score left empty -> unscored
+    ["小计", "", "", 16, 12, ""],
+    ["特色指标", "特色创建", "e", 10, 6, "办公室"],  # bonus
+]
+ISSUES = [
+    ["存在问题", "责任部门", "整改时限", "整改情况", "销号时间"],
+    ["P1", "办公室", "2025-09-30", "已销号", ""],
+    ["P2", "办公室", "2025-10-30", "整改中", ""],  # overdue
+    ["P3", "研究室", "2025-12-31", "", ""],
+    ["P4", "研究室", "2025-08-31", "", "2025-08-20"],  # blank status + closed_on: closed
+    ["P5", "研究室", "长期坚持", "整改中", ""],
+]
+ACTIVITIES = [
+    ["活动名称", "组织部门", "活动日期", "参加人数", "应参加人数", "人均服务时长", "总时长"],
+    ["A1", "办公室", "2025-03-05", "35人", 40, "2小时", ""],  # 70 hours
+    ["A2", "办公室", "2025-04-04", 20, "", "", 50],  # 50 hours
+    ["A3", "研究室", "2025-10-01", "10人次", 10, 1.5, ""],  # 15 hours
+    ["合计", "", "", 65, 50, "", ""],
+]
+HEADCOUNT = [["部门", "在职人数"], ["办公室", 20], ["研究室", "10人"], ["合计", 30]]
+SURVEYS = [["部门", "有效问卷", "知晓率", "满意度"], ["办公室", 20, "92.5%", 0.9], ["研究室", 10, 95, "88%"]]
+
+PARAMS = {"as_of": AS_OF, "snapshot": None, "departments": None}
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
+    data = workbook(
+        ("任务", TASKS),
+        ("自评", SCORES),
+        ("整改", ISSUES),
+        ("活动", ACTIVITIES),
+        ("人数", HEADCOUNT),
+        ("问卷", SURVEYS),
+    )
+    store.import_file(data, "all.xlsx", user="test", as_of=AS_OF)
+    return store
+
+
+def records(store: Store, name: str, key: str = "department", **params: object) -> dict[str, dict]:
+    frame = store.query(name, **{**PARAMS, **params})
+    return {row[key]: row for row in frame.to_dict("records")}
+
+
+def test_tasks_summary(loaded: Store) -> None:
+    row = loaded.query("tasks_summary", **PARAMS).iloc[0]
+    assert (row.total, row.done, row.ongoing, row.overdue, row.due_soon) == (9, 2, 1, 3, 2)
+    assert row.completion_rate == pytest.approx(2 / 9)
+    # in progress: T2, T5; not started: T3, T6, T9 and T8 (an unknown status counts as not started)
+    assert (row.in_progress, row.not_started) == (2, 4)
+
+
+def test_tasks_by_department(loaded: Store) -> None:
+    by = records(loaded, "tasks_by_department")
+    assert {d: (r["total"], r["done"], r["overdue"]) for d, r in by.items()} == {
+        "办公室": (3, 1, 1),
+        "研究室": (5, 1, 1),
+        "法工委": (1, 0, 1),
+    }
+    assert by["研究室"]["completion_rate"] == pytest.approx(1 / 5)
+    assert by["研究室"]["ongoing"] == 1
+
+
+def test_due_soon_and_overdue_move_with_as_of(loaded: Store) -> None:
+    row = loaded.query("tasks_summary", **{**PARAMS, "as_of": dt.date(2025, 11, 1)}).iloc[0]
+    # T3 is now overdue; T5 (11-07) and T6 (11-08) are due soon.
+    assert (row.overdue, row.due_soon) == (4, 2)
+
+
+def test_department_filter(loaded: Store) -> None:
+    row = loaded.query("tasks_summary", **{**PARAMS, "departments": ["办公室", "法工委"]}).iloc[0]
+    assert (row.total, row.done, row.overdue) == (4, 1, 2)
+
+
+def test_scores(loaded: Store) -> None:
+    row = loaded.query("scores_summary", **PARAMS).iloc[0]
+    assert (row["max"], row.score, row.lost, row.unscored) == (8, 7, 1, 2)
+    assert row.attainment == pytest.approx(7 / 8)
+    assert (row.bonus_max, row.bonus_score) == (10, 6)
+    by_category = records(loaded, "scores_by_category", key="category")
+    assert {c: (r["max"], r["score"], r["bonus"]) for c, r in by_category.items()} == {
+        "学雷锋": (8, 7, False),
+        "道德讲堂": (0, 0, False),
+        "特色创建": (10, 6, True),
+    }
+    by_department = records(loaded, "scores_by_department")
+    assert by_department["办公室"]["max"] == 4 and by_department["办公室"]["score"] == 3
+    assert by_department["研究室"]["unscored"] == 1
+
+
+def test_issues(loaded: Store) -> None:
+    row = loaded.query("issues_summary", **PARAMS).iloc[0]
+    assert (row.total, row.closed, row.open, row.overdue) == (5, 2, 3, 1)
+    assert row.closing_rate == pytest.approx(0.4)
+    by = records(loaded, "issues_by_department")
+    assert {d: (r["total"], r["closed"], r["overdue"]) for d, r in by.items()} == {
+        "办公室": (2, 1, 1),
+        "研究室": (3, 1, 0),
+    }
+
+
+def test_participation(loaded: Store) -> None:
+    row = loaded.query("participation_summary", **PARAMS).iloc[0]
+    assert (row.activities, row.person_times, row.volunteer_hours) == (3, 65, 135)
+    assert row.attendance_rate == pytest.approx(45 / 50)
+    by = records(loaded, "participation_by_department")
+    assert by["办公室"]["person_times"] == 55 and by["办公室"]["headcount"] == 20
+    assert by["办公室"]["person_times_per_head"] == pytest.approx(2.75)
+    assert by["办公室"]["volunteer_hours_per_head"] == pytest.approx(6)
+    assert by["研究室"]["person_times_per_head"] == pytest.approx(1)
+
+
+def test_surveys(loaded: Store) -> None:
+    by = records(loaded, "surveys_by_department")
+    assert by["办公室"]["awareness_rate"] == pytest.approx(0.925)
+    assert by["研究室"]["awareness_rate"] == pytest.approx(0.95)
+    assert by["研究室"]["satisfaction_rate"] == pytest.approx(0.88)
+
+
+def test_summary_json_shape_and_numbers(loaded: Store) -> None:
+    figures = summary.build(loaded, AS_OF)
+    assert figures["as_of"] == "2025-10-31"
+    assert figures["tasks"]["by_department"]["法工委"] == {
+        "total": 1,
+        "done": 0,
+        "overdue": 1,
+        "completion_rate": 0,
+    }
+    assert figures["scores"]["by_category"]["学雷锋"] == {"max": 8, "score": 7}
+    assert figures["scores"]["by_department"]["未填部门"] == {"max": 0, "score": 0}
+    assert figures["issues"]["by_department"]["办公室"] == {"total": 2, "closed": 1, "overdue": 1}
+    assert figures["participation"]["by_department"]["研究室"] == {
+        "activities": 1,
+        "person_times": 10,
+        "volunteer_hours": 15,
+        "headcount": 10,
+        "person_times_per_head": 1,
+    }
+    assert isinstance(figures["tasks"]["total"], int)
+
+
+def test_empty_database_gives_zeros_not_errors(store: Store) -> None:
+    figures = summary.build(store, AS_OF)
+    assert figures["tasks"]["total"] == 0 and figures["tasks"]["completion_rate"] is None
+    assert figures["scores"]["attainment"] is None and figures["participation"]["by_department"] == {}
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_every_query_runs_and_says_what_a_row_is(loaded: Store, name: str) -> None:
+    from wenming.store import query_text
+
+    assert query_text(name).startswith("-- One row"), "first line says what one row is"
+    params = {"as_of": AS_OF, "snapshot": None, "departments": None, "month": dt.date(2025, 10, 1)}
+    loaded.query(name, **{k: v for k, v in params.items() if k in query_params(name)})
+
+
+def test_missing_parameter_is_a_clear_error(loaded: Store) -> None:
+    with pytest.raises(TypeError, match="as_of"):
+        loaded.query("tasks_summary", snapshot=None, departments=None)

@@ -1,0 +1,194 @@
+"""The store: all-or-nothing imports, replacement by department scope, history, restore, the import log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AS_OF, ROOT, dump
+from tests.workbooks import workbook
+from wenming.guard import Refused
+from wenming.store import Store
+
+HEADER = ["工作任务", "牵头部门", "完成时限", "完成情况"]
+
+
+def tasks_book(*rows: list[object], title: str | None = None) -> bytes:
+    head = [[title]] if title else []
+    return workbook(("任务分解", [*head, HEADER, *rows]))
+
+
+def current_tasks(store: Store) -> list[tuple[str, str]]:
+    return sorted(store.con.execute("select department, task from tasks_at(null)").fetchall())
+
+
+def test_import_stores_rows_log_and_original(store: Store) -> None:
+    data = tasks_book(["任务一", "办公室", "6月底", "已完成"], ["任务二", "研究室", "待定", ""])
+    result = store.import_file(data, "办公室台账.xlsx", user="张伟", as_of=AS_OF)
+
+    assert current_tasks(store) == [("办公室", "任务一"), ("研究室", "任务二")]
+    log = store.imports().iloc[0]
+    assert log["user_name"] == "张伟"
+    assert log["file_name"] == "办公室台账.xlsx"
+    assert log["sha256"] == hashlib.sha256(data).hexdigest()
+    assert json.loads(log["rows"]) == {"tasks": 2}
+    assert [s["sheet"] for s in json.loads(log["sheets"])] == ["任务分解"]
+    assert log["warning_count"] == 1 == len(result.warnings)
+    warning = store.con.execute("select sheet, cell, code from import_warnings").fetchall()
+    assert warning == [("任务分解", "C3", "date")]
+    # The original is archived under its hash, never under the user's file name.
+    archived = store.archive / log["stored_as"]
+    assert archived.read_bytes() == data
+    assert archived.name == f"{log['sha256']}.xlsx"
+
+
+def test_a_department_tracker_replaces_only_that_department(store: Store) -> None:
+    store.import_file(tasks_book(["旧任务", "办公室", "", ""], ["研究任务", "研究室", "", ""]), "all.xlsx", user="a", as_of=AS_OF)
+    store.import_file(tasks_book(["新任务一", "办公室", "", ""], ["新任务二", "办 公 室", "", ""]), "office.xlsx", user="b", as_of=AS_OF)
+
+    assert current_tasks(store) == [("办公室", "新任务一"), ("办公室", "新任务二"), ("研究室", "研究任务")]
+    # The earlier rows stay in the history.
+    assert store.con.execute("select count(*) from tasks").fetchone()[0] == 4
+
+
+def test_a_sheet_without_department_column_replaces_its_whole_kind(store: Store) -> None:
+    scores = [["测评内容", "分值", "得分", "责任部门"], ["甲", 4, 3, "办公室"], ["乙", 4, 4, "研究室"]]
+    store.import_file(workbook(("自评", scores)), "a.xlsx", user="a", as_of=AS_OF)
+    whole = [["测评内容", "分值", "得分"], ["丙", 5, 5]]
+    store.import_file(workbook(("自评", whole)), "b.xlsx", user="a", as_of=AS_OF)
+
+    assert store.con.execute("select item from scores_at(null)").fetchall() == [("丙",)]
+
+
+def test_rows_of_other_kinds_are_untouched(store: Store) -> None:
+    issues = [["存在问题", "责任部门", "整改情况"], ["问题一", "办公室", "已销号"]]
+    store.import_file(workbook(("台账", issues)), "issues.xlsx", user="a", as_of=AS_OF)
+    store.import_file(tasks_book(["任务一", "办公室", "", ""]), "tasks.xlsx", user="a", as_of=AS_OF)
+
+    assert store.con.execute("select problem from issues_at(null)").fetchall() == [("问题一",)]
+
+
+def test_same_file_twice_is_a_no_op(store: Store) -> None:
+    data = tasks_book(["任务一", "办公室", "", ""])
+    first = store.import_file(data, "a.xlsx", user="a", as_of=AS_OF)
+    before = dump(store)
+    again = store.import_file(data, "copy of a.xlsx", user="b", as_of=AS_OF)
+
+    assert again.import_id is None and again.duplicate_of == first.import_id
+    assert dump(store) == before
+
+
+def test_refused_file_leaves_the_database_unchanged(store: Store) -> None:
+    store.import_file(tasks_book(["任务一", "办公室", "", ""]), "a.xlsx", user="a", as_of=AS_OF)
+    before = dump(store)
+    with pytest.raises(Refused):
+        store.import_file(b"not,an,excel\n1,2,3\n", "b.xlsx", user="a", as_of=AS_OF)
+    assert dump(store) == before
+
+
+def test_failure_half_way_rolls_everything_back(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.import_file(tasks_book(["任务一", "办公室", "", ""]), "a.xlsx", user="a", as_of=AS_OF)
+    before = dump(store)
+    two_sheets = workbook(
+        ("任务", [HEADER, ["任务二", "办公室", "", ""]]),
+        ("台账", [["存在问题", "责任部门"], ["问题一", "办公室"]]),
+    )
+
+    def fail(*args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Store, "_insert_warnings", fail)
+    with pytest.raises(RuntimeError):
+        store.import_file(two_sheets, "b.xlsx", user="a", as_of=AS_OF)
+    assert dump(store) == before
+
+
+def test_restore_brings_back_an_earlier_import_for_one_department(store: Store) -> None:
+    first = store.import_file(
+        tasks_book(["旧办公任务", "办公室", "", ""], ["旧研究任务", "研究室", "", ""]), "a.xlsx", user="a", as_of=AS_OF
+    )
+    store.import_file(tasks_book(["新办公任务", "办公室", "", ""], ["新研究任务", "研究室", "", ""]), "b.xlsx", user="a", as_of=AS_OF)
+
+    restored = store.restore(first.import_id, user="admin", department="办公室")
+
+    assert current_tasks(store) == [("办公室", "旧办公任务"), ("研究室", "新研究任务")]
+    log = store.imports().set_index("import_id").loc[restored]
+    assert log["action"] == "restore" and log["restored_from"] == first.import_id and log["user_name"] == "admin"
+
+
+def test_snapshots_give_the_rows_in_force_on_a_date(store: Store) -> None:
+    sep = tasks_book(["九月任务", "办公室", "", ""], title="截至2025年9月30日")
+    octo = tasks_book(["十月任务", "办公室", "", ""], ["十月新部门任务", "研究室", "", ""], title="截至2025年10月31日")
+    store.import_file(sep, "sep.xlsx", user="a", as_of=AS_OF)
+    store.import_file(octo, "oct.xlsx", user="a", as_of=AS_OF)
+
+    def at(day: str) -> list[tuple[str, str]]:
+        return sorted(store.con.execute("select department, task from tasks_at(?::date)", [day]).fetchall())
+
+    assert at("2025-09-30") == [("办公室", "九月任务")]
+    assert at("2025-10-15") == [("办公室", "九月任务")]
+    assert at("2025-10-31") == [("办公室", "十月任务"), ("研究室", "十月新部门任务")]
+    # Before the first snapshot, the earliest one stands in.
+    assert at("2025-01-31") == [("办公室", "九月任务")]
+
+
+def test_an_older_tracker_imported_later_is_kept_as_history(store: Store) -> None:
+    octo = tasks_book(["十月任务", "办公室", "", ""], title="截至2025年10月31日")
+    sep = tasks_book(["九月任务", "办公室", "", ""], title="截至2025年9月30日")
+    store.import_file(octo, "oct.xlsx", user="a", as_of=AS_OF)
+    result = store.import_file(sep, "sep.xlsx", user="a", as_of=AS_OF)
+
+    assert [w.code for w in result.warnings] == ["older_snapshot"]
+    assert current_tasks(store) == [("办公室", "十月任务")]
+    assert store.con.execute("select task from tasks_at('2025-09-30'::date)").fetchall() == [("九月任务",)]
+
+
+def test_aliases_are_applied_at_import(store: Store) -> None:
+    store.set_alias("五阳矿", "五阳煤矿")
+    store.import_file(tasks_book(["任务一", "五阳矿", "", ""]), "a.xlsx", user="a", as_of=AS_OF)
+    assert current_tasks(store) == [("五阳煤矿", "任务一")]
+
+
+def test_version_changes_with_every_import(store: Store) -> None:
+    assert store.version() == 0 and store.is_empty()
+    store.import_file(tasks_book(["任务一", "办公室", "", ""]), "a.xlsx", user="a", as_of=AS_OF)
+    assert store.version() == 1
+
+
+def test_a_second_process_gets_a_clear_sentence(tmp_path: Path) -> None:
+    db = tmp_path / "locked.duckdb"
+    holder = Store.open(db)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "wenming", "summary", "--db", str(db)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+    finally:
+        holder.close()
+    assert run.returncode == 1
+    assert "正被另一个程序使用" in run.stderr and str(db) in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_store_default_path_honours_environment(monkeypatch, tmp_path) -> None:
+    from wenming.store import DEFAULT_DB, db_path
+
+    monkeypatch.delenv("WENMING_DB", raising=False)
+    assert db_path() == DEFAULT_DB
+    monkeypatch.setenv("WENMING_DB", str(tmp_path / "x.duckdb"))
+    assert db_path() == tmp_path / "x.duckdb"
+    assert db_path(tmp_path / "y.duckdb") == tmp_path / "y.duckdb"
+
+
+def test_dates_are_kept_as_written(store: Store) -> None:
+    store.import_file(tasks_book(["任务一", "办公室", dt.date(2025, 6, 30), ""]), "a.xlsx", user="a", as_of=AS_OF)
+    row = store.con.execute("select deadline, deadline_text from tasks").fetchone()
+    assert row == (dt.date(2025, 6, 30), "2025-06-30")
