@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from tests.conftest import AS_OF
@@ -189,3 +190,94 @@ def test_every_query_runs_and_says_what_a_row_is(loaded: Store, name: str) -> No
 def test_missing_parameter_is_a_clear_error(loaded: Store) -> None:
     with pytest.raises(TypeError, match="as_of"):
         loaded.query("tasks_summary", snapshot=None, departments=None)
+
+
+def column(store: Store, name: str, field: str, **params: object) -> list:
+    return store.query(name, **{**PARAMS, **params})[field].tolist()
+
+
+def test_overdue_and_due_soon_lists(loaded: Store) -> None:
+    overdue = loaded.query("tasks_overdue", **PARAMS)
+    assert overdue["task"].tolist() == ["T8", "T2", "T9"]  # 273, 16 and 1 days
+    assert overdue["days_overdue"].tolist() == [273, 16, 1]
+    due = loaded.query("tasks_due_soon", **PARAMS)
+    assert due["task"].tolist() == ["T3", "T5"] and due["days_left"].tolist() == [0, 7]
+
+
+def test_aging_buckets(loaded: Store) -> None:
+    frame = loaded.query("overdue_aging", **PARAMS)
+    assert sorted(zip(frame.department, frame.bucket, frame.tasks, strict=True)) == [
+        ("办公室", "8-30", 1),
+        ("法工委", ">90", 1),
+        ("研究室", "1-7", 1),
+    ]
+
+
+def test_ranking_for_the_tongbao(loaded: Store) -> None:
+    frame = loaded.query("overdue_ranking", **PARAMS)
+    # 办公室: 1 task + 1 problem; 法工委: 1 task, 273 days; 研究室: 1 task, 1 day
+    assert frame["department"].tolist() == ["办公室", "法工委", "研究室"]
+    assert frame["rank"].tolist() == [1, 2, 3]
+    assert frame["overdue_issues"].tolist() == [1, 0, 0]
+
+
+def test_roadmap(loaded: Store) -> None:
+    frame = loaded.query("tasks_roadmap", **PARAMS)
+    row = frame[(frame.department == "办公室") & (frame.month == pd.Timestamp(2025, 10, 1))].iloc[0]
+    assert (row.due, row.done, row.overdue) == (2, 0, 1)  # T2 overdue, T3 due on D
+    assert frame["due"].sum() == 8  # every task but the ongoing T4
+
+
+def test_tasks_by_category_in_sheet_order(loaded: Store) -> None:
+    frame = loaded.query("tasks_by_category", **PARAMS)
+    assert frame["category"].tolist() == ["学雷锋", "道德讲堂", "志愿服务"]
+    assert frame["total"].tolist() == [2, 3, 4] and frame["done"].tolist() == [1, 0, 1]
+    assert frame["ongoing"].tolist() == [0, 1, 0]
+
+
+def test_tasks_list_states(loaded: Store) -> None:
+    frame = loaded.query("tasks_list", **PARAMS).set_index("task")
+    assert frame.loc["T4", "state"] == "ongoing" and frame.loc["T5", "progress"] == 0.5
+    assert frame.loc["T8", "status_text"] == "基本完成" and frame.loc["T8", "state"] == "not_started"
+    assert frame.loc["T1", "row_no"] == 2 and frame.loc["T1", "sheet"] == "任务"
+
+
+def test_scores_items_most_points_lost_first(loaded: Store) -> None:
+    frame = loaded.query("scores_items", **PARAMS)
+    assert frame["item"].tolist() == ["e", "a", "b", "c", "d"]
+    assert frame["lost"].tolist()[:3] == [4, 1, 0]
+    assert frame["unscored"].tolist() == [False, False, False, True, True]
+
+
+def test_points_at_risk(loaded: Store) -> None:
+    # T2 (学雷锋, no 测评内容) is overdue: every item of 学雷锋 is at risk.
+    frame = loaded.query("scores_at_risk", **PARAMS)
+    assert sorted(frame["item"]) == ["a", "b"] and frame["max"].sum() == 8
+    assert frame["task_departments"].tolist() == ["办公室", "办公室"]
+
+
+def test_points_at_risk_join_on_item_first(store: Store) -> None:
+    data = workbook(
+        ("任务", [["测评项目", "测评内容", "工作任务", "牵头部门", "完成时限"],
+                  ["学雷锋", "a", "T1", "办公室", "2025-01-31"]]),
+        ("自评", [["测评项目", "测评内容", "分值", "得分"], ["学雷锋", "a", 4, 3], ["", "b", 4, 4]]),
+    )
+    store.import_file(data, "x.xlsx", user="t", as_of=AS_OF)
+    assert store.query("scores_at_risk", **PARAMS)["item"].tolist() == ["a"]
+
+
+def test_participation_by_month(loaded: Store) -> None:
+    frame = loaded.query("participation_by_month", **PARAMS)
+    assert [m.date() for m in frame["month"]] == [dt.date(2025, 3, 1), dt.date(2025, 4, 1), dt.date(2025, 10, 1)]
+    assert frame["person_times"].tolist() == [35, 20, 10]
+
+
+def test_departments_in_the_organisations_order(loaded: Store) -> None:
+    # the headcount sheet's order first, then the task list's
+    assert column(loaded, "departments", "department") == ["办公室", "研究室", "法工委"]
+
+
+def test_provenance_names_the_file_and_user(loaded: Store) -> None:
+    frame = loaded.query("provenance", **PARAMS)
+    assert sorted(frame["kind"]) == sorted(["tasks", "scores", "issues", "activities", "headcount", "surveys"])
+    assert set(frame["file_name"]) == {"all.xlsx"} and set(frame["user_name"]) == {"test"}
