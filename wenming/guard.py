@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from wenming import text
 
@@ -31,13 +31,14 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-@dataclass
 class Refused(Exception):
-    """A file the import will not read, with the reason as a message code."""
+    """A file the import will not read, with the reason as a message code and its parameters."""
 
-    file_name: str
-    code: str
-    params: dict[str, object] = field(default_factory=dict)
+    def __init__(self, file_name: str, code: str, **params: object) -> None:
+        super().__init__(file_name, code)
+        self.file_name = file_name
+        self.code = code
+        self.params = params
 
     def message(self, lang: str | None = None) -> str:
         reason = text.t(f"refused.{self.code}", lang, **self.params)
