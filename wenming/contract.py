@@ -142,8 +142,8 @@ RATE_ROLES = tuple(SURVEY_RATES)
 # Rows whose first non-empty cell starts with one of these are subtotals or footers.
 FOOTER_PREFIXES = ("合计", "小计", "总计", "填表人", "审核", "制表", "联系电话", "注:", "说明")
 
-# Where several departments share one cell, the first is the lead.
-DEPARTMENT_SEPARATORS = "、,，;；/／|"
+# Where several departments share one cell, the first is the lead; a line break (Alt+Enter) also separates.
+DEPARTMENT_SEPARATORS = "、,，;；/／|\n"
 
 TASK_DONE = ("已完成", "完成", "已办结", "办结", "已落实", "√", "✓", "✔", "是", "100%")
 TASK_IN_PROGRESS = ("推进中", "正在推进", "进行中", "部分完成", "持续推进")

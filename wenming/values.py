@@ -16,7 +16,7 @@ from typing import NamedTuple
 from wenming import contract
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-SERIAL_MIN, SERIAL_MAX = 20000, 80000  # 1954-10-03 .. 2119-01-10
+SERIAL_MIN, SERIAL_MAX = 20000, 80000  # 1954-10-03 .. 2119-01-11
 YEAR_MIN, YEAR_MAX = 1990, 2100
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -64,14 +64,20 @@ def is_blank(value: object) -> bool:
 # ---------------------------------------------------------------- departments
 
 
+_DEPARTMENT_SPLIT = re.compile(f"[{re.escape(contract.DEPARTMENT_SEPARATORS)}]")
+
+
 def department(value: object, aliases: dict[str, str] | None = None) -> str | None:
-    """The lead department named in a cell: the first of several, white space removed."""
-    text = compact(value)
-    for sep in contract.DEPARTMENT_SEPARATORS:
-        text = text.split(sep)[0]
-    if not text:
+    """The lead department named in a cell: the first of several, white space removed.
+
+    Names are separated by 、 , ; / | or a line break; spaces inside a name are dropped
+    ("办 公 室" is 办公室).
+    """
+    names = (compact(name) for name in _DEPARTMENT_SPLIT.split(clean_text(value)))
+    lead = next((name for name in names if name), None)
+    if lead is None:
         return None
-    return (aliases or {}).get(text, text)
+    return (aliases or {}).get(lead, lead)
 
 
 # ---------------------------------------------------------------- dates
@@ -89,6 +95,7 @@ _QUARTER = re.compile(r"^(?:(\d{4})年)?(?:第)?([一二三四1-4])季度(?:末|
 _HALF = re.compile(r"^(?:(\d{4})年)?(上|下)半年(?:末|底)?$")
 _RANGE = re.compile(r"[至~〜—–－]|--")
 _TIME_OF_DAY = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
+_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")  # a serial typed into a text cell
 PLACEHOLDERS = ("/", "-", "—", "--", "无", "N/A", "n/a")
 
 
@@ -135,6 +142,16 @@ def _text_date(text: str, ref_year: int) -> dt.date | None:
     return None
 
 
+def _number_date(number: float, ref_year: int) -> DateValue:
+    """An Excel serial (20000..80000), or digits such as 20250630."""
+    if SERIAL_MIN <= number <= SERIAL_MAX:
+        return DateValue(EXCEL_EPOCH + dt.timedelta(days=int(number)))
+    if float(number).is_integer():
+        found = _text_date(str(int(number)), ref_year)
+        return DateValue(found) if found else UNKNOWN_DATE
+    return UNKNOWN_DATE
+
+
 def parse_date(value: object, ref_year: int, *, deadline: bool = False) -> DateValue:
     """A date cell in any form of WORKBOOKS.md §4; ``deadline`` also accepts "ongoing" words."""
     if isinstance(value, dt.datetime):
@@ -144,15 +161,12 @@ def parse_date(value: object, ref_year: int, *, deadline: bool = False) -> DateV
     if isinstance(value, bool):
         return UNKNOWN_DATE
     if isinstance(value, (int, float)):
-        if SERIAL_MIN <= value <= SERIAL_MAX:
-            return DateValue(EXCEL_EPOCH + dt.timedelta(days=int(value)))
-        if float(value).is_integer():
-            found = _text_date(str(int(value)), ref_year)
-            return DateValue(found) if found else UNKNOWN_DATE
-        return UNKNOWN_DATE
+        return _number_date(value, ref_year)
     text = compact(_TIME_OF_DAY.sub("", clean_text(value)))
     if text in PLACEHOLDERS or not text:
         return BLANK_DATE
+    if _SERIAL_TEXT.match(text):
+        return _number_date(float(text), ref_year)
     if deadline and text.startswith(contract.ONGOING_WORDS):
         return DateValue(None, ongoing=True)
     found = _text_date(text, ref_year)
@@ -241,7 +255,8 @@ def parse_rate(value: object) -> Number:
     number = parse_number(value)
     if number.value is None:
         return number
-    rate = number.value / 100 if number.value > 1 else number.value
+    percent = isinstance(value, str) and compact(value).endswith("%")  # already divided by 100
+    rate = number.value / 100 if number.value > 1 and not percent else number.value
     return Number(rate) if 0 <= rate <= 1 else Number(None, ok=False)
 
 
