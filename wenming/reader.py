@@ -118,7 +118,7 @@ def read_workbook(
             merges = sheet.merged_cell_ranges or []
         except Exception:
             raise Refused(file_name, "corrupt") from None
-        if not any(any(v != "" for v in row) for row in rows[: contract.HEADER_SCAN_ROWS + 1]):
+        if not any(any(v != "" for v in row) for row in rows):
             continue
         names_with_content.append(meta.name)
         if meta.visible != SheetVisibleEnum.Visible:
@@ -188,13 +188,13 @@ def find_header(rows: list[list[Cell]]) -> Header | None:
 # ---------------------------------------------------------------- sheet
 
 
-def apply_merges(rows: list[list[Cell]], merges: list[Merge]) -> list[tuple[int, int, int]]:
+def apply_merges(rows: list[list[Cell]], merges: list[Merge]) -> list[Merge]:
     """Give every cell of a merged range the range's value; return the horizontal merges.
 
-    A horizontal merge is returned as (first row, last row, column span) and later
-    tells section headings ("一、学雷锋活动" across the whole row) from data.
+    Horizontal merges later tell section headings ("一、学雷锋活动" across the whole
+    row) from data.
     """
-    horizontal: list[tuple[int, int, int]] = []
+    horizontal: list[Merge] = []
     width = max((len(row) for row in rows), default=0)
     for (r0, c0), (r1, c1) in merges:
         if r0 >= len(rows):
@@ -207,7 +207,7 @@ def apply_merges(rows: list[list[Cell]], merges: list[Merge]) -> list[tuple[int,
         for r in range(r0, min(r1, len(rows) - 1) + 1):
             rows[r][c0 : c1 + 1] = [value] * (c1 - c0 + 1)
         if c1 > c0:
-            horizontal.append((r0, r1, c0 * 100_000 + c1))
+            horizontal.append(((r0, c0), (r1, c1)))
     return horizontal
 
 
@@ -227,8 +227,8 @@ def read_sheet(
     ref_date = values.reference_date([str(v) for row in rows[: header.row] for v in row if isinstance(v, str) and v])
     body = rows[header.row + 1 :]
     sheet = _SheetReader(name, header, body, ref_date or as_of, aliases or {})
-    data = sheet.data_mask(rows[header.row], horizontal)
-    table = sheet.build(data)
+    labels, data = sheet.masks(rows[header.row], horizontal)
+    table = sheet.build(labels, data)
     if table.num_rows == 0:
         sheet.warnings.append(SheetWarning(name, "", "sheet_empty"))
     return ParsedSheet(
@@ -268,9 +268,10 @@ class _SheetReader:
         self.kind = header.kind
         self.body = body
         self.ref_year = ref.year
-        self.aliases = aliases
+        self.aliases = {values.compact(alias): values.compact(name) for alias, name in aliases.items()}
         self.first_row = header.row + 2  # Excel row number of body[0]
         self.warnings: list[SheetWarning] = []
+        self.written: dict[str, np.ndarray] = {}  # date role -> cell holds a date or unknown text
         self.row_no = np.arange(self.first_row, self.first_row + len(body), dtype=np.int64)
 
     def raw(self, index: int) -> np.ndarray:
@@ -291,46 +292,51 @@ class _SheetReader:
 
     # -- which rows are data
 
-    def data_mask(self, header_cells: list[Cell], horizontal: list[tuple[int, int, int]]) -> np.ndarray:
-        n = len(self.body)
-        if n == 0:
-            return np.zeros(0, dtype=bool)
+    def masks(self, header_cells: list[Cell], horizontal: list[Merge]) -> tuple[np.ndarray, np.ndarray]:
+        """(label rows, data rows): label rows are all but footers, repeated headers and section
+        headings, and feed the fill-down; data rows are label rows holding the text role."""
         text_col = self.header.columns[self.kind.text_role]
         texts = _map_unique(self.raw(text_col), values.clean_text).astype(str)
         has_text = texts != ""
-        footer = self._footer_rows() | _map_unique(texts, _is_footer).astype(bool)
+        footer = self._footer_rows(text_col)
         repeated = texts == values.clean_text(header_cells[text_col])
         section = self._section_rows(horizontal, text_col)
-        data = has_text & ~footer & ~repeated & ~section
-        self._warn_rows_without_text(~has_text & ~footer & ~section, text_col, header_cells)
-        return data
+        labels = ~footer & ~repeated & ~section
+        self._warn_rows_without_text(labels & ~has_text, text_col, header_cells)
+        return labels, labels & has_text
 
-    def _footer_rows(self) -> np.ndarray:
-        """Rows whose first non-empty cell starts with 合计, 小计, 填表人, …"""
+    def _footer_rows(self, text_col: int) -> np.ndarray:
+        """Rows whose first non-empty cell starts with 合计, 小计, 填表人, …, and rows with a
+        subtotal label in any cell up to the text column (小计 beside a merged 测评项目)."""
         n = len(self.body)
         first = np.full(n, "", dtype=object)
         undecided = np.ones(n, dtype=bool)
+        subtotal = np.zeros(n, dtype=bool)
         width = max((len(row) for row in self.body), default=0)
         for index in range(width):
             column = self.raw(index)
             nonempty = undecided & (column != "")
             first[nonempty] = column[nonempty]
             undecided &= ~nonempty
-            if not undecided.any():
+            if index <= text_col:
+                subtotal |= _map_unique(column, _is_subtotal).astype(bool)
+            elif not undecided.any():
                 break
-        return _map_unique(first, _is_footer).astype(bool)
+        return subtotal | _map_unique(first, _is_footer).astype(bool)
 
-    def _section_rows(self, horizontal: list[tuple[int, int, int]], text_col: int) -> np.ndarray:
-        """Rows of a heading merged across the text column and another known column."""
+    def _section_rows(self, horizontal: list[Merge], text_col: int) -> np.ndarray:
+        """Rows of a heading merged across the text column and another known column, with no
+        value in any known column outside the merge (a merged 测评项目/测评内容 with points is data)."""
         section = np.zeros(len(self.body), dtype=bool)
         known = set(self.header.columns.values()) - {text_col}
-        for r0, r1, span in horizontal:
-            c0, c1 = divmod(span, 100_000)
-            if c0 <= text_col <= c1 and any(c0 <= k <= c1 for k in known):
-                lo = max(r0 - (self.header.row + 1), 0)
-                hi = r1 - (self.header.row + 1) + 1
-                if hi > 0:
-                    section[lo:hi] = True
+        offset = self.header.row + 1  # rows index of body[0]
+        for (r0, c0), (r1, c1) in horizontal:
+            if not (c0 <= text_col <= c1 and any(c0 <= k <= c1 for k in known)):
+                continue
+            outside = [k for k in known if not c0 <= k <= c1]
+            for r in range(max(r0 - offset, 0), min(r1 - offset + 1, len(self.body))):
+                row = self.body[r]
+                section[r] = all(k >= len(row) or row[k] == "" for k in outside)
         return section
 
     def _warn_rows_without_text(self, candidates: np.ndarray, text_col: int, header_cells: list[Cell]) -> None:
@@ -352,14 +358,16 @@ class _SheetReader:
 
     # -- typed columns
 
-    def build(self, data: np.ndarray) -> pa.Table:
+    def build(self, labels: np.ndarray, data: np.ndarray) -> pa.Table:
+        levels = {role: self.role(role) for role in self.kind.fill_down}
+        filled = _fill_down({role: None if raw is None else raw[labels] for role, raw in levels.items()})
+        filled = {role: column[data[labels]] for role, column in filled.items()}
         self.body = [row for row, keep in zip(self.body, data, strict=True) if keep]
         self.row_no = self.row_no[data]
         columns: dict[str, pa.Array] = {
             "sheet": pa.array([self.name] * len(self.body), pa.string()),
             "row_no": pa.array(self.row_no, pa.int64()),
         }
-        filled = _fill_down({role: self.role(role) for role in self.kind.fill_down})
         for role in self.kind.roles:
             raw = filled[role] if role in filled else self.role(role)
             if raw is None:
@@ -368,9 +376,9 @@ class _SheetReader:
         if "department" not in columns:
             columns["department"] = pa.nulls(len(self.body), pa.string())
         if self.kind.name == "tasks":
-            columns.update(self._task_status(columns))
+            columns.update(self._task_status())
         elif self.kind.name == "issues":
-            columns.update(self._issue_status(columns))
+            columns.update(self._issue_status())
         elif self.kind.name == "scores":
             columns.update(self._scores(columns))
         return pa.table(columns)
@@ -402,6 +410,7 @@ class _SheetReader:
         texts = _text_array(raw, dates=True)
         if bad.any():
             self.warn(role, self.row_no[bad], "date", value=[values.clean_text(v) for v in raw[bad]])
+        self.written[role] = np.array([p.date is not None or not p.ok for p in parsed], dtype=bool)
         out = {role: pa.array([p.date for p in parsed], pa.date32()), f"{role}_text": texts}
         if is_deadline:
             out["ongoing"] = pa.array([p.ongoing for p in parsed], pa.bool_())
@@ -414,13 +423,12 @@ class _SheetReader:
             self.warn(role, self.row_no[bad], code, value=[values.clean_text(v) for v in raw[bad]])
         return pa.array([p.value for p in parsed], pa.float64())
 
-    def _task_status(self, columns: dict[str, pa.Array]) -> dict[str, pa.Array]:
+    def _task_status(self) -> dict[str, pa.Array]:
         raw = self.role("status")
         n = len(self.body)
         if raw is None:
             raw = np.full(n, "", dtype=object)
-        done_on = columns.get("done_on")
-        done_filled = np.zeros(n, dtype=bool) if done_on is None else ~np.asarray(done_on.is_null())
+        done_filled = self.written.get("done_on", np.zeros(n, dtype=bool))
         keys = np.empty(n, dtype=object)
         keys[:] = list(zip(raw, done_filled, strict=True))
         parsed = _map_unique(keys, lambda key: values.task_status(key[0], bool(key[1])))
@@ -433,13 +441,12 @@ class _SheetReader:
             "progress": pa.array([p.progress for p in parsed], pa.float64()),
         }
 
-    def _issue_status(self, columns: dict[str, pa.Array]) -> dict[str, pa.Array]:
+    def _issue_status(self) -> dict[str, pa.Array]:
         raw = self.role("status")
         n = len(self.body)
         if raw is None:
             raw = np.full(n, "", dtype=object)
-        closed_on = columns.get("closed_on")
-        closed_filled = np.zeros(n, dtype=bool) if closed_on is None else ~np.asarray(closed_on.is_null())
+        closed_filled = self.written.get("closed_on", np.zeros(n, dtype=bool))
         keys = np.empty(n, dtype=object)
         keys[:] = list(zip(raw, closed_filled, strict=True))
         closed = _map_unique(keys, lambda key: values.issue_closed(key[0], bool(key[1])))
@@ -471,6 +478,10 @@ class _SheetReader:
 
 def _is_footer(value: Cell) -> bool:
     return isinstance(value, str) and contract.normalize_word(value).startswith(contract.FOOTER_PREFIXES)
+
+
+def _is_subtotal(value: Cell) -> bool:
+    return isinstance(value, str) and contract.normalize_word(value).startswith(contract.SUBTOTAL_PREFIXES)
 
 
 def _fill_down(levels: dict[str, np.ndarray | None]) -> dict[str, np.ndarray]:
