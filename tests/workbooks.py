@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import openpyxl
+
+
+class Formatted(NamedTuple):
+    """A cell value with an Excel number format, e.g. Formatted(0.5, "0%")."""
+
+    value: object
+    number_format: str
 
 
 def sheet_rows(ws, rows: Sequence[Sequence[object]], merges: Iterable[str] = ()) -> None:
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
-            if value is not None and value != "":
+            if isinstance(value, Formatted):
+                ws.cell(row=r, column=c, value=value.value).number_format = value.number_format
+            elif value is not None and value != "":
                 ws.cell(row=r, column=c, value=value)
     for ref in merges:
         ws.merge_cells(ref)
@@ -19,14 +29,20 @@ def sheet_rows(ws, rows: Sequence[Sequence[object]], merges: Iterable[str] = ())
 
 def workbook(
     *sheets: tuple[str, Sequence[Sequence[object]]] | tuple[str, Sequence[Sequence[object]], Iterable[str]],
+    hidden: Iterable[str] = (),
 ) -> bytes:
-    """An .xlsx file as bytes: each sheet is (name, rows) or (name, rows, merged ranges)."""
+    """An .xlsx file as bytes: each sheet is (name, rows) or (name, rows, merged ranges).
+
+    Sheets named in ``hidden`` are hidden, as with Excel's right-click > Hide.
+    """
     book = openpyxl.Workbook()
     book.remove(book.active)
     for spec in sheets:
         name, rows = spec[0], spec[1]
         merges = spec[2] if len(spec) > 2 else ()
         sheet_rows(book.create_sheet(name), rows, merges)
+    for name in hidden:
+        book[name].sheet_state = "hidden"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
