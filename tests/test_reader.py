@@ -373,6 +373,7 @@ def test_a_row_is_data_only_with_its_text_role() -> None:
         (ACTIVITIES, line(ACTIVITIES, {"组织部门": "宣传部", "参加人数": 35}), "A"),
         (SCORES, line(SCORES, {"分值": 4, "得分": 3}), "C"),
         (HEADCOUNT, ["", 12], "A"),
+        (SURVEYS, ["", "90%"], "A"),
     ],
 )
 def test_a_row_with_values_but_no_text_is_reported(kind_header: list[str], row: list[object], text_role: str) -> None:
