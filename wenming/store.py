@@ -120,6 +120,12 @@ class Store:
 
     # -- writing
 
+    def parse(
+        self, data: bytes, file_name: str, *, as_of: dt.date | None = None, limits: Limits = DEFAULT_LIMITS
+    ) -> ParsedWorkbook:
+        """Read a workbook with this store's department aliases; changes nothing; raises Refused."""
+        return read_workbook(data, file_name, as_of=as_of or dt.date.today(), aliases=self.aliases(), limits=limits)
+
     def import_file(
         self,
         data: bytes,
@@ -131,15 +137,27 @@ class Store:
     ) -> ImportResult:
         """Read and store one workbook, all or nothing; raises Refused for a bad file."""
         started = time.perf_counter()
-        as_of = as_of or dt.date.today()
-        parsed = read_workbook(data, file_name, as_of=as_of, aliases=self.aliases(), limits=limits)
+        parsed = self.parse(data, file_name, as_of=as_of, limits=limits)
+        return self.import_parsed(parsed, data, user=user, as_of=as_of, started=started)
+
+    def import_parsed(
+        self,
+        parsed: ParsedWorkbook,
+        data: bytes,
+        *,
+        user: str,
+        as_of: dt.date | None = None,
+        started: float | None = None,
+    ) -> ImportResult:
+        """Store a workbook read by ``parse`` (the upload page previews it first), all or nothing."""
+        started = started or time.perf_counter()
         duplicate = self._scalar(
             "select min(import_id) from imports where sha256 = ? and action = 'import'", [parsed.sha256]
         )
         if duplicate is not None:
-            return ImportResult(None, file_name, [], [], time.perf_counter() - started, duplicate_of=duplicate)
-        import_id, sheets, warnings = self._store(parsed, data, user=user, as_of=as_of)
-        return ImportResult(import_id, file_name, sheets, warnings, time.perf_counter() - started)
+            return ImportResult(None, parsed.file_name, [], [], time.perf_counter() - started, duplicate_of=duplicate)
+        import_id, sheets, warnings = self._store(parsed, data, user=user, as_of=as_of or dt.date.today())
+        return ImportResult(import_id, parsed.file_name, sheets, warnings, time.perf_counter() - started)
 
     def _store(
         self, parsed: ParsedWorkbook, data: bytes, *, user: str, as_of: dt.date

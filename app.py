@@ -1,0 +1,21 @@
+"""文明创建工作看板: page config, navigation and the shared sidebar; the pages live in pages/."""
+
+import streamlit as st
+
+from wenming import filters, web
+from wenming.text import t
+
+st.set_page_config(page_title="文明创建工作看板", page_icon=":material/flag:", layout="wide")
+filters.language()
+navigation = st.navigation(
+    [
+        st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
+        st.Page("pages/tasks.py", title=t("page.tasks"), icon=":material/checklist:", url_path="tasks"),
+        st.Page("pages/overdue.py", title=t("page.overdue"), icon=":material/alarm:", url_path="overdue"),
+        st.Page("pages/scores.py", title=t("page.scores"), icon=":material/leaderboard:", url_path="scores"),
+        st.Page("pages/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"),
+        st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),
+    ]
+)
+filters.sidebar(web.department_order())
+navigation.run()

@@ -1,0 +1,40 @@
+"""总览: headline figures against last month, completion by department, the trend, the most overdue tasks."""
+
+import streamlit as st
+
+from wenming import charts, headline, web
+from wenming.text import t
+
+f, present = web.page("page.overview", ("tasks", "scores", "issues", "activities"))
+if "tasks" not in present:
+    web.empty("tasks")
+    st.stop()
+
+figures = headline.headlines(web.query, f.as_of, list(f.departments) or None)
+for column, figure in zip(st.columns(len(figures)), figures, strict=True):
+    column.metric(
+        t(f"headline.{figure.key}"),
+        figure.shown(),
+        figure.shown_delta(),
+        delta_color="inverse" if figure.rise_is_bad else "normal",
+        help=t("headline.help"),
+        border=True,
+    )
+
+left, right = st.columns([3, 2])
+with left:
+    by_department = web.query("tasks_by_department", f)
+    chart = charts.completion_by_department(by_department, web.department_colors())
+    clicked = web.picked(web.plot(chart, "overview_completion", select=True))
+with right:
+    trend = web.series("tasks_summary", f)
+    web.plot(charts.rate_trend(trend, "completion_rate", t("chart.completion_trend")), "overview_trend")
+
+st.subheader(t("overview.most_overdue"))
+if clicked:
+    st.caption(t("page.clicked", names="、".join(clicked)))
+overdue = web.narrow(web.query("tasks_overdue", f), clicked)
+if overdue.empty:
+    st.success(t("overview.none_overdue"))
+else:
+    web.table(overdue.head(5), ["task", "department", "owner", "deadline_text", "days_overdue", "status_text"])

@@ -1,0 +1,47 @@
+"""测评得分: attainment by class and category, points lost by item (对标找差), by department, points at risk."""
+
+import streamlit as st
+
+from wenming import charts, scoring, web
+from wenming.text import t
+
+ITEM_COLUMNS = ["class", "category", "item", "department", "method", "max", "score", "lost", "reason", "sheet", "row_no"]
+RISK_COLUMNS = ["category", "item", "max", "score", "overdue_tasks", "task_departments"]
+
+f, present = web.page("page.scores", ("scores", "tasks"))
+if "scores" not in present:
+    web.empty("scores")
+    st.stop()
+
+totals = web.query("scores_summary", f).iloc[0]
+at_risk = web.query("scores_at_risk", f)
+for column, (label, value) in zip(st.columns(6), scoring.headline(totals, at_risk), strict=True):
+    column.metric(t(label), value, border=True)
+
+by_category = web.query("scores_by_category", f)
+left, right = st.columns(2)
+with left:
+    web.plot(charts.attainment(by_category, "category", t("chart.attainment_by_category")), "scores_categories")
+with right:
+    by_class = web.query("scores_by_class", f)
+    if by_class["class"].notna().sum() > 1:
+        web.plot(charts.attainment(by_class, "class", t("chart.attainment_by_class")), "scores_classes")
+    by_department = web.query("scores_by_department", f)
+    web.plot(
+        charts.attainment(by_department, "department", t("chart.attainment_by_department"), web.department_colors()),
+        "scores_departments",
+    )
+
+items = web.query("scores_items", f)
+web.plot(charts.points_lost(items), "scores_lost")
+st.subheader(t("scores.items"))
+web.table(items[~items["unscored"]], ITEM_COLUMNS, key="scores_items")
+web.download(t("scores.download"), {t("scores.items"): (items, ITEM_COLUMNS)}, f"对标找差_{f.as_of}.xlsx", "scores_download")
+
+st.subheader(t("scores.at_risk"))
+if at_risk.empty:
+    st.success(t("scores.no_risk"))
+else:
+    web.table(at_risk, RISK_COLUMNS, key="scores_risk")
+st.subheader(t("scores.unscored"))
+web.table(items[items["unscored"]], ["class", "category", "item", "department", "max", "sheet", "row_no"], key="scores_unscored")

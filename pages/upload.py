@@ -1,0 +1,44 @@
+"""数据导入: upload trackers, preview what was recognised, confirm the import; the history and the templates."""
+
+import streamlit as st
+
+from wenming import uploads, web
+from wenming.text import t
+
+HISTORY = ["import_id", "imported_at", "user_name", "action", "file_name", "rows", "warning_count", "sha256"]
+
+web.page("page.upload", ())
+st.markdown(t("upload.intro"))
+user = st.text_input(t("upload.user"), key="upload_user", placeholder=t("upload.user_hint"))
+round_ = st.session_state.setdefault("upload_round", 0)
+files = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=f"upload_files_{round_}")
+
+previews = [uploads.preview(file) for file in files or []]
+for item in previews:
+    if item.refused:
+        st.error(item.refused, icon=":material/block:")
+        continue
+    st.markdown(t("upload.recognised", file=item.file_name))
+    web.table(item.sheets(), ["sheet", "kind", "rows", "header_row", "ref_date", "scope"])
+    if item.parsed.warnings:
+        with st.expander(t("upload.warnings", count=len(item.parsed.warnings))):
+            web.table(item.warnings(), ["cell", "message"])
+
+ready = [item for item in previews if item.parsed]
+if ready:
+    if not user.strip():
+        st.warning(t("upload.need_user"))
+    if st.button(t("upload.confirm", count=len(ready)), type="primary", disabled=not user.strip()):
+        st.session_state["upload_results"] = [uploads.describe(r) for r in uploads.import_all(ready, user.strip())]
+        st.session_state["upload_round"] = round_ + 1
+        st.rerun()
+for line in st.session_state.get("upload_results", []):
+    st.success(line, icon=":material/check_circle:")
+
+st.subheader(t("upload.history"))
+web.table(web.query("imports_log"), HISTORY, key="upload_history")
+
+st.subheader(t("upload.templates"))
+for column, template in zip(st.columns(3) * 2, sorted(web.TEMPLATES.glob("*.xlsx")), strict=False):
+    column.download_button(template.stem, template.read_bytes(), template.name, icon=":material/description:",
+                           key=f"template_{template.stem}")

@@ -1,0 +1,347 @@
+"""Pure chart functions: a DataFrame from a query in, a plotly Figure out.
+
+One look everywhere: Okabe–Ito colours for meanings (done, overdue, …) and Paul
+Tol's colour-blind-safe palette for departments, large type for a projector,
+percentages as percentages, department colours fixed by the organisation's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from wenming.text import t
+
+FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+FONT_SIZE = 18
+TITLE_SIZE = 22
+ROW_HEIGHT = 46
+
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+STATE_COLORS = {
+    "done": "#0072B2",
+    "in_progress": "#E69F00",
+    "not_started": "#BBBBBB",
+    "ongoing": "#56B4E9",
+}
+OVERDUE = "#D55E00"
+DUE_SOON = "#CC79A7"
+CLOSED = "#009E73"
+OPEN = "#E69F00"
+MAIN = "#0072B2"
+AGING_BUCKETS = ("1-7", "8-30", "31-90", ">90")
+AGING_COLORS = ("#FDBE85", "#FD8D3C", "#D94701", "#8C2D04")  # one hue, darker = older
+TYPE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+# Paul Tol "muted": nine colours safe for colour-blind viewers, then his "light" set.
+DEPARTMENT_PALETTE = (
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
+    "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00",
+)
+RATE_COLUMNS = ("awareness_rate", "participation_rate", "support_rate", "satisfaction_rate")
+
+
+def department_colors(departments: Sequence[str]) -> dict[str, str]:
+    """A fixed colour per department, by the organisation's order, the same on every page."""
+    return {d: DEPARTMENT_PALETTE[i % len(DEPARTMENT_PALETTE)] for i, d in enumerate(departments)}
+
+
+def _label(value: object) -> str:
+    return t("no_department") if value is None or value != value else str(value)
+
+
+def _layout(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
+    fig.update_layout(
+        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#1A1A1A"},
+        title={"text": title, "font": {"size": TITLE_SIZE}, "x": 0, "xanchor": "left"} if title else None,
+        height=height,
+        margin={"l": 10, "r": 40, "t": 70 if title else 30, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None, "font": {"size": 16}},
+        hoverlabel={"font": {"size": 16, "family": FONT_FAMILY}},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        bargap=0.25,
+        separators=".,",
+    )
+    fig.update_xaxes(showgrid=True, gridcolor="#E5E5E5", zeroline=False, tickfont={"size": 16}, automargin=True)
+    fig.update_yaxes(showgrid=False, tickfont={"size": 16}, automargin=True)
+    return fig
+
+
+def _bar_height(rows: int) -> int:
+    return max(220, 90 + ROW_HEIGHT * rows)
+
+
+def completion_by_department(frame: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
+    """Completion rate by lead department, best at the top; a bar's customdata is its department."""
+    data = frame.sort_values(["completion_rate", "department"], ascending=[True, False])
+    names = [_label(d) for d in data["department"]]
+    fig = go.Figure(
+        go.Bar(
+            x=data["completion_rate"],
+            y=names,
+            orientation="h",
+            marker_color=[colors.get(n, MAIN) for n in names],
+            text=[f"{r:.1%}（{d}/{n}）" for r, d, n in zip(data["completion_rate"], data["done"], data["total"], strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=names,
+            hovertemplate="%{y}<br>" + t("label.completion_rate") + " %{x:.1%}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(range=[0, 1.18], tickformat=".0%")
+    return _layout(fig, t("chart.completion_by_department"), _bar_height(len(data)))
+
+
+def status_stack(frame: pd.DataFrame, by: str, order: Sequence[str] | None = None) -> go.Figure:
+    """Tasks per state (done / in progress / not started / ongoing), stacked, by department or category."""
+    data = frame.copy()
+    data["_name"] = [_label(v) for v in data[by]]
+    if order:
+        rank = {name: i for i, name in enumerate(order)}
+        data = data.sort_values("_name", key=lambda s: s.map(lambda n: rank.get(n, len(rank))))
+    data = data.iloc[::-1]  # first at the top of a horizontal chart
+    fig = go.Figure()
+    for state, color in STATE_COLORS.items():
+        fig.add_bar(
+            name=t(f"state.{state}"),
+            x=data[state],
+            y=data["_name"],
+            orientation="h",
+            marker_color=color,
+            text=data[state].where(data[state] > 0, None),
+            textposition="inside",
+            customdata=data["_name"],
+            hovertemplate="%{y}<br>" + t(f"state.{state}") + " %{x}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    title = t("chart.status_by_department" if by == "department" else "chart.status_by_category")
+    return _layout(fig, title, _bar_height(len(data)))
+
+
+def rate_trend(frame: pd.DataFrame, column: str, title: str) -> go.Figure:
+    """A rate at the end of each month, as a thick line with labelled points."""
+    fig = go.Figure(
+        go.Scatter(
+            x=frame["day"],
+            y=frame[column],
+            mode="lines+markers+text",
+            line={"width": 4, "color": MAIN},
+            marker={"size": 11},
+            text=[f"{v:.0%}" if v == v and v is not None else "" for v in frame[column]],
+            textposition="top center",
+            hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1%}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero", range=[0, 1.1], showgrid=True, gridcolor="#E5E5E5")
+    fig.update_xaxes(tickformat="%Y-%m", dtick="M1")
+    return _layout(fig, title, 360)
+
+
+def roadmap(frame: pd.DataFrame, order: Sequence[str]) -> go.Figure:
+    """路线图: tasks due per department and month, overdue ones in brackets."""
+    data = frame.assign(month_label=pd.to_datetime(frame["month"]).dt.strftime("%Y-%m"))
+    data["_name"] = [_label(v) for v in data["department"]]
+    months = sorted(data["month_label"].unique())
+    names = [n for n in order if n in set(data["_name"])] + sorted(set(data["_name"]) - set(order))
+    due = data.pivot_table(index="_name", columns="month_label", values="due", aggfunc="sum").reindex(index=names, columns=months)
+    late = data.pivot_table(index="_name", columns="month_label", values="overdue", aggfunc="sum").reindex(index=names, columns=months)
+    labels = [
+        [("" if pd.isna(d) else f"{int(d)}" + (f"（{int(o)}）" if o and o == o else "")) for d, o in zip(drow, orow, strict=True)]
+        for drow, orow in zip(due.to_numpy(), late.to_numpy(), strict=True)
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=due.to_numpy(),
+            x=months,
+            y=names,
+            text=labels,
+            texttemplate="%{text}",
+            textfont={"size": 16},
+            colorscale="Blues",
+            showscale=False,
+            xgap=3,
+            ygap=3,
+            hovertemplate="%{y} %{x}<br>" + t("chart.due") + " %{z}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(showgrid=False, side="top")
+    return _layout(fig, t("chart.roadmap"), _bar_height(len(names)))
+
+
+def overdue_by_department(frame: pd.DataFrame) -> go.Figure:
+    """Overdue and due-soon tasks per department, the most overdue at the top."""
+    data = frame[(frame["overdue"] > 0) | (frame["due_soon"] > 0)].sort_values(["overdue", "due_soon"])
+    names = [_label(v) for v in data["department"]]
+    fig = go.Figure()
+    for column, color in (("overdue", OVERDUE), ("due_soon", DUE_SOON)):
+        fig.add_bar(
+            name=t(f"label.{column}"),
+            x=data[column],
+            y=names,
+            orientation="h",
+            marker_color=color,
+            text=data[column].where(data[column] > 0, None),
+            textposition="outside",
+            customdata=names,
+        )
+    fig.update_layout(barmode="group")
+    return _layout(fig, t("chart.overdue_by_department"), _bar_height(len(data)) + 40)
+
+
+def aging(frame: pd.DataFrame) -> go.Figure:
+    """Overdue tasks per department in aging buckets (1–7, 8–30, 31–90, >90 days)."""
+    data = frame.assign(_name=[_label(v) for v in frame["department"]])
+    wide = data.pivot_table(index="_name", columns="bucket", values="tasks", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=list(AGING_BUCKETS), fill_value=0)
+    wide = wide.assign(_total=wide.sum(axis=1)).sort_values("_total")
+    fig = go.Figure()
+    for bucket, color in zip(AGING_BUCKETS, AGING_COLORS, strict=True):
+        fig.add_bar(
+            name=t("chart.days", days=bucket),
+            x=wide[bucket],
+            y=wide.index,
+            orientation="h",
+            marker_color=color,
+            text=wide[bucket].where(wide[bucket] > 0, None),
+            textposition="inside",
+            customdata=list(wide.index),
+        )
+    fig.update_layout(barmode="stack")
+    return _layout(fig, t("chart.aging"), _bar_height(len(wide)))
+
+
+def issues_by_department(frame: pd.DataFrame) -> go.Figure:
+    """Ledger problems per department: struck off, open, open and overdue."""
+    data = frame.assign(open_in_time=frame["open"] - frame["overdue"]).sort_values(["overdue", "open"])
+    names = [_label(v) for v in data["department"]]
+    fig = go.Figure()
+    for column, label, color in (
+        ("closed", "state.closed", CLOSED),
+        ("open_in_time", "chart.open_in_time", OPEN),
+        ("overdue", "chart.open_overdue", OVERDUE),
+    ):
+        fig.add_bar(
+            name=t(label),
+            x=data[column],
+            y=names,
+            orientation="h",
+            marker_color=color,
+            text=data[column].where(data[column] > 0, None),
+            textposition="inside",
+            customdata=names,
+        )
+    fig.update_layout(barmode="stack")
+    return _layout(fig, t("chart.issues_by_department"), _bar_height(len(data)))
+
+
+def attainment(frame: pd.DataFrame, by: str, title: str, colors: dict[str, str] | None = None) -> go.Figure:
+    """Score attainment (score / max of scored items) per category, class or department."""
+    data = frame[frame["max"] > 0].sort_values("attainment", ascending=True)
+    names = [_label(v) for v in data[by]]
+    fig = go.Figure(
+        go.Bar(
+            x=data["attainment"],
+            y=names,
+            orientation="h",
+            marker_color=[(colors or {}).get(n, MAIN) for n in names],
+            text=[f"{a:.1%}（{s:g}/{m:g}）" for a, s, m in zip(data["attainment"], data["score"], data["max"], strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=names,
+            hovertemplate="%{y}<br>" + t("label.attainment") + " %{x:.1%}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(range=[0, 1.25], tickformat=".0%")
+    return _layout(fig, title, _bar_height(len(data)))
+
+
+def points_lost(frame: pd.DataFrame, top: int = 15) -> go.Figure:
+    """The items losing the most points, where to gain points first (对标找差)."""
+    data = frame[frame["lost"] > 0].nlargest(top, "lost").iloc[::-1]
+    names = [f"{c or ''} · {i}" if c else str(i) for c, i in zip(data["category"], data["item"], strict=True)]
+    names = [n if len(n) <= 28 else n[:27] + "…" for n in names]
+    fig = go.Figure(
+        go.Bar(
+            x=data["lost"],
+            y=names,
+            orientation="h",
+            marker_color=OVERDUE,
+            text=[f"-{v:g}" for v in data["lost"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>" + t("label.lost") + " %{x:g}<extra></extra>",
+        )
+    )
+    return _layout(fig, t("chart.points_lost", top=top), _bar_height(len(data)))
+
+
+def per_department(frame: pd.DataFrame, column: str, title: str, colors: dict[str, str], fmt: str = ".2f") -> go.Figure:
+    """One figure per department (per-head figures, attendance), the highest at the top."""
+    data = frame[frame[column].notna()].sort_values(column)
+    names = [_label(v) for v in data["department"]]
+    percent = fmt.endswith("%")
+    fig = go.Figure(
+        go.Bar(
+            x=data[column],
+            y=names,
+            orientation="h",
+            marker_color=[colors.get(n, MAIN) for n in names],
+            text=[format(v, fmt) for v in data[column]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=names,
+        )
+    )
+    if percent:
+        fig.update_xaxes(tickformat=".0%", range=[0, 1.15])
+    return _layout(fig, title, _bar_height(len(data)))
+
+
+def by_month_and_type(frame: pd.DataFrame, column: str, title: str) -> go.Figure:
+    """Activities or person-times per month, stacked by activity type."""
+    data = frame.assign(type=frame["type"].fillna(t("chart.no_type")))
+    fig = go.Figure()
+    for i, (kind, part) in enumerate(data.groupby("type", sort=True)):
+        fig.add_bar(
+            name=str(kind),
+            x=pd.to_datetime(part["month"]),
+            y=part[column],
+            marker_color=TYPE_COLORS[i % len(TYPE_COLORS)],
+            hovertemplate="%{x|%Y-%m}<br>" + str(kind) + " %{y:g}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(tickformat="%Y-%m", dtick="M1", showgrid=False)
+    fig.update_yaxes(showgrid=True, gridcolor="#E5E5E5")
+    return _layout(fig, title, 420)
+
+
+def survey_rates(frame: pd.DataFrame, order: Sequence[str]) -> go.Figure:
+    """知晓率、参与率、支持率、满意度 by department, as a table of coloured cells."""
+    columns = [c for c in RATE_COLUMNS if frame[c].notna().any()]
+    data = frame.assign(_name=[_label(v) for v in frame["department"]])
+    rank = {n: i for i, n in enumerate(order)}
+    data = data.sort_values("_name", key=lambda s: s.map(lambda n: rank.get(n, len(rank))))
+    z = data[columns].to_numpy(dtype=float)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[t(f"label.{c}") for c in columns],
+            y=list(data["_name"]),
+            text=[[("" if v != v else f"{v:.1%}") for v in row] for row in z],
+            texttemplate="%{text}",
+            textfont={"size": 16},
+            colorscale="Blues",
+            zmin=0.5,
+            zmax=1,
+            showscale=False,
+            xgap=3,
+            ygap=3,
+            hovertemplate="%{y} %{x}<br>%{z:.1%}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top", showgrid=False)
+    return _layout(fig, t("chart.survey_rates"), _bar_height(len(data)))

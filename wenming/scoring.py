@@ -1,0 +1,27 @@
+"""The score headline: base points and bonus points shown apart ("100 + 10"), never mixed."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def _points(value: float) -> str:
+    return f"{value:g}" if value == round(value, 1) else f"{value:.1f}"
+
+
+def with_bonus(base: float, bonus: float, bonus_max: float) -> str:
+    """87.5, or 87.5 + 6 when the evaluation system has bonus items."""
+    return f"{_points(base)} + {_points(bonus)}" if bonus_max else _points(base)
+
+
+def headline(totals: pd.Series, at_risk: pd.DataFrame) -> list[tuple[str, str]]:
+    """(label key, value) for the score page's metrics, from scores_summary and scores_at_risk."""
+    attainment = totals["attainment"]
+    return [
+        ("scores.score", with_bonus(totals["score"], totals["bonus_score"], totals["bonus_max"])),
+        ("scores.max", with_bonus(totals["max"], totals["bonus_max"], totals["bonus_max"])),
+        ("label.attainment", "—" if attainment != attainment or attainment is None else f"{attainment:.1%}"),
+        ("label.lost", _points(totals["lost"])),
+        ("label.unscored", f"{int(totals['unscored'])}"),
+        ("scores.points_at_risk", _points(float(at_risk["max"].sum())) if len(at_risk) else "0"),
+    ]

@@ -1,0 +1,230 @@
+"""Streamlit glue: one store per process, a cursor per session, cached queries, page furniture.
+
+Pages call ``query`` (cached by database version), ``page`` (title, provenance,
+filters), ``table`` and ``download`` here, and draw charts from wenming.charts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from wenming import charts, export, filters, trend
+from wenming.filters import Filters
+from wenming.store import DEFAULT_DB, ROOT, Store, StoreLocked, db_path
+from wenming.text import t
+
+SAMPLES = ROOT / "data" / "sample"
+TEMPLATES = ROOT / "data" / "templates"
+PERCENT_COLUMNS = {
+    "completion_rate", "attainment", "closing_rate", "attendance_rate",
+    "awareness_rate", "participation_rate", "support_rate", "satisfaction_rate",
+}
+DATE_COLUMNS = {"deadline", "done_on", "found_on", "closed_on", "date", "effective_on", "month", "day"}
+
+
+# ---------------------------------------------------------------- the store
+
+
+def _seed_samples(path: Path) -> bool:
+    """Load data/sample into an empty database: by default only for the default database file."""
+    flag = os.environ.get("WENMING_SAMPLES")
+    return flag == "1" if flag is not None else path.resolve() == DEFAULT_DB.resolve()
+
+
+@st.cache_resource(show_spinner=False)
+def _open(path: str) -> Store:
+    """The process's one connection (DuckDB lets one process write a file)."""
+    store = Store.open(path)
+    if store.is_empty() and _seed_samples(Path(path)):
+        for file in sorted(SAMPLES.glob("*.xlsx")):
+            store.import_file(file.read_bytes(), file.name, user=t("sample.user"))
+    return store
+
+
+def store() -> Store:
+    """This session's cursor on the process's store."""
+    path = str(db_path())
+    cursor = st.session_state.get("_store")
+    if cursor is None or str(cursor.path) != path:
+        try:
+            cursor = _open(path).cursor()
+        except StoreLocked as locked:
+            st.error(str(locked))
+            st.stop()
+        st.session_state["_store"] = cursor
+    return cursor
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached_query(path: str, version: int, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    cursor = _open(path).cursor()
+    try:
+        return cursor.query(name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
+    finally:
+        cursor.close()
+
+
+def query(name: str, f: Filters | None = None, **params: Any) -> pd.DataFrame:
+    """Run queries/<name>.sql with the filters' parameters; cached until the next import."""
+    current = store()
+    merged = {**(f.params() if f else {}), **params}
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in merged.items()))
+    return _cached_query(str(current.path), current.version(), name, key)
+
+
+def series(name: str, f: Filters, months: int = 12) -> pd.DataFrame:
+    """A query's figures at the end of each month up to the as-of date."""
+    return trend.series(lambda n, **p: query(n, **p), name, f.as_of, list(f.departments) or None, months)
+
+
+def department_colors() -> dict[str, str]:
+    return charts.department_colors(department_order())
+
+
+def department_order() -> list[str]:
+    return query("departments")["department"].tolist()
+
+
+# ---------------------------------------------------------------- page furniture
+
+
+def page(title_key: str, kinds: Iterable[str]) -> tuple[Filters, set[str]]:
+    """Title and data provenance of a page; returns the filters and the kinds that hold data."""
+    f = filters.current()
+    st.title(t(title_key))
+    provenance = query("provenance")
+    present = set(provenance["kind"])
+    lines = [_provenance_line(kind, provenance[provenance["kind"] == kind]) for kind in kinds if kind in present]
+    if lines:
+        st.caption(t("page.source") + "；".join(lines))
+    if f.departments:
+        st.caption(t("page.filtered", departments="、".join(f.departments), as_of=f.as_of.isoformat()))
+    return f, present
+
+
+def _provenance_line(kind: str, rows: pd.DataFrame) -> str:
+    parts = [
+        t(
+            "page.source_item",
+            file=r.file_name,
+            user=r.user_name,
+            when=pd.Timestamp(r.imported_at).strftime("%Y-%m-%d %H:%M"),
+            as_of=pd.Timestamp(r.effective_on).date().isoformat(),
+        )
+        for r in rows.head(2).itertuples()
+    ]
+    more = t("page.source_more", count=len(rows) - 2) if len(rows) > 2 else ""
+    return f"{t(f'kind.{kind}')} ← " + "、".join(parts) + more
+
+
+def empty(kind: str) -> None:
+    """The empty state: what to upload to fill this part of the page."""
+    st.info(t("empty.hint", kind=t(f"kind.{kind}")), icon=":material/upload_file:")
+
+
+def picked(event: Any) -> list[str]:
+    """Departments (or categories) the user clicked in a chart: each bar carries its name as customdata."""
+    try:
+        points = event.selection.points
+    except (AttributeError, KeyError, TypeError):
+        return []
+    names = []
+    for point in points or []:
+        value = point.get("customdata")
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value:
+            names.append(str(value))
+    return list(dict.fromkeys(names))
+
+
+def narrow(frame: pd.DataFrame, names: list[str], column: str = "department") -> pd.DataFrame:
+    """Rows of the clicked departments only (all rows when nothing is clicked)."""
+    if not names:
+        return frame
+    labels = frame[column].fillna(t("no_department"))
+    return frame[labels.isin(names)]
+
+
+def search(frame: pd.DataFrame, *, states: list[str] | None = None, words: str = "") -> pd.DataFrame:
+    """Rows in one of ``states`` whose text holds every word typed in the search box."""
+    if states:
+        frame = frame[frame["state"].isin(states)]
+    columns = [c for c in ("task", "problem", "department", "helpers", "category", "item", "owner", "note") if c in frame]
+    haystack = frame[columns].fillna("").astype(str).agg(" ".join, axis=1) if len(frame) else pd.Series(dtype=str)
+    for word in words.split():
+        keep = haystack.str.contains(word, regex=False)
+        frame, haystack = frame[keep], haystack[keep]
+    return frame
+
+
+def labels(columns: Iterable[str]) -> dict[str, str]:
+    return {c: t(f"col.{c}") for c in columns}
+
+
+def _column_config(columns: Iterable[str]) -> dict[str, Any]:
+    config: dict[str, Any] = {}
+    for column in columns:
+        label = t(f"col.{column}")
+        if column == "progress":
+            config[column] = st.column_config.ProgressColumn(label, min_value=0, max_value=1, format="percent")
+        elif column in PERCENT_COLUMNS:
+            config[column] = st.column_config.NumberColumn(label, format="percent")
+        elif column in DATE_COLUMNS:
+            config[column] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif column == "imported_at":
+            config[column] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+        else:
+            config[column] = st.column_config.Column(label)
+    return config
+
+
+def table(frame: pd.DataFrame, columns: list[str], *, key: str | None = None, height: int | str = "auto") -> None:
+    """A read-only table with Chinese headers, dates as dates and progress as bars."""
+    st.dataframe(
+        _readable(frame[columns]),
+        hide_index=True,
+        column_config=_column_config(columns),
+        key=key,
+        height=height,
+    )
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """State codes and flags as words in the current language."""
+    out = frame.copy()
+    if "state" in out:
+        out["state"] = out["state"].map(lambda s: t(f"state.{s}") if isinstance(s, str) else s)
+    if "is_closed" in out:
+        out["is_closed"] = out["is_closed"].map(lambda c: t("state.closed") if c else t("state.open"))
+    if "department" in out:
+        out["department"] = out["department"].fillna(t("no_department"))
+    return out
+
+
+def download(label: str, tables: Mapping[str, tuple[pd.DataFrame, list[str]]], file_name: str, key: str) -> None:
+    """A button that downloads the given tables as one formatted Excel workbook."""
+    frames = {title: _readable(frame[columns]) for title, (frame, columns) in tables.items()}
+    names = {c for _, columns in tables.values() for c in columns}
+    st.download_button(
+        label,
+        data=export.workbook_bytes(frames, labels(names)),
+        file_name=file_name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key=key,
+    )
+
+
+def plot(figure: Any, key: str, *, select: bool = False) -> Any:
+    """Draw a chart in our own theme; with ``select`` a click on a bar reruns with the selection."""
+    options = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+    if select:
+        return st.plotly_chart(figure, key=key, theme=None, on_select="rerun", selection_mode="points", config=options)
+    return st.plotly_chart(figure, key=key, theme=None, config=options)
