@@ -140,7 +140,7 @@ NUMBER_ROLES = ("max", "score", "people", "expected", "hours_each", "hours_total
 RATE_ROLES = tuple(SURVEY_RATES)
 
 # Rows whose first non-empty cell starts with one of these are subtotals or footers.
-# A subtotal is also recognised in any cell up to the text column ("小计" under a merged 测评项目).
+# A subtotal is also recognised in a known column up to the text column ("小计" beside a merged 测评项目).
 SUBTOTAL_PREFIXES = ("合计", "小计", "总计")
 FOOTER_PREFIXES = (*SUBTOTAL_PREFIXES, "填表人", "审核", "制表", "联系电话", "注:", "说明")
 

@@ -307,20 +307,21 @@ class _SheetReader:
 
     def _footer_rows(self, text_col: int) -> np.ndarray:
         """Rows whose first non-empty cell starts with 合计, 小计, 填表人, …, and rows with a
-        subtotal label in any cell up to the text column (小计 beside a merged 测评项目)."""
+        subtotal label in a known column up to the text column (小计 beside a merged 测评项目)."""
         n = len(self.body)
         first = np.full(n, "", dtype=object)
         undecided = np.ones(n, dtype=bool)
         subtotal = np.zeros(n, dtype=bool)
+        labels = {index for index in self.header.columns.values() if index <= text_col}
         width = max((len(row) for row in self.body), default=0)
         for index in range(width):
             column = self.raw(index)
             nonempty = undecided & (column != "")
             first[nonempty] = column[nonempty]
             undecided &= ~nonempty
-            if index <= text_col:
+            if index in labels:
                 subtotal |= _map_unique(column, _is_subtotal).astype(bool)
-            elif not undecided.any():
+            elif index > text_col and not undecided.any():
                 break
         return subtotal | _map_unique(first, _is_footer).astype(bool)
 
