@@ -13,7 +13,9 @@ navigation = st.navigation(
         st.Page("pages/tasks.py", title=t("page.tasks"), icon=":material/checklist:", url_path="tasks"),
         st.Page("pages/overdue.py", title=t("page.overdue"), icon=":material/alarm:", url_path="overdue"),
         st.Page("pages/scores.py", title=t("page.scores"), icon=":material/leaderboard:", url_path="scores"),
-        st.Page("pages/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"),
+        st.Page(
+            "pages/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"
+        ),
         st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),
     ]
 )

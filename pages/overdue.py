@@ -5,11 +5,32 @@ import streamlit as st
 from wenming import charts, web
 from wenming.text import t
 
-TASK_COLUMNS = ["task", "department", "owner", "category", "deadline_text", "days_overdue", "status_text", "sheet", "row_no"]
+TASK_COLUMNS = [
+    "task",
+    "department",
+    "owner",
+    "category",
+    "deadline_text",
+    "days_overdue",
+    "status_text",
+    "sheet",
+    "row_no",
+]
 SOON_COLUMNS = ["task", "department", "owner", "deadline_text", "days_left", "state"]
 RANK_COLUMNS = ["rank", "department", "overdue_tasks", "max_days_overdue", "overdue_issues"]
-ISSUE_COLUMNS = ["problem", "department", "source", "found_on", "deadline_text", "is_closed", "days_overdue",
-                 "status_text", "closed_on", "sheet", "row_no"]
+ISSUE_COLUMNS = [
+    "problem",
+    "department",
+    "source",
+    "found_on",
+    "deadline_text",
+    "is_closed",
+    "days_overdue",
+    "status_text",
+    "closed_on",
+    "sheet",
+    "row_no",
+]
 
 f, present = web.page("page.overdue", ("tasks", "issues"))
 if not present & {"tasks", "issues"}:
@@ -18,8 +39,16 @@ if not present & {"tasks", "issues"}:
 
 tasks = web.query("tasks_summary", f).iloc[0]
 issues = web.query("issues_summary", f).iloc[0]
-for column, (key, value) in zip(st.columns(4), [("overdue", tasks.overdue), ("due_soon", tasks.due_soon),
-                                                ("open", issues.open), ("issues_overdue", issues.overdue)], strict=True):
+for column, (key, value) in zip(
+    st.columns(4),
+    [
+        ("overdue", tasks.overdue),
+        ("due_soon", tasks.due_soon),
+        ("open", issues.open),
+        ("issues_overdue", issues.overdue),
+    ],
+    strict=True,
+):
     column.metric(t(f"overdue.{key}"), f"{value:,.0f}", border=True)
 
 left, right = st.columns(2)

@@ -5,9 +5,24 @@ import streamlit as st
 from wenming import charts, web
 from wenming.text import t
 
-DEPARTMENT_COLUMNS = ["department", "activities", "person_times", "volunteer_hours", "headcount",
-                      "person_times_per_head", "volunteer_hours_per_head", "attendance_rate"]
-SURVEY_COLUMNS = ["department", "respondents", "awareness_rate", "participation_rate", "support_rate", "satisfaction_rate"]
+DEPARTMENT_COLUMNS = [
+    "department",
+    "activities",
+    "person_times",
+    "volunteer_hours",
+    "headcount",
+    "person_times_per_head",
+    "volunteer_hours_per_head",
+    "attendance_rate",
+]
+SURVEY_COLUMNS = [
+    "department",
+    "respondents",
+    "awareness_rate",
+    "participation_rate",
+    "support_rate",
+    "satisfaction_rate",
+]
 
 f, present = web.page("page.participation", ("activities", "headcount", "surveys"))
 if not present & {"activities", "surveys"}:
@@ -19,7 +34,10 @@ shown = [
     ("label.activities", f"{totals.activities:,.0f}"),
     ("label.person_times", f"{totals.person_times:,.0f}"),
     ("label.volunteer_hours", f"{totals.volunteer_hours:,.1f}"),
-    ("label.attendance_rate", f"{totals.attendance_rate:.1%}" if totals.attendance_rate == totals.attendance_rate else "—"),
+    (
+        "label.attendance_rate",
+        f"{totals.attendance_rate:.1%}" if totals.attendance_rate == totals.attendance_rate else "—",
+    ),
 ]
 for column, (label, value) in zip(st.columns(4), shown, strict=True):
     column.metric(t(label), value, border=True)

@@ -5,7 +5,19 @@ import streamlit as st
 from wenming import charts, scoring, web
 from wenming.text import t
 
-ITEM_COLUMNS = ["class", "category", "item", "department", "method", "max", "score", "lost", "reason", "sheet", "row_no"]
+ITEM_COLUMNS = [
+    "class",
+    "category",
+    "item",
+    "department",
+    "method",
+    "max",
+    "score",
+    "lost",
+    "reason",
+    "sheet",
+    "row_no",
+]
 RISK_COLUMNS = ["category", "item", "max", "score", "overdue_tasks", "task_departments"]
 
 f, present = web.page("page.scores", ("scores", "tasks"))
@@ -16,7 +28,7 @@ if "scores" not in present:
 totals = web.query("scores_summary", f).iloc[0]
 at_risk = web.query("scores_at_risk", f)
 for column, (label, value) in zip(st.columns(6), scoring.headline(totals, at_risk), strict=True):
-    column.metric(t(label), value, border=True)
+    column.metric(t(label), value, border=True, help=t(f"{label}.help", max=f"{totals['max']:g}"))
 
 by_category = web.query("scores_by_category", f)
 left, right = st.columns(2)
@@ -36,7 +48,9 @@ items = web.query("scores_items", f)
 web.plot(charts.points_lost(items), "scores_lost")
 st.subheader(t("scores.items"))
 web.table(items[~items["unscored"]], ITEM_COLUMNS, key="scores_items")
-web.download(t("scores.download"), {t("scores.items"): (items, ITEM_COLUMNS)}, f"对标找差_{f.as_of}.xlsx", "scores_download")
+web.download(
+    t("scores.download"), {t("scores.items"): (items, ITEM_COLUMNS)}, f"对标找差_{f.as_of}.xlsx", "scores_download"
+)
 
 st.subheader(t("scores.at_risk"))
 if at_risk.empty:
@@ -44,4 +58,8 @@ if at_risk.empty:
 else:
     web.table(at_risk, RISK_COLUMNS, key="scores_risk")
 st.subheader(t("scores.unscored"))
-web.table(items[items["unscored"]], ["class", "category", "item", "department", "max", "sheet", "row_no"], key="scores_unscored")
+web.table(
+    items[items["unscored"]],
+    ["class", "category", "item", "department", "max", "sheet", "row_no"],
+    key="scores_unscored",
+)

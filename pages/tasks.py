@@ -5,8 +5,22 @@ import streamlit as st
 from wenming import charts, web
 from wenming.text import t
 
-COLUMNS = ["task", "department", "helpers", "category", "item", "owner", "deadline_text", "state", "progress",
-           "done_on", "days_overdue", "status_text", "sheet", "row_no"]
+COLUMNS = [
+    "task",
+    "department",
+    "helpers",
+    "category",
+    "item",
+    "owner",
+    "deadline_text",
+    "state",
+    "progress",
+    "done_on",
+    "days_overdue",
+    "status_text",
+    "sheet",
+    "row_no",
+]
 STATES = ["done", "in_progress", "not_started", "ongoing"]
 
 f, present = web.page("page.tasks", ("tasks",))
@@ -18,7 +32,9 @@ order = web.department_order()
 left, right = st.columns(2)
 with left:
     by_department = web.query("tasks_by_department", f)
-    clicked = web.picked(web.plot(charts.status_stack(by_department, "department", order), "tasks_departments", select=True))
+    clicked = web.picked(
+        web.plot(charts.status_stack(by_department, "department", order), "tasks_departments", select=True)
+    )
 with right:
     by_category = web.query("tasks_by_category", f)
     categories = web.picked(web.plot(charts.status_stack(by_category, "category"), "tasks_categories", select=True))
@@ -26,7 +42,9 @@ with right:
 web.plot(charts.roadmap(web.query("tasks_roadmap", f), order), "tasks_roadmap")
 
 st.subheader(t("tasks.list"))
-states = st.pills(t("tasks.states"), STATES, selection_mode="multi", format_func=lambda s: t(f"state.{s}"), key="tasks_states")
+states = st.pills(
+    t("tasks.states"), STATES, selection_mode="multi", format_func=lambda s: t(f"state.{s}"), key="tasks_states"
+)
 words = st.text_input(t("tasks.search"), key="tasks_search", placeholder=t("tasks.search_hint"))
 tasks = web.narrow(web.narrow(web.query("tasks_list", f), clicked), categories, "category")
 shown = web.search(tasks, states=states, words=words)

@@ -40,5 +40,10 @@ web.table(web.query("imports_log"), HISTORY, key="upload_history")
 
 st.subheader(t("upload.templates"))
 for column, template in zip(st.columns(3) * 2, sorted(web.TEMPLATES.glob("*.xlsx")), strict=False):
-    column.download_button(template.stem, template.read_bytes(), template.name, icon=":material/description:",
-                           key=f"template_{template.stem}")
+    column.download_button(
+        template.stem,
+        template.read_bytes(),
+        template.name,
+        icon=":material/description:",
+        key=f"template_{template.stem}",
+    )

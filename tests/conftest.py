@@ -23,7 +23,4 @@ def store(tmp_path: Path) -> Store:
 def dump(store: Store) -> dict[str, list[tuple]]:
     """Every row of every table, sorted, so two dumps compare equal iff the data is the same."""
     tables = [r[0] for r in store.con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
-    return {
-        table: sorted(store.con.execute(f"select * from {table}").fetchall(), key=repr)
-        for table in tables
-    }
+    return {table: sorted(store.con.execute(f"select * from {table}").fetchall(), key=repr) for table in tables}

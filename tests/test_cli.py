@@ -19,7 +19,9 @@ from wenming.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = sorted((ROOT / "data" / "sample").glob("*.xlsx"))
-GOOD = workbook(("任务分解", [["工作任务", "牵头部门", "完成情况"], ["任务一", "办公室", "已完成"], ["任务二", "研究室", ""]]))
+GOOD = workbook(
+    ("任务分解", [["工作任务", "牵头部门", "完成情况"], ["任务一", "办公室", "已完成"], ["任务二", "研究室", ""]])
+)
 
 
 def _empty_workbook() -> bytes:
@@ -182,13 +184,17 @@ def test_samples_import_and_summary_through_a_real_process(tmp_path: Path) -> No
     db = tmp_path / "samples.duckdb"
     run = subprocess.run(
         [sys.executable, "-m", "wenming", "import", *map(str, SAMPLES), "--db", str(db), "--as-of", "2026-11-20"],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stdout + run.stderr
     summary = subprocess.run(
         [sys.executable, "-m", "wenming", "summary", "--db", str(db), "--as-of", "2026-11-20", "--json"],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     figures = json.loads(summary.stdout)
     assert figures["tasks"]["total"] > 0 and figures["scores"]["max"] > 0

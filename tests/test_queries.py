@@ -258,8 +258,13 @@ def test_points_at_risk(loaded: Store) -> None:
 
 def test_points_at_risk_join_on_item_first(store: Store) -> None:
     data = workbook(
-        ("任务", [["测评项目", "测评内容", "工作任务", "牵头部门", "完成时限"],
-                  ["学雷锋", "a", "T1", "办公室", "2025-01-31"]]),
+        (
+            "任务",
+            [
+                ["测评项目", "测评内容", "工作任务", "牵头部门", "完成时限"],
+                ["学雷锋", "a", "T1", "办公室", "2025-01-31"],
+            ],
+        ),
         ("自评", [["测评项目", "测评内容", "分值", "得分"], ["学雷锋", "a", 4, 3], ["", "b", 4, 4]]),
     )
     store.import_file(data, "x.xlsx", user="t", as_of=AS_OF)

@@ -49,8 +49,15 @@ def test_import_stores_rows_log_and_original(store: Store) -> None:
 
 
 def test_a_department_tracker_replaces_only_that_department(store: Store) -> None:
-    store.import_file(tasks_book(["旧任务", "办公室", "", ""], ["研究任务", "研究室", "", ""]), "all.xlsx", user="a", as_of=AS_OF)
-    store.import_file(tasks_book(["新任务一", "办公室", "", ""], ["新任务二", "办 公 室", "", ""]), "office.xlsx", user="b", as_of=AS_OF)
+    store.import_file(
+        tasks_book(["旧任务", "办公室", "", ""], ["研究任务", "研究室", "", ""]), "all.xlsx", user="a", as_of=AS_OF
+    )
+    store.import_file(
+        tasks_book(["新任务一", "办公室", "", ""], ["新任务二", "办 公 室", "", ""]),
+        "office.xlsx",
+        user="b",
+        as_of=AS_OF,
+    )
 
     assert current_tasks(store) == [("办公室", "新任务一"), ("办公室", "新任务二"), ("研究室", "研究任务")]
     # The earlier rows stay in the history.
@@ -113,7 +120,9 @@ def test_restore_brings_back_an_earlier_import_for_one_department(store: Store) 
     first = store.import_file(
         tasks_book(["旧办公任务", "办公室", "", ""], ["旧研究任务", "研究室", "", ""]), "a.xlsx", user="a", as_of=AS_OF
     )
-    store.import_file(tasks_book(["新办公任务", "办公室", "", ""], ["新研究任务", "研究室", "", ""]), "b.xlsx", user="a", as_of=AS_OF)
+    store.import_file(
+        tasks_book(["新办公任务", "办公室", "", ""], ["新研究任务", "研究室", "", ""]), "b.xlsx", user="a", as_of=AS_OF
+    )
 
     restored = store.restore(first.import_id, user="admin", department="办公室")
 

@@ -36,8 +36,23 @@ AGING_COLORS = ("#FDBE85", "#FD8D3C", "#D94701", "#8C2D04")  # one hue, darker =
 TYPE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 # Paul Tol "muted": nine colours safe for colour-blind viewers, then his "light" set.
 DEPARTMENT_PALETTE = (
-    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
-    "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00",
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+    "#77AADD",
+    "#EE8866",
+    "#EEDD88",
+    "#FFAABB",
+    "#99DDFF",
+    "#44BB99",
+    "#BBCC33",
+    "#AAAA00",
 )
 RATE_COLUMNS = ("awareness_rate", "participation_rate", "support_rate", "satisfaction_rate")
 
@@ -54,23 +69,48 @@ def _label(value: object) -> str:
 def _layout(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
     fig.update_layout(
         font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#1A1A1A"},
-        title={"text": title, "font": {"size": TITLE_SIZE}, "x": 0, "xanchor": "left"} if title else None,
+        title={
+            "text": title,
+            "font": {"size": TITLE_SIZE},
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 12},
+        }
+        if title
+        else None,
         height=height,
-        margin={"l": 10, "r": 40, "t": 70 if title else 30, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None, "font": {"size": 16}},
+        margin={"l": 10, "r": 40, "t": (60 if title else 10) + (45 if len(fig.data) > 1 else 0), "b": 10},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.01,
+            "x": 0,
+            "title": None,
+            "font": {"size": 16},
+            "traceorder": "normal",
+        },
         hoverlabel={"font": {"size": 16, "family": FONT_FAMILY}},
         plot_bgcolor="white",
         paper_bgcolor="white",
         bargap=0.25,
         separators=".,",
     )
+    fig.update_traces(textangle=0, selector={"type": "bar"})
     fig.update_xaxes(showgrid=True, gridcolor="#E5E5E5", zeroline=False, tickfont={"size": 16}, automargin=True)
     fig.update_yaxes(showgrid=False, tickfont={"size": 16}, automargin=True)
     return fig
 
 
+def _counts(values: pd.Series) -> list[str]:
+    """Bar labels: the count, or nothing for a zero."""
+    return [f"{v:g}" if v and v == v else "" for v in values]
+
+
 def _bar_height(rows: int) -> int:
-    return max(220, 90 + ROW_HEIGHT * rows)
+    return max(260, 150 + ROW_HEIGHT * rows)
 
 
 def completion_by_department(frame: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
@@ -83,7 +123,10 @@ def completion_by_department(frame: pd.DataFrame, colors: dict[str, str]) -> go.
             y=names,
             orientation="h",
             marker_color=[colors.get(n, MAIN) for n in names],
-            text=[f"{r:.1%}（{d}/{n}）" for r, d, n in zip(data["completion_rate"], data["done"], data["total"], strict=True)],
+            text=[
+                f"{r:.1%}（{d}/{n}）"
+                for r, d, n in zip(data["completion_rate"], data["done"], data["total"], strict=True)
+            ],
             textposition="outside",
             cliponaxis=False,
             customdata=names,
@@ -110,7 +153,7 @@ def status_stack(frame: pd.DataFrame, by: str, order: Sequence[str] | None = Non
             y=data["_name"],
             orientation="h",
             marker_color=color,
-            text=data[state].where(data[state] > 0, None),
+            text=_counts(data[state]),
             textposition="inside",
             customdata=data["_name"],
             hovertemplate="%{y}<br>" + t(f"state.{state}") + " %{x}<extra></extra>",
@@ -120,23 +163,32 @@ def status_stack(frame: pd.DataFrame, by: str, order: Sequence[str] | None = Non
     return _layout(fig, title, _bar_height(len(data)))
 
 
+def point_label(day: pd.Timestamp, last: bool) -> str:
+    """A month end as 2026-10; the last point (the as-of date) as 11-24."""
+    return day.strftime("%m-%d") if last else day.strftime("%Y-%m")
+
+
 def rate_trend(frame: pd.DataFrame, column: str, title: str) -> go.Figure:
-    """A rate at the end of each month, as a thick line with labelled points."""
+    """A rate at the end of each month, then on the as-of date, as a thick line; the latest labelled."""
+    days = pd.to_datetime(frame["day"])
+    labels = [point_label(day, i == len(days) - 1) for i, day in enumerate(days)]
+    values = frame[column].astype(float)
     fig = go.Figure(
         go.Scatter(
-            x=frame["day"],
-            y=frame[column],
+            x=labels,
+            y=values,
             mode="lines+markers+text",
             line={"width": 4, "color": MAIN},
             marker={"size": 11},
-            text=[f"{v:.0%}" if v == v and v is not None else "" for v in frame[column]],
-            textposition="top center",
-            hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1%}<extra></extra>",
+            text=["" if i < len(values) - 1 or v != v else f"{v:.1%}" for i, v in enumerate(values)],
+            textposition="top left",
+            textfont={"size": 20},
+            hovertemplate="%{x}<br>%{y:.1%}<extra></extra>",
         )
     )
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero", range=[0, 1.1], showgrid=True, gridcolor="#E5E5E5")
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M1")
-    return _layout(fig, title, 360)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.1], showgrid=True, gridcolor="#E5E5E5")
+    fig.update_xaxes(type="category", showgrid=False, tickangle=-45)
+    return _layout(fig, title, 420)
 
 
 def roadmap(frame: pd.DataFrame, order: Sequence[str]) -> go.Figure:
@@ -145,10 +197,17 @@ def roadmap(frame: pd.DataFrame, order: Sequence[str]) -> go.Figure:
     data["_name"] = [_label(v) for v in data["department"]]
     months = sorted(data["month_label"].unique())
     names = [n for n in order if n in set(data["_name"])] + sorted(set(data["_name"]) - set(order))
-    due = data.pivot_table(index="_name", columns="month_label", values="due", aggfunc="sum").reindex(index=names, columns=months)
-    late = data.pivot_table(index="_name", columns="month_label", values="overdue", aggfunc="sum").reindex(index=names, columns=months)
+    due = data.pivot_table(index="_name", columns="month_label", values="due", aggfunc="sum").reindex(
+        index=names, columns=months
+    )
+    late = data.pivot_table(index="_name", columns="month_label", values="overdue", aggfunc="sum").reindex(
+        index=names, columns=months
+    )
     labels = [
-        [("" if pd.isna(d) else f"{int(d)}" + (f"（{int(o)}）" if o and o == o else "")) for d, o in zip(drow, orow, strict=True)]
+        [
+            ("" if pd.isna(d) else f"{int(d)}" + (f"（{int(o)}）" if o and o == o else ""))
+            for d, o in zip(drow, orow, strict=True)
+        ]
         for drow, orow in zip(due.to_numpy(), late.to_numpy(), strict=True)
     ]
     fig = go.Figure(
@@ -167,7 +226,7 @@ def roadmap(frame: pd.DataFrame, order: Sequence[str]) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(showgrid=False, side="top")
+    fig.update_xaxes(showgrid=False, side="top", type="category")
     return _layout(fig, t("chart.roadmap"), _bar_height(len(names)))
 
 
@@ -183,7 +242,7 @@ def overdue_by_department(frame: pd.DataFrame) -> go.Figure:
             y=names,
             orientation="h",
             marker_color=color,
-            text=data[column].where(data[column] > 0, None),
+            text=_counts(data[column]),
             textposition="outside",
             customdata=names,
         )
@@ -205,7 +264,7 @@ def aging(frame: pd.DataFrame) -> go.Figure:
             y=wide.index,
             orientation="h",
             marker_color=color,
-            text=wide[bucket].where(wide[bucket] > 0, None),
+            text=_counts(wide[bucket]),
             textposition="inside",
             customdata=list(wide.index),
         )
@@ -229,7 +288,7 @@ def issues_by_department(frame: pd.DataFrame) -> go.Figure:
             y=names,
             orientation="h",
             marker_color=color,
-            text=data[column].where(data[column] > 0, None),
+            text=_counts(data[column]),
             textposition="inside",
             customdata=names,
         )
@@ -247,7 +306,10 @@ def attainment(frame: pd.DataFrame, by: str, title: str, colors: dict[str, str] 
             y=names,
             orientation="h",
             marker_color=[(colors or {}).get(n, MAIN) for n in names],
-            text=[f"{a:.1%}（{s:g}/{m:g}）" for a, s, m in zip(data["attainment"], data["score"], data["max"], strict=True)],
+            text=[
+                f"{a:.1%}（{s:g}/{m:g}）"
+                for a, s, m in zip(data["attainment"], data["score"], data["max"], strict=True)
+            ],
             textposition="outside",
             cliponaxis=False,
             customdata=names,

@@ -438,7 +438,7 @@ class _SheetReader:
             self.warn("status", self.row_no[bad], "status", value=[values.clean_text(v) for v in raw[bad]])
         return {
             "status": pa.array([p.state for p in parsed], pa.string()),
-            "status_text": _text_array(raw),
+            "status_text": _text_array(raw, percents=True),
             "progress": pa.array([p.progress for p in parsed], pa.float64()),
         }
 
@@ -511,12 +511,14 @@ def _fill_down(levels: dict[str, np.ndarray | None]) -> dict[str, np.ndarray]:
     return filled
 
 
-def _text_array(raw: np.ndarray, *, dates: bool = False) -> pa.Array:
-    """Cells as trimmed text (None for blank); dates written in ISO form."""
+def _text_array(raw: np.ndarray, *, dates: bool = False, percents: bool = False) -> pa.Array:
+    """Cells as trimmed text (None for blank); dates in ISO form, percent cells (0.6) as 60%."""
 
     def as_text(value: Cell) -> str | None:
         if dates and isinstance(value, dt.date):
             return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+        if percents and isinstance(value, float) and 0 <= value <= 1:
+            return f"{value * 100:g}%"
         return values.clean_text(value) or None
 
     return pa.array(_map_unique(raw, as_text), pa.string())

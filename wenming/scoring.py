@@ -15,11 +15,14 @@ def with_bonus(base: float, bonus: float, bonus_max: float) -> str:
 
 
 def headline(totals: pd.Series, at_risk: pd.DataFrame) -> list[tuple[str, str]]:
-    """(label key, value) for the score page's metrics, from scores_summary and scores_at_risk."""
+    """(label key, value) for the score page's metrics, from scores_summary and scores_at_risk.
+
+    满分 is the whole system ("100 + 10"); attainment is over scored items only.
+    """
     attainment = totals["attainment"]
     return [
-        ("scores.score", with_bonus(totals["score"], totals["bonus_score"], totals["bonus_max"])),
-        ("scores.max", with_bonus(totals["max"], totals["bonus_max"], totals["bonus_max"])),
+        ("scores.score", with_bonus(totals["score"], totals["bonus_score"], totals["bonus_full_max"])),
+        ("scores.full_max", with_bonus(totals["full_max"], totals["bonus_full_max"], totals["bonus_full_max"])),
         ("label.attainment", "—" if attainment != attainment or attainment is None else f"{attainment:.1%}"),
         ("label.lost", _points(totals["lost"])),
         ("label.unscored", f"{int(totals['unscored'])}"),

@@ -284,9 +284,7 @@ class Store:
     ) -> int:
         """Bring back the rows of an earlier import (optionally one kind/department) as a new import."""
         con = self.con
-        found = self._row(
-            "select file_name, sha256, size_bytes, stored_as from imports where import_id = ?", [source]
-        )
+        found = self._row("select file_name, sha256, size_bytes, stored_as from imports where import_id = ?", [source])
         if found is None:
             raise KeyError(source)
         loads = con.execute(

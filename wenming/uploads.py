@@ -34,7 +34,9 @@ class Preview:
                     "rows": s.table.num_rows,
                     "header_row": s.header_row,
                     "ref_date": s.ref_date,
-                    "scope": t("upload.scope_all") if s.whole else "、".join(d or t("no_department") for d in s.departments),
+                    "scope": t("upload.scope_all")
+                    if s.whole
+                    else "、".join(d or t("no_department") for d in s.departments),
                 }
                 for s in self.parsed.sheets
             ]

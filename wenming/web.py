@@ -6,6 +6,7 @@ filters), ``table`` and ``download`` here, and draw charts from wenming.charts.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from wenming import charts, export, filters, trend
 from wenming.filters import Filters
@@ -21,9 +23,16 @@ from wenming.text import t
 
 SAMPLES = ROOT / "data" / "sample"
 TEMPLATES = ROOT / "data" / "templates"
+DECIMAL_COLUMNS = {"person_times_per_head", "volunteer_hours_per_head", "volunteer_hours", "max", "score", "lost"}
 PERCENT_COLUMNS = {
-    "completion_rate", "attainment", "closing_rate", "attendance_rate",
-    "awareness_rate", "participation_rate", "support_rate", "satisfaction_rate",
+    "completion_rate",
+    "attainment",
+    "closing_rate",
+    "attendance_rate",
+    "awareness_rate",
+    "participation_rate",
+    "support_rate",
+    "satisfaction_rate",
 }
 DATE_COLUMNS = {"deadline", "done_on", "found_on", "closed_on", "date", "effective_on", "month", "day"}
 
@@ -94,8 +103,21 @@ def department_order() -> list[str]:
 # ---------------------------------------------------------------- page furniture
 
 
+def _route_through_app() -> None:
+    """Hand a page opened straight from a bookmark to app.py, the router.
+
+    Streamlit serves the first request of a fresh server in its legacy pages/-folder
+    mode (the page runs alone, without app.py's sidebar) until some session has run
+    st.navigation; switching that mode off and rerunning lets app.py route the URL.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page(title_key: str, kinds: Iterable[str]) -> tuple[Filters, set[str]]:
     """Title and data provenance of a page; returns the filters and the kinds that hold data."""
+    _route_through_app()
     f = filters.current()
     st.title(t(title_key))
     provenance = query("provenance")
@@ -156,7 +178,9 @@ def search(frame: pd.DataFrame, *, states: list[str] | None = None, words: str =
     """Rows in one of ``states`` whose text holds every word typed in the search box."""
     if states:
         frame = frame[frame["state"].isin(states)]
-    columns = [c for c in ("task", "problem", "department", "helpers", "category", "item", "owner", "note") if c in frame]
+    columns = [
+        c for c in ("task", "problem", "department", "helpers", "category", "item", "owner", "note") if c in frame
+    ]
     haystack = frame[columns].fillna("").astype(str).agg(" ".join, axis=1) if len(frame) else pd.Series(dtype=str)
     for word in words.split():
         keep = haystack.str.contains(word, regex=False)
@@ -174,6 +198,8 @@ def _column_config(columns: Iterable[str]) -> dict[str, Any]:
         label = t(f"col.{column}")
         if column == "progress":
             config[column] = st.column_config.ProgressColumn(label, min_value=0, max_value=1, format="percent")
+        elif column in DECIMAL_COLUMNS:
+            config[column] = st.column_config.NumberColumn(label, format="%.2f" if "per_head" in column else "%g")
         elif column in PERCENT_COLUMNS:
             config[column] = st.column_config.NumberColumn(label, format="percent")
         elif column in DATE_COLUMNS:
@@ -193,6 +219,7 @@ def table(frame: pd.DataFrame, columns: list[str], *, key: str | None = None, he
         column_config=_column_config(columns),
         key=key,
         height=height,
+        placeholder="—",
     )
 
 
@@ -205,7 +232,17 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
         out["is_closed"] = out["is_closed"].map(lambda c: t("state.closed") if c else t("state.open"))
     if "department" in out:
         out["department"] = out["department"].fillna(t("no_department"))
+    if "action" in out:
+        out["action"] = out["action"].map(lambda a: t(f"action.{a}"))
+    if "rows" in out and out["rows"].map(lambda r: isinstance(r, str)).all():
+        out["rows"] = out["rows"].map(_rows_text)
     return out
+
+
+def _rows_text(rows_json: str) -> str:
+    """{"tasks": 121} as 任务分解 121 行."""
+    rows = json.loads(rows_json)
+    return "，".join(t("upload.rows", kind=t(f"kind.{kind}"), rows=n) for kind, n in rows.items())
 
 
 def download(label: str, tables: Mapping[str, tuple[pd.DataFrame, list[str]]], file_name: str, key: str) -> None:
