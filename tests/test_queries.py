@@ -183,7 +183,13 @@ def test_every_query_runs_and_says_what_a_row_is(loaded: Store, name: str) -> No
     from wenming.store import query_text
 
     assert query_text(name).startswith("-- One row"), "first line says what one row is"
-    params = {"as_of": AS_OF, "snapshot": None, "departments": None, "month": dt.date(2025, 10, 1)}
+    params = {
+        "as_of": AS_OF,
+        "snapshot": None,
+        "departments": None,
+        "start": dt.date(2025, 10, 1),
+        "end": AS_OF,
+    }
     loaded.query(name, **{k: v for k, v in params.items() if k in query_params(name)})
 
 

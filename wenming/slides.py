@@ -1,0 +1,200 @@
+"""The review as an ordered list of slides, shared by the page, the projector and the HTML export.
+
+A slide is a title, some tables and some charts; nothing here draws, so the
+presentation on screen and the exported file show the same sections in the
+same order with the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from wenming import charts
+from wenming.review import Review
+from wenming.text import t
+
+RATE_COLUMNS = {
+    "completion_rate", "completion_rate_month_before", "completion_rate_quarter_before", "attainment",
+    "closing_rate", "attendance_rate", "awareness_rate", "participation_rate", "support_rate", "satisfaction_rate",
+}
+POINT_COLUMNS = {"completion_delta_month", "completion_delta_quarter"}
+BOARD_RATES = {"best", "improved", "no_progress"}
+
+TaskTable = tuple[str, pd.DataFrame, list[str]]
+
+
+@dataclass
+class Card:
+    label: str
+    value: str
+    delta: str
+    tone: str  # up-good | up-bad | down-good | down-bad | flat
+
+
+@dataclass
+class Slide:
+    key: str
+    title: str
+    tables: list[TaskTable] = field(default_factory=list)
+    figures: list[go.Figure] = field(default_factory=list)
+
+
+def cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rates as 75.0%, changes as +8.3 个百分点, codes as words, dates as 2026-10-31."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in RATE_COLUMNS:
+            out[column] = out[column].map(lambda v: "" if v is None or v != v else f"{v:.1%}")
+        elif column in POINT_COLUMNS:
+            out[column] = out[column].map(lambda v: "" if v is None or v != v else t("delta.points_short", value=f"{v * 100:+.1f}"))
+    if "board" in out:
+        rates = out["board"].isin(BOARD_RATES)
+        out["value"] = [
+            (f"{v:.1%}" if b == "best" else t("delta.points_short", value=f"{v * 100:+.1f}")) if r else cell(v)
+            for b, v, r in zip(out["board"], frame["value"], rates, strict=True)
+        ]
+        out["board"] = out["board"].map(lambda b: t(f"review.board.{b}"))
+    if "state" in out:
+        out["state"] = out["state"].map(lambda s: t(f"state.{s}") if isinstance(s, str) else s)
+    if "is_closed" in out:
+        out["is_closed"] = out["is_closed"].map(lambda c: t("state.closed") if c else t("state.open"))
+    if "is_new" in out:
+        out["is_new"] = out["is_new"].map(lambda n: t("review.new") if n else "")
+    if "department" in out:
+        out["department"] = out["department"].fillna(t("no_department"))
+    return out
+
+
+def _tone(delta: float | None, rise_is_bad: bool) -> str:
+    if delta is None or abs(delta) < 1e-9:
+        return "flat"
+    up = delta > 0
+    return ("up-bad" if rise_is_bad else "up-good") if up else ("down-good" if rise_is_bad else "down-bad")
+
+
+def cards(review: Review) -> list[Card]:
+    """The headline figures with their change since last month and since three months ago."""
+    result = []
+    for row in review.headline.itertuples():
+        value, month, quarter = (None if v != v else v for v in (row.now, row.delta_month, row.delta_quarter))
+        if row.rate:
+            shown = "—" if value is None else f"{value:.1%}"
+            deltas = [t("delta.points_short", value=f"{d * 100:+.1f}") if d is not None else "—" for d in (month, quarter)]
+        else:
+            shown = "—" if value is None else f"{value:,.0f}"
+            deltas = [f"{d:+,.0f}" if d is not None else "—" for d in (month, quarter)]
+        result.append(
+            Card(
+                label=t(f"review.figure.{row.key}"),
+                value=shown,
+                delta=t("review.deltas", month=deltas[0], quarter=deltas[1]),
+                tone=_tone(month, row.rise_is_bad),
+            )
+        )
+    return result
+
+
+DEPARTMENT_COLUMNS = [
+    "department", "total", "done", "completion_rate", "completion_delta_month", "completion_delta_quarter",
+    "overdue", "overdue_delta_month", "issues_open", "issues_overdue", "activities", "person_times", "is_new",
+]
+OVERDUE_COLUMNS = ["department", "task", "owner", "deadline_text", "days_overdue", "status_text"]
+ISSUE_COLUMNS = ["department", "problem", "source", "found_on", "deadline_text", "days_overdue", "status_text"]
+LOGGED_COLUMNS = ["department", "problem", "source", "found_on", "deadline_text", "is_closed"]
+STRUCK_COLUMNS = ["department", "problem", "source", "found_on", "closed_on"]
+GAP_COLUMNS = ["category", "item", "department", "max", "score", "lost", "reason"]
+RISK_COLUMNS = ["category", "item", "max", "score", "overdue_tasks", "task_departments"]
+BOARD_COLUMNS = ["board", "department", "value", "completion_rate", "overdue"]
+PARTICIPATION_COLUMNS = ["department", "activities", "person_times", "volunteer_hours"]
+
+
+def slides(review: Review, per_department: bool = False) -> list[Slide]:
+    """The sections of a 月例会, in the order they are presented."""
+    colors = charts.department_colors(review.order)
+    named_tasks = review.overdue_tasks.sort_values(["department", "days_overdue"], ascending=[True, False])
+    result = [
+        Slide("headline", t("review.slide.headline")),
+        Slide(
+            "rankings",
+            t("review.slide.rankings"),
+            tables=[
+                (t("review.red"), review.red, BOARD_COLUMNS),
+                (t("review.black"), review.black, BOARD_COLUMNS),
+            ],
+        ),
+        Slide(
+            "named",
+            t("review.slide.named"),
+            tables=[
+                (t("review.overdue_tasks", count=len(named_tasks)), named_tasks, OVERDUE_COLUMNS),
+                (t("review.overdue_issues", count=len(review.overdue_issues)), review.overdue_issues, ISSUE_COLUMNS),
+            ],
+            figures=[charts.overdue_by_department(review.departments)] if review.departments["overdue"].sum() else [],
+        ),
+        Slide(
+            "ledger",
+            t("review.slide.ledger"),
+            tables=[
+                (t("review.logged", count=len(review.logged)), review.logged, LOGGED_COLUMNS),
+                (t("review.struck_off", count=len(review.struck_off)), review.struck_off, STRUCK_COLUMNS),
+            ],
+        ),
+        Slide(
+            "scores",
+            t("review.slide.scores"),
+            tables=[
+                (t("review.score_gaps"), review.score_gaps, GAP_COLUMNS),
+                (t("review.at_risk"), review.at_risk, RISK_COLUMNS),
+            ],
+        ),
+        Slide(
+            "participation",
+            t("review.slide.participation"),
+            tables=[("", review.participation, PARTICIPATION_COLUMNS)],
+            figures=[charts.by_month_and_type(review.by_month, "person_times", t("chart.person_times_by_month"))]
+            if not review.by_month.empty
+            else [],
+        ),
+        Slide(
+            "departments",
+            t("review.slide.departments"),
+            tables=[("", review.departments, DEPARTMENT_COLUMNS)],
+            figures=[charts.completion_by_department(review.departments[review.departments["total"] > 0], colors)],
+        ),
+    ]
+    if per_department:
+        result.extend(department_slide(review, name) for name in review.departments["department"])
+    return result
+
+
+def department_slide(review: Review, department: str) -> Slide:
+    """One department's figures and what it is asked to finish, for department-by-department review."""
+    own = review.departments[review.departments["department"] == department]
+    tasks = review.overdue_tasks[review.overdue_tasks["department"] == department]
+    issues = review.overdue_issues[review.overdue_issues["department"] == department]
+    return Slide(
+        f"department-{department}",
+        t("review.slide.department", department=department),
+        tables=[
+            ("", own, DEPARTMENT_COLUMNS[1:]),
+            (t("review.overdue_tasks", count=len(tasks)), tasks, OVERDUE_COLUMNS[1:]),
+            (t("review.overdue_issues", count=len(issues)), issues, ISSUE_COLUMNS[1:]),
+        ],
+    )
