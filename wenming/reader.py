@@ -10,19 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from wenming import contract, text, values
+from wenming import contract, grid, text, values
+from wenming.grid import Cell, Column, Grid, Merge
 from wenming.guard import DEFAULT_LIMITS, Limits, Refused, check_file
-
-Cell = object
-Merge = tuple[tuple[int, int], tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ class ParsedSheet:
     @property
     def departments(self) -> list[str | None]:
         """The departments this sheet speaks for (None: rows with no department)."""
-        return sorted(set(self.table.column("department").to_pylist()), key=lambda d: (d is None, d or ""))
+        found = set(pc.unique(self.table.column("department")).to_pylist())
+        return sorted(found, key=lambda d: (d is None, d or ""))
 
 
 @dataclass
@@ -104,6 +105,7 @@ def read_workbook(
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         metas = book.sheets_metadata
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception:  # calamine raises several error types for damaged files
         raise Refused(file_name, "corrupt") from None
     sheets: list[ParsedSheet] = []
@@ -113,20 +115,18 @@ def read_workbook(
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue
         try:
-            sheet = book.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)
-            merges = sheet.merged_cell_ranges or []
+            cells, merges = grid.read_sheet(book, archive, meta.name)
         except Exception:
             raise Refused(file_name, "corrupt") from None
-        if not any(any(v != "" for v in row) for row in rows):
+        if not cells.has_content():
             continue
         names_with_content.append(meta.name)
         if meta.visible != SheetVisibleEnum.Visible:
             warnings.append(SheetWarning(meta.name, "", "sheet_hidden"))
             continue
-        if len(rows) > limits.rows:
-            raise Refused(file_name, "too_many_rows", sheet=meta.name, rows=len(rows), limit=limits.rows)
-        parsed = read_sheet(meta.name, rows, merges, as_of=as_of, aliases=aliases)
+        if cells.height > limits.rows:
+            raise Refused(file_name, "too_many_rows", sheet=meta.name, rows=cells.height, limit=limits.rows)
+        parsed = read_sheet(meta.name, cells, merges, as_of=as_of, aliases=aliases)
         if parsed is None:
             warnings.append(SheetWarning(meta.name, "", "sheet_skipped"))
         else:
@@ -188,46 +188,69 @@ def find_header(rows: list[list[Cell]]) -> Header | None:
 # ---------------------------------------------------------------- sheet
 
 
-def apply_merges(rows: list[list[Cell]], merges: list[Merge]) -> list[Merge]:
+def apply_merges(cells: Grid, merges: np.ndarray) -> list[Merge]:
     """Give every cell of a merged range the range's value; return the horizontal merges.
 
-    Horizontal merges later tell section headings ("一、学雷锋活动" across the whole
-    row) from data.
+    ``merges`` holds one range per row: first row, first column, last row, last column
+    (0-based). Horizontal merges later tell section headings ("一、学雷锋活动" across the
+    whole row) from data.
     """
-    horizontal: list[Merge] = []
-    width = max((len(row) for row in rows), default=0)
-    for (r0, c0), (r1, c1) in merges:
-        if r0 >= len(rows):
-            continue
-        value = rows[r0][c0] if c0 < len(rows[r0]) else ""
-        if c1 + 1 > width:
-            width = c1 + 1
-            for row in rows:
-                row.extend([""] * (width - len(row)))
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            rows[r][c0 : c1 + 1] = [value] * (c1 - c0 + 1)
-        if c1 > c0:
-            horizontal.append(((r0, c0), (r1, c1)))
+    height = cells.height
+    merges = merges[merges[:, 0] < height]
+    if not len(merges):
+        return []
+    merges = merges.copy()
+    merges[:, 2] = np.minimum(merges[:, 2], height - 1)
+    cells.widen(int(merges[:, 3].max()) + 1)
+    wide = merges[:, 3] > merges[:, 1]
+    horizontal = [((r0, c0), (r1, c1)) for r0, c0, r1, c1 in merges[wide].tolist()]
+    if grid.merges_overlap(merges):
+        # Overlapping ranges (never written by Excel): one after the other, as listed.
+        for r0, c0, r1, c1 in merges.tolist():
+            _fill_range(cells, r0, c0, r1, c1)
+        return horizontal
+    for r0, c0, r1, c1 in merges[wide].tolist():
+        _fill_range(cells, r0, c0, r1, c1)
+    vertical = merges[~wide]
+    for c in np.unique(vertical[:, 1]).tolist():
+        # Each row inside a range takes the code of the range's first row, all at once.
+        tops, ends = vertical[vertical[:, 1] == c][:, [0, 2]].T
+        column = cells.columns[c]
+        delta = np.zeros(height + 1, dtype=np.int64)
+        np.add.at(delta, tops + 1, 1)
+        np.add.at(delta, ends + 1, -1)
+        inside = np.cumsum(delta[:height]) > 0
+        top = np.full(height, -1, dtype=np.int64)
+        top[tops] = tops
+        top = np.maximum.accumulate(top)
+        column.codes = np.where(inside, column.codes[np.maximum(top, 0)], column.codes)
     return horizontal
+
+
+def _fill_range(cells: Grid, r0: int, c0: int, r1: int, c1: int) -> None:
+    value = cells.cell(r0, c0)
+    for c in range(c0, c1 + 1):
+        column = cells.columns[c]
+        column.codes[r0 : r1 + 1] = column.code(value)
 
 
 def read_sheet(
     name: str,
-    rows: list[list[Cell]],
-    merges: list[Merge],
+    cells: Grid,
+    merges: np.ndarray,
     *,
     as_of: dt.date,
     aliases: dict[str, str] | None = None,
 ) -> ParsedSheet | None:
     """One sheet as a ParsedSheet, or None when it is of no known kind."""
-    horizontal = apply_merges(rows, merges)
-    header = find_header(rows)
+    horizontal = apply_merges(cells, merges)
+    head = cells.rows(0, contract.HEADER_SCAN_ROWS)
+    header = find_header(head)
     if header is None:
         return None
-    ref_date = values.reference_date([str(v) for row in rows[: header.row] for v in row if isinstance(v, str) and v])
-    body = rows[header.row + 1 :]
-    sheet = _SheetReader(name, header, body, ref_date or as_of, aliases or {})
-    labels, data = sheet.masks(rows[header.row], horizontal)
+    ref_date = values.reference_date([str(v) for row in head[: header.row] for v in row if isinstance(v, str) and v])
+    sheet = _SheetReader(name, header, cells.below(header.row + 1), ref_date or as_of, aliases or {})
+    labels, data = sheet.masks(head[header.row], horizontal)
     table = sheet.build(labels, data)
     if table.num_rows == 0:
         sheet.warnings.append(SheetWarning(name, "", "sheet_empty"))
@@ -242,14 +265,17 @@ def read_sheet(
     )
 
 
-def _map_unique(column: np.ndarray, fn: Callable[[Cell], object]) -> np.ndarray:
-    """``fn`` applied to every cell, computed once per distinct value."""
-    if len(column) == 0:
-        return np.array([], dtype=object)
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [fn(u) for u in uniques]
-    return mapped[codes]
+def _per_row(column: Column, per_unique: Sequence[object], type_: pa.DataType) -> pa.Array:
+    """A value per distinct value of ``column``, spread to its rows (None is null); text stays
+    dictionary-encoded, so a million rows hold each distinct text once."""
+    codes = pa.array(column.codes, pa.int32())
+    if type_ == pa.string():
+        return pa.DictionaryArray.from_arrays(codes, pa.array(per_unique, type_))
+    return pa.array(per_unique, type_).take(codes)
+
+
+def _flags(column: Column, per_unique: Sequence[object]) -> np.ndarray:
+    return np.fromiter(per_unique, dtype=bool, count=len(per_unique))[column.codes]
 
 
 class _SheetReader:
@@ -259,7 +285,7 @@ class _SheetReader:
         self,
         name: str,
         header: Header,
-        body: list[list[Cell]],
+        body: Grid,
         ref: dt.date,
         aliases: dict[str, str],
     ) -> None:
@@ -272,16 +298,24 @@ class _SheetReader:
         self.first_row = header.row + 2  # Excel row number of body[0]
         self.warnings: list[SheetWarning] = []
         self.written: dict[str, np.ndarray] = {}  # date role -> cell holds a date or unknown text
-        self.row_no = np.arange(self.first_row, self.first_row + len(body), dtype=np.int64)
+        self.row_no = np.arange(self.first_row, self.first_row + body.height, dtype=np.int64)
+        self._nonempty: dict[int, np.ndarray] = {}
 
-    def raw(self, index: int) -> np.ndarray:
-        column = np.empty(len(self.body), dtype=object)
-        column[:] = [row[index] if index < len(row) else "" for row in self.body]
-        return column
+    @property
+    def n(self) -> int:
+        return self.body.height
 
-    def role(self, role: str) -> np.ndarray | None:
+    def raw(self, index: int) -> Column:
+        return self.body.column(index)
+
+    def role(self, role: str) -> Column | None:
         index = self.header.columns.get(role)
         return None if index is None else self.raw(index)
+
+    def nonempty(self, index: int) -> np.ndarray:
+        if index not in self._nonempty:
+            self._nonempty[index] = self.raw(index).nonempty()
+        return self._nonempty[index]
 
     def warn(self, role: str, rows: np.ndarray, code: str, **params: Sequence[object]) -> None:
         """One warning per row in ``rows`` (Excel row numbers); params give per-row values."""
@@ -296,10 +330,12 @@ class _SheetReader:
         """(label rows, data rows): label rows are all but footers, repeated headers and section
         headings, and feed the fill-down; data rows are label rows holding the text role."""
         text_col = self.header.columns[self.kind.text_role]
-        texts = _map_unique(self.raw(text_col), values.clean_text).astype(str)
-        has_text = texts != ""
+        column = self.raw(text_col)
+        texts = column.per_unique(values.clean_text)
+        has_text = _flags(column, [t != "" for t in texts])
+        header_text = values.clean_text(header_cells[text_col])
+        repeated = _flags(column, [t == header_text for t in texts])
         footer = self._footer_rows(text_col)
-        repeated = texts == values.clean_text(header_cells[text_col])
         section = self._section_rows(horizontal, text_col)
         labels = ~footer & ~repeated & ~section
         self._warn_rows_without_text(labels & ~has_text, text_col, header_cells)
@@ -308,47 +344,50 @@ class _SheetReader:
     def _footer_rows(self, text_col: int) -> np.ndarray:
         """Rows whose first non-empty cell starts with 合计, 小计, 填表人, …, and rows with a
         subtotal label in a known column up to the text column (小计 beside a merged 测评项目)."""
-        n = len(self.body)
-        first = np.full(n, "", dtype=object)
-        undecided = np.ones(n, dtype=bool)
-        subtotal = np.zeros(n, dtype=bool)
+        footer = np.zeros(self.n, dtype=bool)
+        undecided = np.ones(self.n, dtype=bool)
+        subtotal = np.zeros(self.n, dtype=bool)
         labels = {index for index in self.header.columns.values() if index <= text_col}
-        width = max((len(row) for row in self.body), default=0)
-        for index in range(width):
+        for index in range(self.body.width):
             column = self.raw(index)
-            nonempty = undecided & (column != "")
-            first[nonempty] = column[nonempty]
-            undecided &= ~nonempty
+            first = undecided & self.nonempty(index)
+            if first.any():
+                footer |= first & column.text_flags(_is_footer)
+            undecided &= ~first
             if index in labels:
-                subtotal |= _map_unique(column, _is_subtotal).astype(bool)
+                subtotal |= column.text_flags(_is_subtotal)
             elif index > text_col and not undecided.any():
                 break
-        return subtotal | _map_unique(first, _is_footer).astype(bool)
+        return subtotal | footer
 
     def _section_rows(self, horizontal: list[Merge], text_col: int) -> np.ndarray:
         """Rows of a heading merged across the text column and another known column, with no
         value in any known column outside the merge (a merged 测评项目/测评内容 with points is data)."""
-        section = np.zeros(len(self.body), dtype=bool)
+        section = np.zeros(self.n, dtype=bool)
         known = set(self.header.columns.values()) - {text_col}
         offset = self.header.row + 1  # rows index of body[0]
         for (r0, c0), (r1, c1) in horizontal:
             if not (c0 <= text_col <= c1 and any(c0 <= k <= c1 for k in known)):
                 continue
-            outside = [k for k in known if not c0 <= k <= c1]
-            for r in range(max(r0 - offset, 0), min(r1 - offset + 1, len(self.body))):
-                row = self.body[r]
-                section[r] = all(k >= len(row) or row[k] == "" for k in outside)
+            start, stop = max(r0 - offset, 0), min(r1 - offset + 1, self.n)
+            if start >= stop:
+                continue
+            empty = np.ones(stop - start, dtype=bool)
+            for k in known:
+                if not c0 <= k <= c1:
+                    empty &= ~self.nonempty(k)[start:stop]
+            section[start:stop] = empty
         return section
 
     def _warn_rows_without_text(self, candidates: np.ndarray, text_col: int, header_cells: list[Cell]) -> None:
         """A row with values but no task/problem/… is reported, never dropped silently."""
         if not candidates.any():
             return
-        carrying = np.zeros(len(self.body), dtype=bool)
+        carrying = np.zeros(self.n, dtype=bool)
         for role, index in self.header.columns.items():
             if index == text_col or role in self.kind.fill_down:
                 continue
-            carrying |= self.raw(index) != ""
+            carrying |= self.nonempty(index)
         rows = self.row_no[candidates & carrying]
         header_text = values.clean_text(header_cells[text_col])
         letter = column_letter(text_col)
@@ -361,12 +400,13 @@ class _SheetReader:
 
     def build(self, labels: np.ndarray, data: np.ndarray) -> pa.Table:
         levels = {role: self.role(role) for role in self.kind.fill_down}
-        filled = _fill_down({role: None if raw is None else raw[labels] for role, raw in levels.items()})
-        filled = {role: column[data[labels]] for role, column in filled.items()}
-        self.body = [row for row, keep in zip(self.body, data, strict=True) if keep]
+        filled = _fill_down({role: None if raw is None else raw.take(labels) for role, raw in levels.items()})
+        filled = {role: column.take(data[labels]) for role, column in filled.items()}
+        self.body = self.body.take(data)
         self.row_no = self.row_no[data]
+        self._nonempty = {}
         columns: dict[str, pa.Array] = {
-            "sheet": pa.array([self.name] * len(self.body), pa.string()),
+            "sheet": pa.repeat(pa.scalar(self.name, pa.string()), self.n),
             "row_no": pa.array(self.row_no, pa.int64()),
         }
         for role in self.kind.roles:
@@ -375,7 +415,7 @@ class _SheetReader:
                 continue
             columns.update(self._typed(role, raw))
         if "department" not in columns:
-            columns["department"] = pa.nulls(len(self.body), pa.string())
+            columns["department"] = pa.nulls(self.n, pa.string())
         if self.kind.name == "tasks":
             columns.update(self._task_status())
         elif self.kind.name == "issues":
@@ -384,7 +424,7 @@ class _SheetReader:
             columns.update(self._scores(columns))
         return pa.table(columns)
 
-    def _typed(self, role: str, raw: np.ndarray) -> dict[str, pa.Array]:
+    def _typed(self, role: str, raw: Column) -> dict[str, pa.Array]:
         if role in contract.DATE_ROLES:
             return self._dates(role, raw)
         if role in contract.NUMBER_ROLES:
@@ -397,64 +437,59 @@ class _SheetReader:
             return {}  # needs other columns; see _task_status / _issue_status
         return {role: _text_array(raw)}
 
-    def _departments(self, raw: np.ndarray) -> dict[str, pa.Array]:
-        lead = _map_unique(raw, lambda v: values.department(v, self.aliases))
-        missing = np.array([v is None for v in lead], dtype=bool)
+    def _departments(self, raw: Column) -> dict[str, pa.Array]:
+        lead = raw.per_unique(lambda v: values.department(v, self.aliases))
+        missing = _flags(raw, [d is None for d in lead])
         if missing.any():
             self.warn("department", self.row_no[missing], "no_department")
-        return {"department": pa.array(lead, pa.string()), "department_text": _text_array(raw)}
+        return {"department": _per_row(raw, lead, pa.string()), "department_text": _text_array(raw)}
 
-    def _dates(self, role: str, raw: np.ndarray) -> dict[str, pa.Array]:
-        is_deadline = role == "deadline"
-        parsed = _map_unique(raw, lambda v: values.parse_date(v, self.ref_year, deadline=is_deadline))
-        bad = np.array([not p.ok for p in parsed], dtype=bool)
-        texts = _text_array(raw, dates=True)
+    def _bad(self, role: str, raw: Column, ok: list[bool], code: str) -> None:
+        bad = _flags(raw, [not k for k in ok])
         if bad.any():
-            self.warn(role, self.row_no[bad], "date", value=[values.clean_text(v) for v in raw[bad]])
-        self.written[role] = np.array([p.date is not None or not p.ok for p in parsed], dtype=bool)
-        out = {role: pa.array([p.date for p in parsed], pa.date32()), f"{role}_text": texts}
+            self.warn(role, self.row_no[bad], code, value=[values.clean_text(v) for v in raw.values(bad)])
+
+    def _dates(self, role: str, raw: Column) -> dict[str, pa.Array]:
+        is_deadline = role == "deadline"
+        parsed = raw.per_unique(lambda v: values.parse_date(v, self.ref_year, deadline=is_deadline))
+        self._bad(role, raw, [p.ok for p in parsed], "date")
+        self.written[role] = _flags(raw, [p.date is not None or not p.ok for p in parsed])
+        out = {role: _per_row(raw, [p.date for p in parsed], pa.date32()), f"{role}_text": _text_array(raw, dates=True)}
         if is_deadline:
-            out["ongoing"] = pa.array([p.ongoing for p in parsed], pa.bool_())
+            out["ongoing"] = _per_row(raw, [p.ongoing for p in parsed], pa.bool_())
         return out
 
-    def _numbers(self, role: str, raw: np.ndarray, parse: Callable[[Cell], values.Number], code: str) -> pa.Array:
-        parsed = _map_unique(raw, parse)
-        bad = np.array([not p.ok for p in parsed], dtype=bool)
-        if bad.any():
-            self.warn(role, self.row_no[bad], code, value=[values.clean_text(v) for v in raw[bad]])
-        return pa.array([p.value for p in parsed], pa.float64())
+    def _numbers(self, role: str, raw: Column, parse: Callable[[Cell], values.Number], code: str) -> pa.Array:
+        parsed = raw.per_unique(parse)
+        self._bad(role, raw, [p.ok for p in parsed], code)
+        return _per_row(raw, [p.value for p in parsed], pa.float64())
+
+    def _status_keys(self, done_role: str) -> tuple[Column, Column]:
+        """The status column, and a column of (status, done date written) pairs."""
+        raw = self.role("status")
+        if raw is None:
+            raw = Column.empty(self.n)
+        written = self.written.get(done_role, np.zeros(self.n, dtype=bool))
+        codes, pairs = pd.factorize(raw.codes.astype(np.int64) * 2 + written, sort=False)
+        uniques = [(raw.uniques[int(k) // 2], bool(k % 2)) for k in pairs]
+        return raw, Column(codes.astype(np.int32), uniques, {})
 
     def _task_status(self) -> dict[str, pa.Array]:
-        raw = self.role("status")
-        n = len(self.body)
-        if raw is None:
-            raw = np.full(n, "", dtype=object)
-        done_filled = self.written.get("done_on", np.zeros(n, dtype=bool))
-        keys = np.empty(n, dtype=object)
-        keys[:] = list(zip(raw, done_filled, strict=True))
-        parsed = _map_unique(keys, lambda key: values.task_status(key[0], bool(key[1])))
-        bad = np.array([not p.ok for p in parsed], dtype=bool)
+        raw, keys = self._status_keys("done_on")
+        parsed = keys.per_unique(lambda key: values.task_status(key[0], key[1]))
+        bad = _flags(keys, [not p.ok for p in parsed])
         if bad.any():
-            self.warn("status", self.row_no[bad], "status", value=[values.clean_text(v) for v in raw[bad]])
+            self.warn("status", self.row_no[bad], "status", value=[values.clean_text(v) for v in raw.values(bad)])
         return {
-            "status": pa.array([p.state for p in parsed], pa.string()),
+            "status": _per_row(keys, [p.state for p in parsed], pa.string()),
             "status_text": _text_array(raw, percents=True),
-            "progress": pa.array([p.progress for p in parsed], pa.float64()),
+            "progress": _per_row(keys, [p.progress for p in parsed], pa.float64()),
         }
 
     def _issue_status(self) -> dict[str, pa.Array]:
-        raw = self.role("status")
-        n = len(self.body)
-        if raw is None:
-            raw = np.full(n, "", dtype=object)
-        closed_filled = self.written.get("closed_on", np.zeros(n, dtype=bool))
-        keys = np.empty(n, dtype=object)
-        keys[:] = list(zip(raw, closed_filled, strict=True))
-        closed = _map_unique(keys, lambda key: values.issue_closed(key[0], bool(key[1])))
-        return {
-            "status": pa.array(["closed" if c else "open" for c in closed], pa.string()),
-            "status_text": _text_array(raw),
-        }
+        raw, keys = self._status_keys("closed_on")
+        closed = keys.per_unique(lambda key: "closed" if values.issue_closed(key[0], key[1]) else "open")
+        return {"status": _per_row(keys, closed, pa.string()), "status_text": _text_array(raw)}
 
     def _scores(self, columns: dict[str, pa.Array]) -> dict[str, pa.Array]:
         maxes = columns["max"].to_numpy(zero_copy_only=False)
@@ -469,11 +504,12 @@ class _SheetReader:
         if no_max.any():
             self.warn("max", self.row_no[no_max], "max_missing")
         scores[above | negative] = np.nan
-        labels = [columns[c].to_pylist() if c in columns else [None] * len(self.body) for c in ("class", "category")]
-        bonus = [
-            any(marker in (label or "") for label in pair for marker in contract.BONUS_MARKERS)
-            for pair in zip(*labels, strict=True)
-        ]
+        bonus = np.zeros(self.n, dtype=bool)
+        for level in ("class", "category"):
+            if level in columns:
+                labels = columns[level].cast(pa.string()).fill_null("")
+                for marker in contract.BONUS_MARKERS:
+                    bonus |= pc.match_substring(labels, marker).to_numpy(zero_copy_only=False)
         return {"score": pa.array(scores, pa.float64(), from_pandas=True), "bonus": pa.array(bonus, pa.bool_())}
 
 
@@ -485,14 +521,14 @@ def _is_subtotal(value: Cell) -> bool:
     return isinstance(value, str) and contract.normalize_word(value).startswith(contract.SUBTOTAL_PREFIXES)
 
 
-def _fill_down(levels: dict[str, np.ndarray | None]) -> dict[str, np.ndarray]:
+def _fill_down(levels: dict[str, Column | None]) -> dict[str, Column]:
     """Blank class/category/item cells take the value above them ("as above").
 
     Levels are filled from the top (class, category, item); a lower level is only
     filled within a group of its higher level, so a new 测评项目 with a blank
     测评内容 does not inherit the previous category's item.
     """
-    filled: dict[str, np.ndarray] = {}
+    filled: dict[str, Column] = {}
     boundary: np.ndarray | None = None
     for role, raw in levels.items():
         if raw is None:
@@ -500,18 +536,21 @@ def _fill_down(levels: dict[str, np.ndarray | None]) -> dict[str, np.ndarray]:
         n = len(raw)
         if boundary is None:
             boundary = np.zeros(n, dtype=bool)
-        blank = _map_unique(raw, values.is_blank).astype(bool)
-        groups = np.cumsum(boundary)
-        series = pd.Series(raw, dtype=object).mask(blank)
-        column = series.groupby(groups).ffill().fillna("").to_numpy(dtype=object)
-        filled[role] = column
+        rows = np.arange(n)
+        blank = raw.flags(values.is_blank)
+        last = np.maximum.accumulate(np.where(blank, -1, rows)) if n else rows  # last non-blank row so far
+        group = np.maximum.accumulate(np.where(boundary, rows, 0)) if n else rows  # first row of the group
+        source = np.where(last >= group, last, -1)
+        empty = raw.code("")
+        codes = np.where(source >= 0, raw.codes[np.maximum(source, 0)], empty).astype(np.int32)
+        filled[role] = Column(codes, raw.uniques, sparse=True)
         changed = np.ones(n, dtype=bool)
-        changed[1:] = column[1:] != column[:-1]
+        changed[1:] = codes[1:] != codes[:-1]
         boundary = boundary | changed
     return filled
 
 
-def _text_array(raw: np.ndarray, *, dates: bool = False, percents: bool = False) -> pa.Array:
+def _text_array(raw: Column, *, dates: bool = False, percents: bool = False) -> pa.Array:
     """Cells as trimmed text (None for blank); dates in ISO form, percent cells (0.6) as 60%."""
 
     def as_text(value: Cell) -> str | None:
@@ -521,7 +560,7 @@ def _text_array(raw: np.ndarray, *, dates: bool = False, percents: bool = False)
             return f"{value * 100:g}%"
         return values.clean_text(value) or None
 
-    return pa.array(_map_unique(raw, as_text), pa.string())
+    return _per_row(raw, raw.per_unique(as_text), pa.string())
 
 
 def _fmt(numbers: np.ndarray) -> list[str]:

@@ -1,0 +1,421 @@
+"""A sheet's cells as columns of codes into each column's distinct values, read with python-calamine.
+
+Every rule of the reader runs once per distinct value of a column, so a column is
+kept as one small integer per row (``codes``) and the list of its distinct values
+(``uniques``, the empty cell first). A large sheet is cut at row boundaries into
+parts that calamine parses on a second thread (it releases the GIL) while this
+thread turns the parsed parts into codes; only a few parts are in memory at once.
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from xml.etree import ElementTree
+
+import numpy as np
+from python_calamine import CalamineSheet, CalamineWorkbook
+
+Cell = object
+Merge = tuple[tuple[int, int], tuple[int, int]]
+EMPTY = ""  # code 0 of every column
+
+PART_BYTES = 4 * 1024 * 1024  # sheet XML per part (about 12k rows of a 12-column tracker)
+SPLIT_BYTES = 3 * PART_BYTES  # sheets with less XML than this are read in one piece
+READ_BYTES = 4 * 1024 * 1024
+IN_FLIGHT = 3  # parts parsed or waiting at once: bounds memory on a million rows
+
+
+class Column:
+    """One column of a sheet: ``uniques[codes[i]]`` is the value of row i."""
+
+    __slots__ = ("_index", "_owned", "_sparse", "_texts", "codes", "uniques")
+
+    def __init__(
+        self, codes: np.ndarray, uniques: list[Cell], index: dict[Cell, int] | None = None, *, sparse: bool = False
+    ) -> None:
+        self.codes = codes
+        self.uniques = uniques
+        self._index = index
+        self._sparse = sparse  # uniques may hold values of no row: drop them before parsing
+        self._owned = not sparse  # a taken column shares its distinct values until it adds one
+        self._texts: list[int] | None = None
+
+    @classmethod
+    def empty(cls, height: int) -> Column:
+        return cls(np.zeros(height, dtype=np.int32), [EMPTY])
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @property
+    def index(self) -> dict[Cell, int]:
+        if self._index is None:
+            self._index = {value: code for code, value in enumerate(self.uniques)}
+        return self._index
+
+    def _compact(self) -> None:
+        """Keep only the distinct values some row holds, so no parser sees a value of a row left out."""
+        if not self._sparse:
+            return
+        self._sparse = False
+        present = np.bincount(self.codes, minlength=len(self.uniques)) > 0
+        if present.all():
+            return
+        remap = (np.cumsum(present) - 1).astype(np.int32)
+        self.codes = remap[self.codes]
+        self.uniques = [u for u, keep in zip(self.uniques, present.tolist(), strict=True) if keep]
+        self._index = None
+        self._owned = True
+        self._texts = None
+
+    def code(self, value: Cell) -> int:
+        """The code of ``value``, added to the distinct values if new."""
+        self._compact()
+        found = self.index.get(value)
+        if found is None:
+            if not self._owned:
+                self.uniques, self._index, self._owned = list(self.uniques), dict(self.index), True
+            found = self.index[value] = len(self.uniques)
+            self.uniques.append(value)
+            self._texts = None
+        return found
+
+    def per_unique(self, fn: Callable[[Cell], object]) -> list[object]:
+        self._compact()
+        return [fn(value) for value in self.uniques]
+
+    def map(self, fn: Callable[[Cell], object]) -> np.ndarray:
+        """``fn`` of every cell, computed once per distinct value (an object array)."""
+        mapped = np.empty(len(self.uniques), dtype=object)
+        mapped[:] = self.per_unique(fn)
+        return mapped[self.codes]
+
+    def flags(self, fn: Callable[[Cell], object]) -> np.ndarray:
+        """``bool(fn(cell))`` of every cell, computed once per distinct value."""
+        found = self.per_unique(fn)
+        return np.fromiter((bool(x) for x in found), dtype=bool, count=len(found))[self.codes]
+
+    def text_flags(self, fn: Callable[[str], object], other: bool = False) -> np.ndarray:
+        """``bool(fn(cell))`` for text cells and ``other`` for the rest (numbers, dates), computed
+        once per distinct text: cheap on a column of a million serial numbers."""
+        self._compact()
+        if self._texts is None:
+            self._texts = [code for code, value in enumerate(self.uniques) if value.__class__ is str]
+        mapped = np.full(len(self.uniques), other, dtype=bool)
+        uniques = self.uniques
+        for code in self._texts:
+            mapped[code] = bool(fn(uniques[code]))
+        return mapped[self.codes]
+
+    def nonempty(self) -> np.ndarray:
+        return self.text_flags(_nonempty, other=True)
+
+    def take(self, rows: np.ndarray | slice) -> Column:
+        """The rows selected by a mask, an index array or a slice; they share the distinct values
+        until a parser asks for them."""
+        return Column(self.codes[rows], self.uniques, self._index, sparse=True)
+
+    def values(self, rows: np.ndarray | None = None) -> list[Cell]:
+        codes = self.codes if rows is None else self.codes[rows]
+        return [self.uniques[c] for c in codes.tolist()]
+
+
+def _nonempty(value: Cell) -> bool:
+    return value != EMPTY
+
+
+class Grid:
+    """A sheet as columns; row i is Excel row i + 1 of the sheet (or of the part below a header)."""
+
+    def __init__(self, columns: list[Column], height: int) -> None:
+        self.columns = columns
+        self.height = height
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    def column(self, index: int) -> Column:
+        return self.columns[index] if index < self.width else Column.empty(self.height)
+
+    def cell(self, row: int, column: int) -> Cell:
+        col = self.column(column)
+        return col.uniques[col.codes[row]]
+
+    def rows(self, start: int, stop: int) -> list[list[Cell]]:
+        stop = min(stop, self.height)
+        columns = [col.values(np.arange(start, stop)) for col in self.columns]
+        return [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in range(start, stop)]
+
+    def below(self, start: int) -> Grid:
+        return Grid([col.take(slice(start, None)) for col in self.columns], max(self.height - start, 0))
+
+    def take(self, rows: np.ndarray) -> Grid:
+        return Grid([col.take(rows) for col in self.columns], int(np.count_nonzero(rows)))
+
+    def widen(self, width: int) -> None:
+        while self.width < width:
+            self.columns.append(Column.empty(self.height))
+
+    def has_content(self) -> bool:
+        return any(len(col.uniques) > 1 for col in self.columns)
+
+
+# ---------------------------------------------------------------- building a grid
+
+
+class _Encoder:
+    """Turns parsed rows, part by part, into per-column codes."""
+
+    def __init__(self) -> None:
+        self.maps: list[collections.defaultdict[Cell, int]] = []
+        self.pieces: list[list[tuple[int, np.ndarray]]] = []
+        self.height = 0
+
+    def _column(self, index: int) -> tuple[collections.defaultdict[Cell, int], list[tuple[int, np.ndarray]]]:
+        while len(self.maps) <= index:
+            codes: collections.defaultdict[Cell, int] = collections.defaultdict()
+            codes.default_factory = codes.__len__  # a new value gets the next code
+            codes[EMPTY] = 0
+            self.maps.append(codes)
+            self.pieces.append([])
+        return self.maps[index], self.pieces[index]
+
+    def add(self, sheet: CalamineSheet) -> None:
+        start = sheet.start
+        if start is None:
+            return
+        rows = sheet.to_python(skip_empty_area=True)
+        if not rows:
+            return
+        first_row, first_col = start
+        for offset, cells in enumerate(zip(*rows, strict=True)):
+            codes, pieces = self._column(first_col + offset)
+            pieces.append((first_row, np.fromiter(map(codes.__getitem__, cells), dtype=np.int32, count=len(cells))))
+        self.height = max(self.height, first_row + len(rows))
+
+    def grid(self) -> Grid:
+        columns = []
+        for codes, pieces in zip(self.maps, self.pieces, strict=True):
+            array = np.zeros(self.height, dtype=np.int32)
+            for offset, piece in pieces:
+                array[offset : offset + len(piece)] = piece
+            uniques = list(codes)
+            columns.append(Column(array, uniques, dict(codes)))
+        return Grid(columns, self.height)
+
+
+def read_sheet(book: CalamineWorkbook, archive: zipfile.ZipFile | None, name: str) -> tuple[Grid, np.ndarray]:
+    """The sheet's cells and merged ranges (first row, first column, last row, last column, 0-based);
+    a large sheet is read in parts on two threads."""
+    member = _sheet_member(archive, name) if archive is not None else None
+    if member is not None and member.file_size >= SPLIT_BYTES:
+        read = _read_in_parts(archive, member)  # type: ignore[arg-type]
+        if read is not None:
+            return read
+    sheet = book.get_sheet_by_name(name)
+    encoder = _Encoder()
+    encoder.add(sheet)
+    return encoder.grid(), merge_array(sheet.merged_cell_ranges or [])
+
+
+def merge_array(merges: Sequence[Merge]) -> np.ndarray:
+    return np.array([(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merges], dtype=np.int64).reshape(-1, 4)
+
+
+# ---------------------------------------------------------------- parts of a large sheet
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
+_MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="\$?([A-Z]+)\$?([0-9]+)(?::\$?([A-Z]+)\$?([0-9]+))?"')
+_DATE1904 = re.compile(rb'date1904="(?:1|true)"')
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _targets(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
+    """(sheet name -> part path, relationship type -> part path) from the workbook's relationships."""
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    by_id: dict[str, str] = {}
+    by_type: dict[str, str] = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        by_id[rel.get("Id", "")] = path
+        by_type[rel.get("Type", "").rsplit("/", 1)[-1]] = path
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheets = {}
+    for element in workbook.iter():
+        if _local(element.tag) == "sheet":
+            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
+            if rid in by_id:
+                sheets[element.get("name", "")] = by_id[rid]
+    return sheets, by_type
+
+
+def _sheet_member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
+    try:
+        sheets, _ = _targets(archive)
+        return archive.getinfo(sheets[name])
+    except (KeyError, ElementTree.ParseError):
+        return None
+
+
+def _part_book(sheet_xml: bytes, shared: dict[str, bytes], date1904: bool) -> bytes:
+    """A one-sheet workbook around ``sheet_xml`` with the original styles and shared strings."""
+    pr = '<workbookPr date1904="1"/>' if date1904 else ""
+    rels = "".join(f'<Relationship Id="r{kind}" Type="{_RELS}/{kind}" Target="{kind}.xml"/>' for kind in shared)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as book:
+        book.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="r1" Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        book.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}">{pr}'
+            '<sheets><sheet name="part" sheetId="1" r:id="rs"/></sheets></workbook>',
+        )
+        book.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rs" Type="{_RELS}/worksheet" Target="worksheets/sheet1.xml"/>{rels}'
+            "</Relationships>",
+        )
+        for kind, data in shared.items():
+            book.writestr(f"xl/{kind}.xml", data)
+        book.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return out.getvalue()
+
+
+def _parse_part(book: bytes) -> CalamineSheet:
+    return CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_name("part")
+
+
+class _NotSplittable(Exception):
+    """The sheet XML is not in the plain form Excel writes; read it in one piece."""
+
+
+def _split(stream: io.BufferedIOBase, part_bytes: int) -> Iterator[bytes]:
+    """Sheet XML documents of consecutive rows; the last item is the tail after </sheetData>."""
+    buffer = b""
+    while b"<sheetData>" not in buffer:
+        chunk = stream.read(READ_BYTES)
+        if not chunk or len(buffer) > READ_BYTES:
+            raise _NotSplittable
+        buffer += chunk
+    start = buffer.index(b"<sheetData>") + len(b"<sheetData>")
+    head = _DIMENSION.sub(b"", buffer[:start])  # a dimension would make each part reserve the whole sheet
+    buffer = buffer[start:]
+    first_row = buffer.find(b"<row ")
+    if first_row < 0 or b' r="' not in buffer[first_row : buffer.find(b">", first_row)]:
+        raise _NotSplittable  # rows without numbers are placed by counting: only whole sheets count right
+    pending: list[bytes] = [buffer]
+    size = len(buffer)
+    done = False
+    while not done:
+        chunk = stream.read(READ_BYTES)
+        done = not chunk
+        if chunk:
+            pending.append(chunk)
+            size += len(chunk)
+            if size < part_bytes:
+                continue
+        buffer = b"".join(pending)
+        end = buffer.find(b"</sheetData>")
+        if end >= 0:
+            yield head + buffer[:end] + b"</sheetData></worksheet>"
+            yield buffer[end:] + stream.read()
+            return
+        if done:
+            raise _NotSplittable
+        cut = buffer.rfind(b"</row>") + len(b"</row>")
+        if cut < len(b"</row>"):
+            pending, size = [buffer], len(buffer)
+            continue
+        yield head + buffer[:cut] + b"</sheetData></worksheet>"
+        pending, size = [buffer[cut:]], len(buffer) - cut
+
+
+def _read_in_parts(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[Grid, np.ndarray] | None:
+    """The sheet read part by part: calamine parses the next parts while this thread encodes one."""
+    _, by_type = _targets(archive)
+    shared = {}
+    for kind in ("styles", "sharedStrings"):
+        if kind in by_type and by_type[kind] in archive.namelist():
+            shared[kind] = archive.read(by_type[kind])
+    date1904 = bool(_DATE1904.search(archive.read("xl/workbook.xml")))
+    part_bytes = max(PART_BYTES, 4 * len(shared.get("sharedStrings", b"")))
+    encoder = _Encoder()
+    queue: collections.deque[Future[CalamineSheet]] = collections.deque()
+    tail = b""
+    with archive.open(member) as stream, ThreadPoolExecutor(max_workers=2) as pool:
+        parts = _split(stream, part_bytes)
+        try:
+            previous: bytes | None = None
+            for item in parts:
+                if previous is not None:
+                    queue.append(pool.submit(_parse_part, _part_book(previous, shared, date1904)))
+                    while len(queue) >= IN_FLIGHT:
+                        encoder.add(queue.popleft().result())
+                previous = item
+            tail = previous or b""
+        except _NotSplittable:
+            for future in queue:
+                future.cancel()
+            return None
+        while queue:
+            encoder.add(queue.popleft().result())
+    return encoder.grid(), _merges(tail)
+
+
+def _merges(tail: bytes) -> np.ndarray:
+    """The <mergeCell ref="B4:B10"/> ranges of a sheet's tail, as merge_array gives them."""
+    found = _MERGE.findall(tail)
+    if not found:
+        return np.zeros((0, 4), dtype=np.int64)
+    first_col, first_row, last_col, last_row = (
+        np.array(part, dtype=kind)
+        for part, kind in zip(zip(*found, strict=True), ("S3", "S7", "S3", "S7"), strict=True)
+    )
+    single = last_col == b""  # ref="A1": a range of one cell
+    last_col[single], last_row[single] = first_col[single], first_row[single]
+    letters, index = np.unique(np.concatenate([first_col, last_col]), return_inverse=True)
+    numbers = np.array([_column_index(bytes(x)) for x in letters], dtype=np.int64)[index]
+    n = len(found)
+    rows = np.concatenate([first_row, last_row]).astype(np.int64) - 1
+    return np.stack([rows[:n], numbers[:n], rows[n:], numbers[n:]], axis=1)
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def merges_overlap(merges: np.ndarray) -> bool:
+    """Whether any cell belongs to two merged ranges (Excel never writes this; files made by hand may)."""
+    if len(merges) < 2:
+        return False
+    widths = merges[:, 3] - merges[:, 1] + 1
+    spans = np.repeat(merges, widths, axis=0)  # one span of rows per column a range covers
+    columns = spans[:, 1] + np.arange(len(spans)) - np.repeat(np.cumsum(widths) - widths, widths)
+    order = np.lexsort((spans[:, 0], columns))
+    columns, first, last = columns[order], spans[order, 0], spans[order, 2]
+    bounds = np.flatnonzero(np.r_[True, columns[1:] != columns[:-1], True]).tolist()
+    for begin, end in zip(bounds[:-1], bounds[1:], strict=True):
+        # Within a column, a range overlaps when it starts at or above the lowest row reached so far.
+        if end - begin > 1 and (first[begin + 1 : end] <= np.maximum.accumulate(last[begin : end - 1])).any():
+            return True
+    return False
