@@ -5,6 +5,7 @@ import streamlit as st
 from wenming import filters, web
 from wenming.text import t
 
+web.route()
 st.set_page_config(page_title="文明创建工作看板", page_icon=":material/flag:", layout="wide")
 filters.language()
 navigation = st.navigation(
@@ -20,4 +21,4 @@ navigation = st.navigation(
     ]
 )
 filters.sidebar(web.department_order())
-navigation.run()
+web.run_page(navigation)

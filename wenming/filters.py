@@ -73,7 +73,7 @@ def sidebar(departments: list[str]) -> Filters:
     st.sidebar.multiselect(
         t("filter.departments"), options=departments, key=DEPARTMENTS, placeholder=t("filter.all_departments")
     )
-    _to_url(state[AS_OF], state[DEPARTMENTS], state[LANG])
+    _to_url(state[AS_OF], state[DEPARTMENTS], state[LANG] or "zh")
     return current()
 
 

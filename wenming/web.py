@@ -9,18 +9,22 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from wenming import charts, export, filters, trend
 from wenming.filters import Filters
 from wenming.store import DEFAULT_DB, ROOT, Store, StoreLocked, db_path
 from wenming.text import t
 
+APP = ROOT / "app.py"
 SAMPLES = ROOT / "data" / "sample"
 TEMPLATES = ROOT / "data" / "templates"
 DECIMAL_COLUMNS = {"person_times_per_head", "volunteer_hours_per_head", "volunteer_hours", "max", "score", "lost"}
@@ -103,21 +107,47 @@ def department_order() -> list[str]:
 # ---------------------------------------------------------------- page furniture
 
 
-def _route_through_app() -> None:
-    """Hand a page opened straight from a bookmark to app.py, the router.
+_ROUTED: ContextVar[bool] = ContextVar("wenming_routed", default=False)
 
-    Streamlit serves the first request of a fresh server in its legacy pages/-folder
-    mode (the page runs alone, without app.py's sidebar) until some session has run
-    st.navigation; switching that mode off and rerunning lets app.py route the URL.
+
+def run_page(navigation: Any) -> None:
+    """Run the page st.navigation chose (app.py's last line), marked as routed through app.py."""
+    token = _ROUTED.set(True)
+    try:
+        navigation.run()
+    finally:
+        _ROUTED.reset(token)
+
+
+def route() -> None:
+    """Make sure this run goes through app.py, the router, as Streamlit's own entry point.
+
+    Called first in app.py and by every page. Until some session has called
+    st.navigation (the first request of a fresh server, and every AppTest run),
+    Streamlit runs in its legacy pages-folder mode: a file of pages/ runs alone
+    (no sidebar, file names as page titles), and app.py runs as a page of its own,
+    so the sidebar's widgets get other ids than in later runs and the user's first
+    change to them is lost. Here the legacy mode is switched off and app.py runs
+    again in place, as the entry point; the legacy run then stops. Not st.rerun():
+    a rerun forgets this run's button presses (the upload's confirm). A page run
+    on its own as the main script (a test) is left alone.
     """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    ctx = get_script_run_ctx()
+    if ctx is None or _ROUTED.get() or Path(ctx.main_script_path).resolve() != APP:
+        return
+    main = ctx.pages_manager.main_script_hash
+    if ThreadState.get().active_script_hash == main:
+        return  # app.py itself, run as the entry point
+    PagesManager.uses_pages_directory = False
+    code = ctx.pages_manager.get_page_script_byte_code(str(APP))
+    with ctx.run_with_active_hash(main):
+        exec(code, {"__name__": "__main__", "__file__": str(APP)})
+    st.stop()
 
 
 def page(title_key: str, kinds: Iterable[str]) -> tuple[Filters, set[str]]:
     """Title and data provenance of a page; returns the filters and the kinds that hold data."""
-    _route_through_app()
+    route()
     f = filters.current()
     st.title(t(title_key))
     provenance = query("provenance")
