@@ -62,8 +62,13 @@ def department_colors(departments: Sequence[str]) -> dict[str, str]:
     return {d: DEPARTMENT_PALETTE[i % len(DEPARTMENT_PALETTE)] for i, d in enumerate(departments)}
 
 
-def _label(value: object) -> str:
-    return t("no_department") if value is None or value != value else str(value)
+def missing_label(column: str) -> str:
+    """How an empty name shows in a chart or table: 未填部门 for departments, 未分类 for categories and classes."""
+    return t("no_department" if column == "department" else "no_category")
+
+
+def _label(value: object, column: str = "department") -> str:
+    return missing_label(column) if value is None or value != value else str(value)
 
 
 def _layout(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
@@ -140,7 +145,7 @@ def completion_by_department(frame: pd.DataFrame, colors: dict[str, str]) -> go.
 def status_stack(frame: pd.DataFrame, by: str, order: Sequence[str] | None = None) -> go.Figure:
     """Tasks per state (done / in progress / not started / ongoing), stacked, by department or category."""
     data = frame.copy()
-    data["_name"] = [_label(v) for v in data[by]]
+    data["_name"] = [_label(v, by) for v in data[by]]
     if order:
         rank = {name: i for i, name in enumerate(order)}
         data = data.sort_values("_name", key=lambda s: s.map(lambda n: rank.get(n, len(rank))))
@@ -299,7 +304,7 @@ def issues_by_department(frame: pd.DataFrame) -> go.Figure:
 def attainment(frame: pd.DataFrame, by: str, title: str, colors: dict[str, str] | None = None) -> go.Figure:
     """Score attainment (score / max of scored items) per category, class or department."""
     data = frame[frame["max"] > 0].sort_values("attainment", ascending=True)
-    names = [_label(v) for v in data[by]]
+    names = [_label(v, by) for v in data[by]]
     fig = go.Figure(
         go.Bar(
             x=data["attainment"],
@@ -323,7 +328,8 @@ def attainment(frame: pd.DataFrame, by: str, title: str, colors: dict[str, str] 
 def points_lost(frame: pd.DataFrame, top: int = 15) -> go.Figure:
     """The items losing the most points, where to gain points first (对标找差)."""
     data = frame[frame["lost"] > 0].nlargest(top, "lost").iloc[::-1]
-    names = [f"{c or ''} · {i}" if c else str(i) for c, i in zip(data["category"], data["item"], strict=True)]
+    # a missing category is None or NaN (DuckDB gives NaN in a text column that also holds names)
+    names = [f"{c} · {i}" if pd.notna(c) and c else str(i) for c, i in zip(data["category"], data["item"], strict=True)]
     names = [n if len(n) <= 28 else n[:27] + "…" for n in names]
     fig = go.Figure(
         go.Bar(

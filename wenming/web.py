@@ -200,7 +200,7 @@ def narrow(frame: pd.DataFrame, names: list[str], column: str = "department") ->
     """Rows of the clicked departments only (all rows when nothing is clicked)."""
     if not names:
         return frame
-    labels = frame[column].fillna(t("no_department"))
+    labels = frame[column].fillna(charts.missing_label(column))
     return frame[labels.isin(names)]
 
 
