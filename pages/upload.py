@@ -13,7 +13,7 @@ user = st.text_input(t("upload.user"), key="upload_user", placeholder=t("upload.
 round_ = st.session_state.setdefault("upload_round", 0)
 files = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=f"upload_files_{round_}")
 
-previews = [uploads.preview(file) for file in files or []]
+previews = uploads.previews(files or [])
 for item in previews:
     if item.refused:
         st.error(item.refused, icon=":material/block:")
@@ -29,11 +29,14 @@ if ready:
     if not user.strip():
         st.warning(t("upload.need_user"))
     if st.button(t("upload.confirm", count=len(ready)), type="primary", disabled=not user.strip()):
-        st.session_state["upload_results"] = [uploads.describe(r) for r in uploads.import_all(ready, user.strip())]
+        st.session_state["upload_results"] = uploads.import_all(ready, user.strip())
         st.session_state["upload_round"] = round_ + 1
         st.rerun()
-for line in st.session_state.get("upload_results", []):
-    st.success(line, icon=":material/check_circle:")
+for imported, line in st.session_state.get("upload_results", []):
+    if imported:
+        st.success(line, icon=":material/check_circle:")
+    else:
+        st.error(line, icon=":material/error:")
 
 st.subheader(t("upload.history"))
 web.table(web.query("imports_log"), HISTORY, key="upload_history")

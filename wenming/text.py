@@ -264,6 +264,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "已导入 {file}（第 {import_id} 次导入）：{rows}；需核对 {warnings} 处。",
         "Imported {file} (import {import_id}): {rows}; {warnings} cells to check.",
     ),
+    "upload.internal_error": (
+        "处理时发生内部错误（{error}），该文件未导入、数据库未改动；请将该文件发给管理员。",
+        "an internal error occurred ({error}); the file was not imported and the database is unchanged; send the file to the administrator.",
+    ),
     "upload.scope_all": ("全部（无部门列）", "all (no department column)"),
     "upload.history": ("导入记录", "Import history"),
     "upload.templates": ("空白模板", "Blank templates"),

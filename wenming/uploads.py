@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,8 @@ from wenming.guard import Refused
 from wenming.reader import ParsedWorkbook
 from wenming.store import ImportResult
 from wenming.text import t
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,30 +50,53 @@ class Preview:
         return pd.DataFrame([{"cell": w.ref, "message": w.message()} for w in self.parsed.warnings])
 
 
-def preview(uploaded: Any) -> Preview:
-    """Read an uploaded file (once per session and content) without touching the database."""
-    data = uploaded.getvalue()
-    key = (uploaded.name, hashlib.sha256(data).hexdigest())
-    cache = st.session_state.setdefault("_previews", {})
-    if key not in cache:
-        result = Preview(uploaded.name, data)
-        try:
-            result.parsed = web.store().parse(data, uploaded.name)
-        except Refused as refused:
-            result.refused = refused.message()
-        cache.clear()  # keep only what is on screen
-        cache[key] = result
-    return cache[key]
+def previews(files: list[Any]) -> list[Preview]:
+    """Read the uploaded files, each once per session and content, without touching the database.
+
+    Only the files on screen stay cached, all of them (several files are read once each,
+    not again on every rerun).
+    """
+    cached: dict[tuple[str, str], Preview] = st.session_state.get("_previews", {})
+    shown: dict[tuple[str, str], Preview] = {}
+    keys = []
+    for uploaded in files:
+        data = uploaded.getvalue()
+        key = (uploaded.name, hashlib.sha256(data).hexdigest())
+        shown[key] = shown.get(key) or cached.get(key) or _read(uploaded.name, data)
+        keys.append(key)
+    st.session_state["_previews"] = shown
+    return [shown[key] for key in keys]
 
 
-def import_all(previews: list[Preview], user: str) -> list[ImportResult]:
-    """Import each previewed file (each all or nothing), showing progress as it goes."""
+def _read(file_name: str, data: bytes) -> Preview:
+    result = Preview(file_name, data)
+    try:
+        result.parsed = web.store().parse(data, file_name)
+    except Refused as refused:
+        result.refused = refused.message()
+    except Exception as error:  # a bug, not the user's file: one sentence here, the traceback in the log
+        log.exception("reading %s failed", file_name)
+        result.refused = internal_error(file_name, error)
+    return result
+
+
+def internal_error(file_name: str, error: Exception) -> str:
+    reason = t("upload.internal_error", error=type(error).__name__)
+    return t("refused.sentence", file=file_name, reason=reason)
+
+
+def import_all(previews: list[Preview], user: str) -> list[tuple[bool, str]]:
+    """Import each previewed file (each all or nothing), showing progress; (imported, one line) per file."""
     results = []
     progress = st.progress(0.0, text=t("upload.importing"))
     for done, item in enumerate(previews):
         progress.progress(done / len(previews), text=t("upload.importing_file", file=item.file_name))
         assert item.parsed is not None
-        results.append(web.store().import_parsed(item.parsed, item.data, user=user))
+        try:
+            results.append((True, describe(web.store().import_parsed(item.parsed, item.data, user=user))))
+        except Exception as error:  # the store rolled back: nothing of this file was kept
+            log.exception("importing %s failed", item.file_name)
+            results.append((False, internal_error(item.file_name, error)))
     progress.progress(1.0, text=t("upload.imported_all"))
     st.session_state.pop("_previews", None)
     return results
