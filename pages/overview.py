@@ -37,4 +37,8 @@ overdue = web.narrow(web.query("tasks_overdue", f), clicked)
 if overdue.empty:
     st.success(t("overview.none_overdue"))
 else:
-    web.table(overdue.head(5), ["task", "department", "owner", "deadline_text", "days_overdue", "status_text"])
+    web.table(
+        overdue.head(5),
+        ["task", "department", "owner", "deadline_text", "days_overdue", "status_text"],
+        key="overview_overdue",
+    )
