@@ -1,4 +1,4 @@
-"""The command line: `python -m wenming import|summary|history|restore-import|sample`."""
+"""The command line: `python -m wenming import|summary|history|restore-import|sample|bench`."""
 
 from __future__ import annotations
 
@@ -66,7 +66,48 @@ def parser() -> argparse.ArgumentParser:
     sample.add_argument(
         "--templates", type=Path, default=None, help="folder of the templates (default: data/templates)"
     )
+    bench = commands.add_parser(
+        "bench",
+        help="measure import and page speed on generated trackers of 1k to 1M tasks",
+        description=BENCH_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    bench.add_argument("--sizes", default="1k,10k,100k,1M", help="tracker sizes to import (default: %(default)s)")
+    bench.add_argument(
+        "--pages",
+        default="100k,1M",
+        help="sizes at which to time every page's queries and AppTest reruns; 'none' to skip (default: %(default)s)",
+    )
+    bench.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is kept (default: 3)")
+    bench.add_argument("--no-naive", action="store_true", help="skip the naive pandas.read_excel path (slow at 1M)")
+    bench.add_argument("--out", type=Path, default=None, help="JSON file of the figures (default: bench/results/)")
+    bench.add_argument("--cache", type=Path, default=None, help="folder of generated trackers (default: bench/cache)")
     return root
+
+
+BENCH_HELP = """\
+Measure how fast the dashboard is at every size, on trackers it generates itself.
+
+For each size a 任务分解表 is written once (and kept in --cache): title rows with a
+截至 date, merged 测评项目/测评内容 cells, deadlines such as 6月底前, 2026年9月底 and
+长期坚持, statuses such as √, 推进中 and 60%, a 合计 row and footer rows. Then:
+
+  import   read + validate + store through the real import, each run in a fresh
+           process; the naive path (pandas.read_excel with openpyxl, then the frame
+           into DuckDB) on the same file; the ratio naive / ours; peak memory; and
+           the figures both paths agree on (task rows, done tasks), which must match.
+  pages    at the --pages sizes, with the sample's other trackers beside the big one:
+           each page's queries, a warm rerun of each page through AppTest, the first
+           page of a fresh app process and that process's peak memory.
+
+Figures are medians of --repeat runs. A table is printed and every figure is written
+to a JSON file. Absolute times depend on the machine; compare ratios across machines.
+
+examples:
+  python -m wenming bench                                   # 1k, 10k, 100k, 1M (about 10 minutes)
+  python -m wenming bench --sizes 1k,10k,100k --pages 100k --repeat 3 --out bench/results/small.json
+  python -m wenming bench --sizes 200 --pages none --repeat 1
+"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -159,6 +200,26 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from wenming import bench
+
+    try:
+        options = bench.Options(
+            sizes=bench.parse_sizes(args.sizes),
+            page_sizes=bench.parse_sizes(args.pages),
+            repeat=max(args.repeat, 1),
+            naive=not args.no_naive,
+            out=args.out,
+            cache=args.cache or bench.CACHE,
+        )
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    results = bench.run(options, echo=lambda line: print(line, file=sys.stderr, flush=True))
+    print(bench.report(results))
+    return 0
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     from wenming import sample
 
@@ -174,6 +235,7 @@ COMMANDS = {
     "history": cmd_history,
     "restore-import": cmd_restore,
     "sample": cmd_sample,
+    "bench": cmd_bench,
 }
 
 

@@ -1399,7 +1399,7 @@ INSTRUCTIONS = (
 )
 
 
-def _task_cells(no: int, task: Task) -> tuple[object, ...]:
+def task_cells(no: int, task: Task) -> tuple[object, ...]:
     return (
         no,
         task.category,
@@ -1423,7 +1423,7 @@ def write_tasks_sheet(ws: Worksheet, tasks: Sequence[Task], titles: Sequence[str
     header_row = len(titles) + 1
     write_header(ws, header_row, layout)
     first = header_row + 1
-    end = write_rows(ws, first, [_task_cells(i, t) for i, t in enumerate(tasks, start=1)], layout)
+    end = write_rows(ws, first, [task_cells(i, t) for i, t in enumerate(tasks, start=1)], layout)
     merge_runs(ws, 2, first, [t.category for t in tasks])
     merge_runs(ws, 3, first, [(t.category, t.item) for t in tasks])
     done = sum(t.done for t in tasks)

@@ -72,6 +72,7 @@ class Store:
             if "lock" in str(error).lower():
                 raise StoreLocked(target) from None
             raise
+        con.execute("set enable_progress_bar = false")  # DuckDB would draw one on stdout for long queries
         con.execute(_sql("schema.sql"))
         con.execute(_sql("macros.sql"))
         return cls(target, con)
@@ -100,7 +101,9 @@ class Store:
 
     def query(self, name: str, **params: object) -> pd.DataFrame:
         """Run queries/<name>.sql, binding the named parameters it uses."""
-        return self.con.execute(*bind(name, params)).df()
+        sql, bound = bind(name, params)
+        self.con.complete()  # a result left half-read by execute() would block the relation below
+        return frame(self.con.sql(sql, params=bound).to_arrow_table(), self.con)
 
     def version(self) -> int:
         """Changes whenever data changes: the newest import's id."""
@@ -236,7 +239,7 @@ class Store:
         con.register("incoming_scopes", scopes)
         con.execute("insert into load_scopes select * from incoming_scopes")
         con.unregister("incoming_scopes")
-        rows = table.append_column("load_id", pa.array([load_id] * table.num_rows, pa.int32()))
+        rows = table.append_column("load_id", pa.repeat(pa.scalar(load_id, pa.int32()), table.num_rows))
         con.register("incoming_rows", rows)
         con.execute(f"insert into {_kind_table(kind)} by name select * from incoming_rows")
         con.unregister("incoming_rows")
@@ -346,6 +349,54 @@ class Store:
 
 
 # ---------------------------------------------------------------- queries
+
+_NULLABLE = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.uint8(): pd.UInt8Dtype(),
+    pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(),
+    pa.uint64(): pd.UInt64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+
+
+def _plain(kind: pa.DataType) -> bool:
+    return (
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_decimal(kind)
+        or pa.types.is_date32(kind)
+        or (pa.types.is_timestamp(kind) and kind.tz is None)
+    )
+
+
+def frame(table: pa.Table, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """A query result as DuckDB's .df() gives it (dates as datetime64[us], integers and flags
+    nullable only when a NULL is present, sums as floats), converted through Arrow: text stays
+    Arrow-backed instead of becoming a Python object per cell (1M task rows: 3.8 s -> 0.7 s)."""
+    if (
+        table.num_rows == 0  # DuckDB gives text columns of an empty result the object dtype
+        or not all(_plain(kind) for kind in table.schema.types)
+        or len(set(table.column_names)) < table.num_columns
+    ):
+        return con.from_arrow(table).df()
+    columns = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        kind = column.type
+        if pa.types.is_decimal(kind):
+            column = column.cast(pa.float64())
+        elif pa.types.is_date32(kind):
+            column = column.cast(pa.timestamp("us"))
+        nullable = column.null_count > 0 and column.type in _NULLABLE
+        columns[name] = column.to_pandas(types_mapper=_NULLABLE.get if nullable else None)
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 

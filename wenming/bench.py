@@ -1,0 +1,433 @@
+"""`python -m wenming bench`: import and page speed on generated trackers of 1k–1M tasks.
+
+For each size the benchmark writes (once, cached under bench/cache/) a 任务分解表 in
+the messy shapes of WORKBOOKS.md and measures, as medians of several runs:
+
+- the import (read + validate + store) through ``Store.import_file``, against the
+  naive path a user would write: ``pandas.read_excel`` with openpyxl, then the frame
+  into DuckDB; the ratio naive / ours, and the figures both paths agree on (task
+  rows and done tasks) to show they read the same workbook;
+- the peak memory of each import (every run is a fresh process);
+- at the page sizes: the time of each page's queries, a warm rerun of each page
+  through AppTest, the first page of a fresh app process and that process's peak
+  memory.
+
+It prints a table and writes every figure to a JSON file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wenming import bigbook, sample
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "bench" / "cache"
+RESULTS = ROOT / "bench" / "results"
+SIZES = (1_000, 10_000, 100_000, 1_000_000)
+PAGE_SIZES = (100_000, 1_000_000)
+REPEAT = 3
+AS_OF = sample.AS_OF
+WARM_UP_ROWS = 50
+OTHER_SAMPLES = sample.SAMPLE_FILES[1:]  # scores, issues, activities, headcount and surveys for every page
+HEADER = sample.TASKS_LAYOUT.header
+# The naive path's figures, computed on the frame pandas read: a task row has a number in 序号;
+# a task is done when 完成情况 says so, or is blank with a 完成日期 (WORKBOOKS.md §4).
+DONE_WORDS = ", ".join(f"'{w}'" for w in ("已完成", "完成", "√", "100%"))
+NAIVE_FIGURES = f"""
+select
+    count(*) as tasks,
+    count(*) filter (where "完成情况" in ({DONE_WORDS}) or ("完成情况" is null and "完成日期" is not null)) as done
+from naive
+where try_cast("序号" as double) is not null
+"""
+FAST_FIGURES = "select count(*) as tasks, count(*) filter (where status = 'done') as done from tasks"
+
+Echo = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    sizes: tuple[int, ...] = SIZES
+    page_sizes: tuple[int, ...] = PAGE_SIZES
+    repeat: int = REPEAT
+    naive: bool = True
+    out: Path | None = None
+    cache: Path = CACHE
+    seed: int = sample.SEED
+
+
+def parse_size(text: str) -> int:
+    """1k -> 1000, 1M -> 1000000, 2500 -> 2500."""
+    text = text.strip().lower().replace("_", "")
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    number = text[:-1] if scale > 1 else text
+    value = float(number) * scale
+    if value < 1 or not value.is_integer():
+        raise ValueError(f"not a number of rows: {text!r}")
+    return int(value)
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """ "1k,10k" -> (1000, 10000); "none" or "" -> ()."""
+    if text.strip().lower() in ("", "none", "0"):
+        return ()
+    return tuple(parse_size(part) for part in text.split(",") if part.strip())
+
+
+def size_label(n: int) -> str:
+    for unit, scale in (("M", 1_000_000), ("k", 1_000)):
+        if n >= scale and n % scale == 0:
+            return f"{n // scale}{unit}"
+    return str(n)
+
+
+# ---------------------------------------------------------------- one run in a fresh process
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _child_import(path: str, naive: bool, warm_up: str) -> dict[str, Any]:
+    """One import of ``path`` (ours or the naive one) into a new database, after a warm-up."""
+    import duckdb
+    import pandas as pd
+
+    from wenming.store import Store
+
+    def ours(file: Path, folder: Path) -> dict[str, Any]:
+        store = Store.open(folder / "bench.duckdb")
+        data = file.read_bytes()
+        started = time.perf_counter()
+        parsed = store.parse(data, file.name, as_of=AS_OF)
+        read = time.perf_counter()
+        store.import_parsed(parsed, data, user="bench", as_of=AS_OF)
+        done = time.perf_counter()
+        figures = dict(zip(("tasks", "done"), store.con.execute(FAST_FIGURES).fetchone(), strict=True))
+        store.close()
+        return {"seconds": done - started, "read": read - started, "store": done - read, "figures": figures}
+
+    def theirs(file: Path, folder: Path) -> dict[str, Any]:
+        started = time.perf_counter()
+        frame = pd.read_excel(file, header=bigbook.HEADER_ROW - 1, engine="openpyxl")
+        con = duckdb.connect(str(folder / "naive.duckdb"))
+        con.register("incoming", frame)
+        con.execute("create table naive as select * from incoming")
+        done = time.perf_counter()
+        figures = dict(zip(("tasks", "done"), con.execute(NAIVE_FIGURES).fetchone(), strict=True))
+        con.close()
+        return {"seconds": done - started, "figures": figures}
+
+    run = theirs if naive else ours
+    with tempfile.TemporaryDirectory() as warm:
+        run(Path(warm_up), Path(warm))
+    base = _rss_mb()
+    with tempfile.TemporaryDirectory() as folder:
+        result = run(Path(path), Path(folder))
+    return {**result, "base_mb": base, "peak_mb": _peak_mb()}
+
+
+def _child_pages(db: str, repeat: int) -> dict[str, Any]:
+    """The app on ``db`` through AppTest: first page, every page's queries and warm reruns."""
+    os.environ["WENMING_DB"] = db
+    os.environ["WENMING_SAMPLES"] = "0"
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from wenming import store as store_mod
+    from wenming import web
+
+    calls: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    current = ["app"]
+    query = store_mod.Store.query
+
+    def recording(self: store_mod.Store, name: str, **params: Any) -> Any:
+        calls.setdefault(current[0], []).append((name, params))
+        return query(self, name, **params)
+
+    store_mod.Store.query = recording  # type: ignore[method-assign]
+    base = _rss_mb()
+    started = time.perf_counter()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.query_params["as_of"] = AS_OF.isoformat()
+    at.run()
+    first = time.perf_counter() - started
+    errors = {"app": [str(e.value) for e in at.exception]}
+    pages: dict[str, dict[str, Any]] = {}
+    for page in sorted((ROOT / "pages").glob("*.py")):
+        name = page.stem
+        current[0] = name
+        st.cache_data.clear()  # the page's own queries run (and are recorded) on its first run
+        try:
+            started = time.perf_counter()
+            at.switch_page(f"pages/{page.name}").run()
+            cold = time.perf_counter() - started
+            reruns = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                at.run()
+                reruns.append(time.perf_counter() - started)
+            errors[name] = [str(e.value) for e in at.exception]
+        except Exception as error:  # a page that cannot be reached is reported, not fatal
+            errors[name] = [f"{type(error).__name__}: {error}"]
+            continue
+        pages[name] = {"cold_s": cold, "rerun_s": statistics.median(reruns), "rerun_runs": reruns}
+    store_mod.Store.query = query  # type: ignore[method-assign]
+    cursor = web._open(db).cursor()
+    for name, page in pages.items():
+        distinct = {(q, json.dumps(p, default=str, sort_keys=True)): (q, p) for q, p in calls.get(name, [])}
+        timed = []
+        for q, params in distinct.values():
+            runs = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                cursor.query(q, **params)
+                runs.append(time.perf_counter() - started)
+            timed.append((q, statistics.median(runs)))
+        slowest = max(timed, key=lambda item: item[1], default=("", 0.0))
+        by_name: dict[str, float] = {}
+        for q, seconds in timed:
+            by_name[q] = max(by_name.get(q, 0.0), seconds)
+        page.update(
+            queries=len(timed),
+            query_s=sum(seconds for _, seconds in timed),
+            slowest_query=slowest[0],
+            slowest_query_s=slowest[1],
+            query_times=by_name,  # the slowest run of each query file (a page may run one several times)
+        )
+    cursor.close()
+    return {
+        "first_page_s": first,
+        "pages": pages,
+        "errors": {k: v for k, v in errors.items() if v},
+        "base_mb": base,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def child_main(argv: Sequence[str]) -> int:
+    """Entry of the measuring processes: one JSON argument in, one JSON line out."""
+    task = json.loads(argv[0])
+    if task["task"] == "import":
+        result = _child_import(task["path"], task["naive"], task["warm_up"])
+    else:
+        result = _child_pages(task["db"], task["repeat"])
+    print(json.dumps(result, default=str))
+    return 0
+
+
+def _in_child(task: dict[str, Any]) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run(
+        [sys.executable, "-m", "wenming.bench", json.dumps(task)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    if run.returncode != 0:
+        raise RuntimeError(f"benchmark process failed: {run.stderr.strip()[-2000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- the benchmark
+
+
+def tracker(options: Options, n: int) -> Path:
+    return bigbook.cached_tracker(options.cache, n, options.seed)
+
+
+def measure_import(options: Options, n: int, echo: Echo) -> dict[str, Any]:
+    path = tracker(options, n)
+    warm_up = str(tracker(options, WARM_UP_ROWS))
+    out: dict[str, Any] = {"rows": n, "file_mb": path.stat().st_size / 2**20}
+    for key, naive in (("fast", False), ("naive", True)):
+        if naive and not options.naive:
+            continue
+        runs = []
+        for i in range(options.repeat):
+            echo(f"  {size_label(n)} {'naive' if naive else 'import'} {i + 1}/{options.repeat}")
+            runs.append(_in_child({"task": "import", "path": str(path), "naive": naive, "warm_up": warm_up}))
+        out[key] = {
+            "seconds": statistics.median(r["seconds"] for r in runs),
+            "runs": [r["seconds"] for r in runs],
+            "peak_mb": max(r["peak_mb"] for r in runs),
+            "base_mb": statistics.median(r["base_mb"] for r in runs),
+            "figures": runs[0]["figures"],
+        }
+        if not naive:
+            out[key]["read_s"] = statistics.median(r["read"] for r in runs)
+            out[key]["store_s"] = statistics.median(r["store"] for r in runs)
+    if "naive" in out:
+        out["ratio"] = out["naive"]["seconds"] / out["fast"]["seconds"]
+        out["figures_equal"] = out["naive"]["figures"] == out["fast"]["figures"]
+    return out
+
+
+def page_database(options: Options, n: int, folder: Path) -> Path:
+    """A database holding the tracker of ``n`` tasks and the sample's other trackers."""
+    from wenming.store import Store
+
+    samples = sample.SAMPLE_DIR
+    if not all((samples / name).is_file() for name in OTHER_SAMPLES):
+        samples = options.cache / "samples"
+        samples.mkdir(parents=True, exist_ok=True)
+        sample.write_samples(samples)
+    db = folder / f"pages-{n}.duckdb"
+    store = Store.open(db)
+    path = tracker(options, n)
+    store.import_file(path.read_bytes(), path.name, user="bench", as_of=AS_OF)
+    for name in OTHER_SAMPLES:
+        store.import_file((samples / name).read_bytes(), name, user="bench", as_of=AS_OF)
+    store.close()
+    return db
+
+
+def measure_pages(options: Options, n: int, echo: Echo) -> dict[str, Any]:
+    echo(f"  {size_label(n)} pages")
+    with tempfile.TemporaryDirectory() as folder:
+        db = page_database(options, n, Path(folder))
+        return {"tasks": n, **_in_child({"task": "pages", "db": str(db), "repeat": options.repeat})}
+
+
+def run(options: Options, echo: Echo = print) -> dict[str, Any]:
+    """Measure everything the options ask for; write the JSON file; return the figures."""
+    import duckdb
+    import python_calamine
+
+    started = dt.datetime.now()
+    results: dict[str, Any] = {
+        "started": started.isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "duckdb": duckdb.__version__,
+            "python_calamine": getattr(python_calamine, "__version__", ""),
+        },
+        "options": {
+            "sizes": list(options.sizes),
+            "page_sizes": list(options.page_sizes),
+            "repeat": options.repeat,
+            "naive": options.naive,
+        },
+        "import": {},
+        "pages": {},
+    }
+    for n in sorted(set(options.sizes) | set(options.page_sizes)):
+        echo(f"tracker of {n:,} tasks: {tracker(options, n)}")
+    for n in options.sizes:
+        results["import"][str(n)] = measure_import(options, n, echo)
+    for n in options.page_sizes:
+        results["pages"][str(n)] = measure_pages(options, n, echo)
+    results["seconds"] = (dt.datetime.now() - started).total_seconds()
+    out = options.out or RESULTS / f"bench-{started:%Y%m%d-%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    results["out"] = str(out)
+    return results
+
+
+# ---------------------------------------------------------------- the table
+
+
+def _width(value: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    lines = []
+    for row in [headers, *rows]:
+        cells = [
+            " " * (widths[i] - _width(c)) + c if i else c + " " * (widths[i] - _width(c)) for i, c in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _s(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value * 1000:.0f}" if value >= 0.01 else f"{value * 1000:.1f}"
+
+
+def report(results: dict[str, Any]) -> str:
+    """The figures as plain tables."""
+    repeat = results["options"]["repeat"]
+    parts = [f"Import: read + validate + store; median of {repeat} runs, each in a fresh process."]
+    rows = []
+    for n, found in results["import"].items():
+        fast, naive = found["fast"], found.get("naive")
+        rows.append(
+            [
+                f"{int(n):,}",
+                f"{found['file_mb']:.1f}",
+                _s(fast["read_s"]),
+                _s(fast["store_s"]),
+                _s(fast["seconds"]),
+                f"{fast['peak_mb']:.0f}",
+                _s(naive["seconds"]) if naive else "—",
+                f"{naive['peak_mb']:.0f}" if naive else "—",
+                f"{found['ratio']:.1f}×" if naive else "—",
+                ("yes" if found["figures_equal"] else "NO") if naive else "—",
+            ]
+        )
+    headers = ["rows", "file MB", "read s", "store s", "import s", "peak MB"]
+    headers += ["naive s", "naive MB", "naive/ours", "same figures"]
+    parts.append(_table(headers, rows))
+    parts.append("naive = pandas.read_excel(openpyxl) then DuckDB; peak MB = whole process (RSS high-water mark).")
+    for n, found in results["pages"].items():
+        parts.append("")
+        parts.append(
+            f"Pages at {int(n):,} tasks: first page of a fresh app {_s(found['first_page_s'])} s, "
+            f"app process peak {found['peak_mb']:.0f} MB."
+        )
+        rows = [
+            [
+                name,
+                str(page["queries"]),
+                _ms(page["query_s"]),
+                f"{page['slowest_query']} {_ms(page['slowest_query_s'])}",
+                _ms(page["rerun_s"]),
+                _ms(page["cold_s"]),
+            ]
+            for name, page in found["pages"].items()
+        ]
+        parts.append(_table(["page", "queries", "query ms", "slowest query ms", "warm rerun ms", "cold ms"], rows))
+        for name, errors in found.get("errors", {}).items():
+            parts.append(f"  {name}: {'; '.join(errors)}")
+    if "out" in results:
+        parts.append("")
+        parts.append(f"Figures written to {results['out']}")
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    sys.exit(child_main(sys.argv[1:]))
