@@ -16,7 +16,8 @@ filtered as (
     select * from named where department is not null
 ),
 final as (
-    select department, min((source_rank, load_id, row_no)) as first_seen
+    -- (source_rank, load_id, row_no) packed into one number: the same order, without a struct per row
+    select department, min((source_rank::hugeint << 96) + (load_id::hugeint << 64) + row_no) as first_seen
     from filtered
     group by department
 )

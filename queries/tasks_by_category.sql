@@ -16,7 +16,7 @@ final as (
         count(*) filter (where state = 'ongoing') as ongoing,
         count(*) filter (where is_overdue) as overdue,
         count(*) filter (where is_done) / count(*) as completion_rate,
-        min((load_id, row_no)) as first_row
+        min((load_id::hugeint << 64) + row_no) as first_row  -- (load_id, row_no) in one number, same order
     from filtered
     group by category
 )
