@@ -69,6 +69,8 @@ class Options:
     out: Path | None = None
     cache: Path = CACHE
     seed: int = sample.SEED
+    page_timeout: float = 300  # seconds for one page's app process
+    page_memory_mb: float = 6144  # a page past this is stopped, so the machine keeps working
 
 
 def parse_size(text: str) -> int:
@@ -150,8 +152,8 @@ def _child_import(path: str, naive: bool, warm_up: str) -> dict[str, Any]:
     return {**result, "base_mb": base, "peak_mb": _peak_mb()}
 
 
-def _child_pages(db: str, repeat: int) -> dict[str, Any]:
-    """The app on ``db`` through AppTest: first page, every page's queries and warm reruns."""
+def _child_page(db: str, page: str, repeat: int) -> dict[str, Any]:
+    """A fresh app on ``db`` through AppTest: its first page, then ``page``'s queries and warm reruns."""
     os.environ["WENMING_DB"] = db
     os.environ["WENMING_SAMPLES"] = "0"
     import streamlit as st
@@ -160,69 +162,60 @@ def _child_pages(db: str, repeat: int) -> dict[str, Any]:
     from wenming import store as store_mod
     from wenming import web
 
-    calls: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    current = ["app"]
+    calls: list[tuple[str, dict[str, Any]]] = []
     query = store_mod.Store.query
 
     def recording(self: store_mod.Store, name: str, **params: Any) -> Any:
-        calls.setdefault(current[0], []).append((name, params))
+        calls.append((name, params))
         return query(self, name, **params)
 
-    store_mod.Store.query = recording  # type: ignore[method-assign]
     base = _rss_mb()
     started = time.perf_counter()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
     at.query_params["as_of"] = AS_OF.isoformat()
     at.run()
     first = time.perf_counter() - started
-    errors = {"app": [str(e.value) for e in at.exception]}
-    pages: dict[str, dict[str, Any]] = {}
-    for page in sorted((ROOT / "pages").glob("*.py")):
-        name = page.stem
-        current[0] = name
-        st.cache_data.clear()  # the page's own queries run (and are recorded) on its first run
-        try:
-            started = time.perf_counter()
-            at.switch_page(f"pages/{page.name}").run()
-            cold = time.perf_counter() - started
-            reruns = []
-            for _ in range(repeat):
-                started = time.perf_counter()
-                at.run()
-                reruns.append(time.perf_counter() - started)
-            errors[name] = [str(e.value) for e in at.exception]
-        except Exception as error:  # a page that cannot be reached is reported, not fatal
-            errors[name] = [f"{type(error).__name__}: {error}"]
-            continue
-        pages[name] = {"cold_s": cold, "rerun_s": statistics.median(reruns), "rerun_runs": reruns}
+    errors = [f"app: {e.value}" for e in at.exception]
+    st.cache_data.clear()  # the page's own queries run (and are recorded) on its first run
+    store_mod.Store.query = recording  # type: ignore[method-assign]
+    started = time.perf_counter()
+    at.switch_page(f"pages/{page}.py").run()
+    cold = time.perf_counter() - started
     store_mod.Store.query = query  # type: ignore[method-assign]
+    reruns = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        at.run()
+        reruns.append(time.perf_counter() - started)
+    errors += [str(e.value) for e in at.exception]
     cursor = web._open(db).cursor()
-    for name, page in pages.items():
-        distinct = {(q, json.dumps(p, default=str, sort_keys=True)): (q, p) for q, p in calls.get(name, [])}
-        timed = []
-        for q, params in distinct.values():
-            runs = []
-            for _ in range(repeat):
-                started = time.perf_counter()
-                cursor.query(q, **params)
-                runs.append(time.perf_counter() - started)
-            timed.append((q, statistics.median(runs)))
-        slowest = max(timed, key=lambda item: item[1], default=("", 0.0))
-        by_name: dict[str, float] = {}
-        for q, seconds in timed:
-            by_name[q] = max(by_name.get(q, 0.0), seconds)
-        page.update(
-            queries=len(timed),
-            query_s=sum(seconds for _, seconds in timed),
-            slowest_query=slowest[0],
-            slowest_query_s=slowest[1],
-            query_times=by_name,  # the slowest run of each query file (a page may run one several times)
-        )
+    distinct = {(q, json.dumps(p, default=str, sort_keys=True)): (q, p) for q, p in calls}
+    timed = []
+    for q, params in distinct.values():
+        runs = []
+        for _ in range(repeat):
+            began = time.perf_counter()
+            cursor.query(q, **params)
+            runs.append(time.perf_counter() - began)
+        timed.append((q, statistics.median(runs)))
     cursor.close()
+    slowest = max(timed, key=lambda item: item[1], default=("", 0.0))
+    by_name: dict[str, float] = {}
+    for q, seconds in timed:
+        by_name[q] = max(by_name.get(q, 0.0), seconds)
     return {
         "first_page_s": first,
-        "pages": pages,
-        "errors": {k: v for k, v in errors.items() if v},
+        "page": {
+            "cold_s": cold,
+            "rerun_s": statistics.median(reruns),
+            "rerun_runs": reruns,
+            "queries": len(timed),
+            "query_s": sum(seconds for _, seconds in timed),
+            "slowest_query": slowest[0],
+            "slowest_query_s": slowest[1],
+            "query_times": by_name,  # the slowest run of each query file (a page may run one several times)
+        },
+        "errors": errors,
         "base_mb": base,
         "peak_mb": _peak_mb(),
     }
@@ -234,24 +227,48 @@ def child_main(argv: Sequence[str]) -> int:
     if task["task"] == "import":
         result = _child_import(task["path"], task["naive"], task["warm_up"])
     else:
-        result = _child_pages(task["db"], task["repeat"])
+        result = _child_page(task["db"], task["page"], task["repeat"])
     print(json.dumps(result, default=str))
     return 0
 
 
-def _in_child(task: dict[str, Any]) -> dict[str, Any]:
+class ChildFailed(Exception):
+    """A measuring process failed, ran out of time or grew past the memory limit."""
+
+
+def _in_child(task: dict[str, Any], timeout: float = 3600, memory_mb: float = 8192) -> dict[str, Any]:
+    """Run one measurement in a fresh process, killed past ``timeout`` seconds or ``memory_mb`` MB."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    run = subprocess.run(
-        [sys.executable, "-m", "wenming.bench", json.dumps(task)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
-    if run.returncode != 0:
-        raise RuntimeError(f"benchmark process failed: {run.stderr.strip()[-2000:]}")
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "wenming.bench", json.dumps(task)], stdout=out, stderr=err, cwd=ROOT, env=env
+        )
+        started, peak = time.monotonic(), 0.0
+        while child.poll() is None:
+            peak = max(peak, _child_rss_mb(child.pid))
+            if time.monotonic() - started > timeout or peak > memory_mb:
+                child.kill()
+                child.wait()
+                reason = f"over {timeout:.0f} s" if peak <= memory_mb else f"over {memory_mb:.0f} MB"
+                raise ChildFailed(f"stopped: {reason}")
+            time.sleep(0.2)
+        out.seek(0)
+        err.seek(0)
+        lines = [line for line in out.read().splitlines() if line.startswith("{")]
+        if child.returncode != 0 or not lines:
+            raise ChildFailed(f"failed: {err.read().strip()[-1500:]}")
+        return json.loads(lines[-1])
+
+
+def _child_rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 # ---------------------------------------------------------------- the benchmark
@@ -308,10 +325,26 @@ def page_database(options: Options, n: int, folder: Path) -> Path:
 
 
 def measure_pages(options: Options, n: int, echo: Echo) -> dict[str, Any]:
-    echo(f"  {size_label(n)} pages")
+    """Each page in a fresh app process: the app's first page, then the page cold and warm."""
+    out: dict[str, Any] = {"tasks": n, "pages": {}, "errors": {}, "first_page_runs": [], "peak_mb": 0.0}
     with tempfile.TemporaryDirectory() as folder:
         db = page_database(options, n, Path(folder))
-        return {"tasks": n, **_in_child({"task": "pages", "db": str(db), "repeat": options.repeat})}
+        for page in sorted(path.stem for path in (ROOT / "pages").glob("*.py")):
+            echo(f"  {size_label(n)} page {page}")
+            task = {"task": "page", "db": str(db), "page": page, "repeat": options.repeat}
+            try:
+                found = _in_child(task, timeout=options.page_timeout, memory_mb=options.page_memory_mb)
+            except ChildFailed as error:
+                out["errors"][page] = [str(error)]
+                continue
+            out["pages"][page] = found["page"]
+            out["first_page_runs"].append(found["first_page_s"])
+            out["peak_mb"] = max(out["peak_mb"], found["peak_mb"])
+            out["base_mb"] = found["base_mb"]
+            if found["errors"]:
+                out["errors"][page] = found["errors"]
+    out["first_page_s"] = statistics.median(out["first_page_runs"]) if out["first_page_runs"] else None
+    return out
 
 
 def run(options: Options, echo: Echo = print) -> dict[str, Any]:
@@ -406,8 +439,8 @@ def report(results: dict[str, Any]) -> str:
     for n, found in results["pages"].items():
         parts.append("")
         parts.append(
-            f"Pages at {int(n):,} tasks: first page of a fresh app {_s(found['first_page_s'])} s, "
-            f"app process peak {found['peak_mb']:.0f} MB."
+            f"Pages at {int(n):,} tasks: first page of a fresh app {_s(found['first_page_s'])} s "
+            f"(median of {len(found['first_page_runs'])} app starts), app process peak {found['peak_mb']:.0f} MB."
         )
         rows = [
             [
