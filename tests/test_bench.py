@@ -229,3 +229,22 @@ def test_query_frames_equal_duckdb_frames(store: Store) -> None:
             pd.testing.assert_frame_equal(store.query(name, **params), expected, check_exact=True)
             checked += 1
     assert checked >= 3 * 20
+
+
+# ---------------------------------------------------------------- the version pages cache by
+
+
+def test_version_follows_imports_through_any_store_of_the_process(tmp_path: Path) -> None:
+    """Store.version is kept in memory; an import or restore through another Store updates it."""
+    path = bigbook.write_tracker(tmp_path / "t.xlsx", 50)
+    app = Store.open(tmp_path / "v.duckdb")
+    other = app.cursor()
+    assert app.version() == 0
+    other.import_file(path.read_bytes(), path.name, user="test", as_of=AS_OF)
+    assert app.version() == other.version() == 1
+    other.restore(1, user="test")
+    assert app.version() == 2
+    again = Store.open(tmp_path / "v.duckdb")  # a new connection reads it from the file
+    assert again.version() == 2
+    for store in (other, again, app):
+        store.close()

@@ -23,6 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
 SQL = Path(__file__).resolve().parent / "sql"
 DEFAULT_DB = ROOT / "data" / "wenming.duckdb"
+_VERSIONS: dict[str, int] = {}  # database file -> newest import id, see Store.version
+
+
+def _key(path: Path) -> str:
+    return str(Path(path).resolve())
 
 
 class StoreLocked(Exception):
@@ -75,6 +80,7 @@ class Store:
         con.execute("set enable_progress_bar = false")  # DuckDB would draw one on stdout for long queries
         con.execute(_sql("schema.sql"))
         con.execute(_sql("macros.sql"))
+        _VERSIONS.pop(_key(target), None)
         return cls(target, con)
 
     def cursor(self) -> Store:
@@ -106,8 +112,21 @@ class Store:
         return frame(self.con.sql(sql, params=bound).to_arrow_table(), self.con)
 
     def version(self) -> int:
-        """Changes whenever data changes: the newest import's id."""
-        return int(self._scalar("select coalesce(max(import_id), 0) from imports"))
+        """Changes whenever data changes: the newest import's id.
+
+        Pages ask for it before every cached query, so it is read from the database once
+        and then kept in memory: a DuckDB file is written by one process at a time, and
+        in this process every import and restore goes through a Store, which updates it.
+        """
+        key = _key(self.path)
+        found = _VERSIONS.get(key)
+        if found is None:
+            found = _VERSIONS[key] = int(self._scalar("select coalesce(max(import_id), 0) from imports"))
+        return found
+
+    def _changed(self, import_id: int) -> None:
+        key = _key(self.path)
+        _VERSIONS[key] = max(import_id, _VERSIONS.get(key, 0))
 
     def is_empty(self) -> bool:
         return self.version() == 0
@@ -215,6 +234,7 @@ class Store:
         except BaseException:
             con.rollback()
             raise
+        self._changed(import_id)
         return import_id, sheets_log, warnings
 
     def _insert_load(
@@ -345,6 +365,7 @@ class Store:
         except BaseException:
             con.rollback()
             raise
+        self._changed(import_id)
         return import_id
 
 
