@@ -25,7 +25,7 @@ Cell = object
 Merge = tuple[tuple[int, int], tuple[int, int]]
 EMPTY = ""  # code 0 of every column
 
-PART_BYTES = 4 * 1024 * 1024  # sheet XML per part (about 12k rows of a 12-column tracker)
+PART_BYTES = 2 * 1024 * 1024  # sheet XML per part (about 6k rows of a 12-column tracker)
 SPLIT_BYTES = 3 * PART_BYTES  # sheets with less XML than this are read in one piece
 READ_BYTES = 4 * 1024 * 1024
 IN_FLIGHT = 3  # parts parsed or waiting at once: bounds memory on a million rows
