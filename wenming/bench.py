@@ -29,7 +29,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,17 @@ class Options:
     cache: Path = CACHE
     seed: int = sample.SEED
     page_timeout: float = 300  # seconds for one page's app process
-    page_memory_mb: float = 6144  # a page past this is stopped, so the machine keeps working
+    page_memory_mb: float = field(default_factory=lambda: _memory_limit_mb())  # a page past this is stopped
+
+
+def _memory_limit_mb() -> float:
+    """6 GB, or 40% of this machine's memory if that is less, so the machine keeps working."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            total = int(meminfo.readline().split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return 6144
+    return min(6144, 0.4 * total)
 
 
 def parse_size(text: str) -> int:

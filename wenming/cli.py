@@ -98,13 +98,15 @@ For each size a 任务分解表 is written once (and kept in --cache): title row
            the figures both paths agree on (task rows, done tasks), which must match.
   pages    at the --pages sizes, with the sample's other trackers beside the big one:
            each page's queries, a warm rerun of each page through AppTest, the first
-           page of a fresh app process and that process's peak memory.
+           page of a fresh app process and that process's peak memory. Each page runs
+           in its own app process; one that runs past 300 s or 6 GB is stopped and
+           reported.
 
 Figures are medians of --repeat runs. A table is printed and every figure is written
 to a JSON file. Absolute times depend on the machine; compare ratios across machines.
 
 examples:
-  python -m wenming bench                                   # 1k, 10k, 100k, 1M (about 10 minutes)
+  python -m wenming bench                                   # 1k, 10k, 100k, 1M (about 20 minutes on 2 cores)
   python -m wenming bench --sizes 1k,10k,100k --pages 100k --repeat 3 --out bench/results/small.json
   python -m wenming bench --sizes 200 --pages none --repeat 1
 """
