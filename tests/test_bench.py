@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -248,3 +249,22 @@ def test_version_follows_imports_through_any_store_of_the_process(tmp_path: Path
     assert again.version() == 2
     for store in (other, again, app):
         store.close()
+
+
+def test_rows_without_numbers_are_read_in_one_piece(tmp_path: Path, small_parts: None) -> None:
+    """A sheet whose rows carry no r="…" (some generators omit it) is not cut into parts."""
+    path = bigbook.write_tracker(tmp_path / "t.xlsx", 1_200)
+    with zipfile.ZipFile(path) as source:
+        members = {info.filename: source.read(info.filename) for info in source.infolist()}
+    members["xl/worksheets/sheet1.xml"] = re.sub(rb'<row r="\d+">', b"<row>", members["xl/worksheets/sheet1.xml"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in members.items():
+            target.writestr(name, content)
+    data = out.getvalue()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    member = grid._sheet_member(archive, bigbook.SHEET)
+    assert member is not None and member.file_size >= grid.SPLIT_BYTES
+    assert grid._read_in_parts(archive, member) is None
+    parsed = reader.read_workbook(data, "t.xlsx", as_of=AS_OF)
+    assert parsed.rows_by_kind() == {"tasks": 1_200}
