@@ -189,6 +189,7 @@ def test_every_query_runs_and_says_what_a_row_is(loaded: Store, name: str) -> No
         "departments": None,
         "start": dt.date(2025, 10, 1),
         "end": AS_OF,
+        "limit": 5,
     }
     loaded.query(name, **{k: v for k, v in params.items() if k in query_params(name)})
 
@@ -208,6 +209,11 @@ def test_overdue_and_due_soon_lists(loaded: Store) -> None:
     assert overdue["days_overdue"].tolist() == [273, 16, 1]
     due = loaded.query("tasks_due_soon", **PARAMS)
     assert due["task"].tolist() == ["T3", "T5"] and due["days_left"].tolist() == [0, 7]
+
+
+def test_most_overdue_is_the_head_of_the_overdue_list(loaded: Store) -> None:
+    top = loaded.query("tasks_most_overdue", **PARAMS, limit=2)
+    assert top["task"].tolist() == ["T8", "T2"]
 
 
 def test_aging_buckets(loaded: Store) -> None:
@@ -292,3 +298,44 @@ def test_provenance_names_the_file_and_user(loaded: Store) -> None:
     frame = loaded.query("provenance", **PARAMS)
     assert sorted(frame["kind"]) == sorted(["tasks", "scores", "issues", "activities", "headcount", "surveys"])
     assert set(frame["file_name"]) == {"all.xlsx"} and set(frame["user_name"]) == {"test"}
+
+
+def test_a_past_as_of_date_counts_only_what_had_happened_by_then(store: Store) -> None:
+    data = workbook(
+        (
+            "任务",
+            [
+                ["工作任务", "牵头部门", "完成时限", "完成情况", "完成日期"],
+                ["早", "办公室", "2025-06-30", "已完成", "2025-06-20"],
+                ["晚", "办公室", "2025-06-15", "已完成", "2025-07-10"],  # done after 6-30: overdue on 6-30
+                ["无日期", "办公室", "2025-12-31", "已完成", ""],
+            ],
+        ),  # no date: the status stands
+        (
+            "整改",
+            [
+                ["存在问题", "责任部门", "督查时间", "整改时限", "整改情况", "销号时间"],
+                ["P1", "办公室", "2025-05-01", "2025-06-15", "已销号", "2025-07-01"],  # open and overdue on 6-30
+                ["P2", "办公室", "2025-07-05", "2025-07-31", "", ""],
+            ],
+        ),  # not yet found on 6-30
+        (
+            "活动",
+            [
+                ["活动名称", "组织部门", "活动日期", "参加人数"],
+                ["A1", "办公室", "2025-06-01", 10],
+                ["A2", "办公室", "2025-07-01", 20],
+            ],
+        ),
+    )
+    store.import_file(data, "x.xlsx", user="t", as_of=AS_OF)
+    june = {**PARAMS, "as_of": dt.date(2025, 6, 30)}
+    tasks = store.query("tasks_summary", **june).iloc[0]
+    assert (tasks.total, tasks.done, tasks.overdue) == (3, 2, 1)
+    issues = store.query("issues_summary", **june).iloc[0]
+    assert (issues.total, issues.closed, issues.overdue) == (1, 0, 1)
+    assert store.query("participation_summary", **june).iloc[0].person_times == 10
+    # On the tracker's own date everything written has happened.
+    now = store.query("tasks_summary", **PARAMS).iloc[0]
+    assert (now.done, now.overdue) == (3, 0)
+    assert store.query("participation_summary", **PARAMS).iloc[0].person_times == 30

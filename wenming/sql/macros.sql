@@ -70,13 +70,14 @@ from surveys s
 join live_keys('surveys', snap) w on s.load_id = w.load_id and s.department is not distinct from w.department
 join loads l on l.load_id = s.load_id;
 
--- Tasks with their state on as_of. For current data a task is done when its status says
--- so; for a past snapshot, only if it was done by as_of (done_on, else the report's date).
+-- Tasks with their state on as_of: done when the status says so and it was done by as_of.
+-- "By as_of": its 完成日期; without one, the current data counts it done, while a past
+-- snapshot counts it done only from the date of the report that says so.
 create or replace macro task_facts(as_of, snap) as table
 with source as (
     select *,
         status = 'done'
-            and (snap is null or coalesce(done_on, effective_on) <= as_of) as is_done
+            and coalesce(done_on, case when snap is null then as_of else effective_on end) <= as_of as is_done
     from tasks_at(snap)
 )
 select *,
@@ -91,24 +92,35 @@ select *,
     end as state
 from source;
 
--- Ledger problems on as_of; a past snapshot holds only problems found by then.
+-- Ledger problems on as_of: found by then (督查时间, else as for tasks), struck off by then;
+-- the follow-ups a monthly meeting assigned (督办事项) are problems of the ledger too.
+create or replace macro issue_rows(snap) as table
+select * from issues_at(snap)
+union all by name
+select
+    followup_id as row_no, '例会督办' as sheet, problem, department, department as department_text,
+    source, created_on as found_on, deadline, strftime(deadline, '%Y-%m-%d') as deadline_text,
+    case when closed_on is null then 'open' else 'closed' end as status, closed_on,
+    created_on as effective_on
+from followups;
+
 create or replace macro issue_facts(as_of, snap) as table
 with source as (
     select *,
         status = 'closed'
-            and (snap is null or coalesce(closed_on, effective_on) <= as_of) as is_closed
-    from issues_at(snap)
-    where snap is null or coalesce(found_on, effective_on) <= as_of
+            and coalesce(closed_on, case when snap is null then as_of else effective_on end) <= as_of as is_closed
+    from issue_rows(snap)
+    where coalesce(found_on, case when snap is null then as_of else effective_on end) <= as_of
 )
 select *,
     not is_closed and deadline is not null and deadline < as_of as is_overdue,
     case when not is_closed and deadline < as_of then as_of - deadline end as days_overdue
 from source;
 
--- Activities with their volunteer hours; a past snapshot holds only activities held by then.
+-- Activities held by as_of (活动日期; undated ones as for tasks), with their volunteer hours.
 create or replace macro activity_facts(as_of, snap) as table
 select *,
     coalesce(people * hours_each, hours_total) as volunteer_hours,
     date_trunc('month', coalesce(date, effective_on))::date as month
 from activities_at(snap)
-where snap is null or coalesce(date, effective_on) <= as_of;
+where coalesce(date, case when snap is null then as_of else effective_on end) <= as_of;
