@@ -12,6 +12,7 @@ TASK_COLUMNS = [
     "category",
     "deadline_text",
     "days_overdue",
+    "state",
     "status_text",
     "sheet",
     "row_no",

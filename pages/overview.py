@@ -33,12 +33,12 @@ with right:
 st.subheader(t("overview.most_overdue"))
 if clicked:
     st.caption(t("page.clicked", names="、".join(clicked)))
-overdue = web.narrow(web.query("tasks_overdue", f), clicked)
+overdue = web.query("tasks_most_overdue", f, limit=5, **({"departments": clicked} if clicked else {}))
 if overdue.empty:
     st.success(t("overview.none_overdue"))
 else:
     web.table(
-        overdue.head(5),
-        ["task", "department", "owner", "deadline_text", "days_overdue", "status_text"],
+        overdue,
+        ["task", "department", "owner", "deadline_text", "days_overdue", "state", "status_text"],
         key="overview_overdue",
     )

@@ -78,8 +78,8 @@ class Store:
                 raise StoreLocked(target) from None
             raise
         con.execute("set enable_progress_bar = false")  # DuckDB would draw one on stdout for long queries
-        con.execute(_sql("schema.sql"))
-        con.execute(_sql("macros.sql"))
+        for name in ("schema.sql", "meetings.sql", "macros.sql"):
+            con.execute(_sql(name))
         _VERSIONS.pop(_key(target), None)
         return cls(target, con)
 
@@ -112,7 +112,7 @@ class Store:
         return frame(self.con.sql(sql, params=bound).to_arrow_table(), self.con)
 
     def version(self) -> int:
-        """Changes whenever data changes: the newest import's id.
+        """Changes whenever data changes: the cache key of every figure.
 
         Pages ask for it before every cached query, so it is read from the database once
         and then kept in memory: a DuckDB file is written by one process at a time, and
@@ -124,12 +124,12 @@ class Store:
             found = _VERSIONS[key] = int(self._scalar("select coalesce(max(import_id), 0) from imports"))
         return found
 
-    def _changed(self, import_id: int) -> None:
-        key = _key(self.path)
-        _VERSIONS[key] = max(import_id, _VERSIONS.get(key, 0))
+    def changed(self) -> None:
+        """Data changed in this process (an import, a restore, a follow-up): cached figures are stale."""
+        _VERSIONS[_key(self.path)] = self.version() + 1
 
     def is_empty(self) -> bool:
-        return self.version() == 0
+        return self._scalar("select count(*) from imports") == 0
 
     def imports(self) -> pd.DataFrame:
         return self.con.execute("select * from imports order by import_id desc").df()
@@ -234,7 +234,7 @@ class Store:
         except BaseException:
             con.rollback()
             raise
-        self._changed(import_id)
+        self.changed()
         return import_id, sheets_log, warnings
 
     def _insert_load(
@@ -365,7 +365,7 @@ class Store:
         except BaseException:
             con.rollback()
             raise
-        self._changed(import_id)
+        self.changed()
         return import_id
 
 

@@ -27,6 +27,7 @@ from wenming.text import t
 APP = ROOT / "app.py"
 SAMPLES = ROOT / "data" / "sample"
 TEMPLATES = ROOT / "data" / "templates"
+MAX_ROWS = 10_000  # rows drawn in one on-screen table
 DECIMAL_COLUMNS = {"person_times_per_head", "volunteer_hours_per_head", "volunteer_hours", "max", "score", "lost"}
 PERCENT_COLUMNS = {
     "completion_rate",
@@ -74,7 +75,7 @@ def store() -> Store:
     return cursor
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
 def _cached_query(path: str, version: int, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
     cursor = _open(path).cursor()
     try:
@@ -208,11 +209,16 @@ def search(frame: pd.DataFrame, *, states: list[str] | None = None, words: str =
     """Rows in one of ``states`` whose text holds every word typed in the search box."""
     if states:
         frame = frame[frame["state"].isin(states)]
+    words_typed = words.split()
+    if not words_typed or frame.empty:
+        return frame
     columns = [
         c for c in ("task", "problem", "department", "helpers", "category", "item", "owner", "note") if c in frame
     ]
-    haystack = frame[columns].fillna("").astype(str).agg(" ".join, axis=1) if len(frame) else pd.Series(dtype=str)
-    for word in words.split():
+    haystack = frame[columns[0]].fillna("").astype(str)
+    for column in columns[1:]:
+        haystack = haystack + " " + frame[column].fillna("").astype(str)
+    for word in words_typed:
         keep = haystack.str.contains(word, regex=False)
         frame, haystack = frame[keep], haystack[keep]
     return frame
@@ -242,7 +248,14 @@ def _column_config(columns: Iterable[str]) -> dict[str, Any]:
 
 
 def table(frame: pd.DataFrame, columns: list[str], *, key: str | None = None, height: int | str = "auto") -> None:
-    """A read-only table with Chinese headers, dates as dates and progress as bars."""
+    """A read-only table with Chinese headers, dates as dates and progress as bars.
+
+    At a province's scale a list can hold a million rows; the screen shows the first
+    MAX_ROWS (the download holds them all) and says so.
+    """
+    if len(frame) > MAX_ROWS:
+        st.caption(t("table.capped", shown=f"{MAX_ROWS:,}", total=f"{len(frame):,}"))
+        frame = frame.head(MAX_ROWS)
     st.dataframe(
         _readable(frame[columns]),
         hide_index=True,
@@ -276,12 +289,16 @@ def _rows_text(rows_json: str) -> str:
 
 
 def download(label: str, tables: Mapping[str, tuple[pd.DataFrame, list[str]]], file_name: str, key: str) -> None:
-    """A button that downloads the given tables as one formatted Excel workbook."""
-    frames = {title: _readable(frame[columns]) for title, (frame, columns) in tables.items()}
+    """A button that downloads the given tables as one formatted Excel workbook, built only when clicked."""
     names = {c for _, columns in tables.values() for c in columns}
+
+    def build() -> bytes:
+        frames = {title: _readable(frame[columns]) for title, (frame, columns) in tables.items()}
+        return export.workbook_bytes(frames, labels(names))
+
     st.download_button(
         label,
-        data=export.workbook_bytes(frames, labels(names)),
+        data=build,
         file_name=file_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
