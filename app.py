@@ -17,6 +17,7 @@ navigation = st.navigation(
         st.Page(
             "pages/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"
         ),
+        st.Page("pages/review.py", title=t("page.review"), icon=":material/co_present:", url_path="review"),
         st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),
     ]
 )

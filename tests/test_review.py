@@ -83,7 +83,11 @@ def test_periods() -> None:
 
 def test_october_headline_and_deltas(history: Store) -> None:
     r = review.build(history.query, Period.parse("2025-10"), TODAY)
-    assert (r.as_of, r.month_before, r.quarter_before) == (dt.date(2025, 10, 31), dt.date(2025, 9, 30), dt.date(2025, 7, 31))
+    assert (r.as_of, r.month_before, r.quarter_before) == (
+        dt.date(2025, 10, 31),
+        dt.date(2025, 9, 30),
+        dt.date(2025, 7, 31),
+    )
     # 31 Oct: 8 tasks, A B C D G done; F and H overdue.  30 Sep: 7 tasks, A B G done; D overdue.
     # 31 Jul: before the first tracker, August's stands in and nothing was done by then.
     assert (r.figure("tasks_total"), r.figure("tasks_done"), r.figure("overdue")) == (8, 5, 2)

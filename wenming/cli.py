@@ -61,6 +61,22 @@ def parser() -> argparse.ArgumentParser:
     rest.add_argument("--department")
     rest.add_argument("--user", default=None)
 
+    rev = commands.add_parser(
+        "review",
+        parents=[common],
+        help="write a month's or quarter's review as offline HTML and Excel",
+        description="The 月度例会 review with the same figures as the dashboard's 月度例会 page; a review frozen "
+        "on the page is written as it was frozen. Schedule it (cron) and mail the files.",
+    )
+    period = rev.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", help="the month under review, YYYY-MM")
+    period.add_argument("--quarter", help="the quarter under review, YYYY-Q1 … YYYY-Q4")
+    rev.add_argument("--as-of", type=_date, help="the date the data is read as of (default: today)")
+    rev.add_argument("--html", type=Path, help="write the review as one self-contained HTML file")
+    rev.add_argument("--xlsx", type=Path, help="write the tables behind the review as an Excel workbook")
+    rev.add_argument("--supervision", type=Path, help="folder for one 督办单 (Excel) per department")
+    rev.add_argument("--fresh", action="store_true", help="recompute even if the review was frozen on the page")
+
     sample = commands.add_parser("sample", help="write the sample workbooks and blank templates")
     sample.add_argument("--out", type=Path, default=None, help="folder of the samples (default: data/sample)")
     sample.add_argument(
@@ -222,6 +238,39 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from wenming import export, meetings, report, review
+
+    try:
+        period = review.Period.parse(args.month or args.quarter)
+    except ValueError:
+        print(text.t("cli.bad_period", value=args.month or args.quarter), file=sys.stderr)
+        return 2
+    store = Store.open(args.db)
+    try:
+        kept = None if args.fresh else meetings.frozen(store, period)
+        shown = kept or review.build(store.query, period, args.as_of or dt.date.today())
+        written = []
+        if args.html:
+            args.html.write_text(report.render(shown), encoding="utf-8")
+            written.append(args.html)
+        if args.xlsx:
+            args.xlsx.write_bytes(export.review_workbook(shown))
+            written.append(args.xlsx)
+        if args.supervision:
+            args.supervision.mkdir(parents=True, exist_ok=True)
+            for department in shown.departments["department"]:
+                target = args.supervision / f"督办单_{department}_{period.code}.xlsx"
+                target.write_bytes(export.supervision_sheet(shown, department))
+                written.append(target)
+    finally:
+        store.close()
+    print(shown.summary())
+    for path in written:
+        print(text.t("cli.wrote", path=path, size=path.stat().st_size / 1024))
+    return 0
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     from wenming import sample
 
@@ -237,6 +286,7 @@ COMMANDS = {
     "history": cmd_history,
     "restore-import": cmd_restore,
     "sample": cmd_sample,
+    "review": cmd_review,
     "bench": cmd_bench,
 }
 

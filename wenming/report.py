@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.offline
 
-from wenming import charts, slides
+from wenming import slides
 from wenming.review import Review
 from wenming.text import t
 
@@ -81,15 +81,33 @@ SCRIPT = """
 """
 
 
+def escape(value: object) -> str:
+    """Workbook text as HTML text, never markup."""
+    return _e(value)
+
+
 def _e(value: object) -> str:
     return html.escape("" if value is None or (isinstance(value, float) and value != value) else str(value))
 
 
 def _figure(figure: go.Figure) -> str:
     return pio.to_html(
-        figure, include_plotlyjs=False, full_html=False, default_height=f"{figure.layout.height or 420}px",
+        figure,
+        include_plotlyjs=False,
+        full_html=False,
+        default_height=f"{figure.layout.height or 420}px",
         config={"displaylogo": False, "responsive": True},
     )
+
+
+def table_html(caption: str, frame: pd.DataFrame, columns: Iterable[str]) -> str:
+    """A captioned table, every cell escaped."""
+    return (f"<h3>{_e(caption)}</h3>" if caption else "") + _table(frame, columns)
+
+
+def headline_html(review: Review) -> str:
+    """The headline cards and the 通报 paragraph."""
+    return _cards(review) + f'<p class="summary">{_e(review.summary())}</p>'
 
 
 def _table(frame: pd.DataFrame, columns: Iterable[str]) -> str:
@@ -102,7 +120,9 @@ def _table(frame: pd.DataFrame, columns: Iterable[str]) -> str:
         cells = []
         for value in record:
             number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            cells.append(f'<td class="num">{_e(slides.cell(value))}</td>' if number else f"<td>{_e(slides.cell(value))}</td>")
+            cells.append(
+                f'<td class="num">{_e(slides.cell(value))}</td>' if number else f"<td>{_e(slides.cell(value))}</td>"
+            )
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
@@ -122,14 +142,8 @@ def render(review: Review, title: str | None = None) -> str:
     title = title or t("review.title", period=review.period.label())
     sections = []
     for slide in slides.slides(review):
-        body = []
-        if slide.key == "headline":
-            body.append(_cards(review))
-            body.append(f'<p class="summary">{_e(review.summary())}</p>')
-        for caption, frame, columns in slide.tables:
-            if caption:
-                body.append(f"<h3>{_e(caption)}</h3>")
-            body.append(_table(frame, columns))
+        body = [headline_html(review)] if slide.key == "headline" else []
+        body.extend(table_html(caption, frame, columns) for caption, frame, columns in slide.tables)
         body.extend(f'<div class="chart">{_figure(figure)}</div>' for figure in slide.figures)
         sections.append(f'<section id="{_e(slide.key)}"><h2>{_e(slide.title)}</h2>{"".join(body)}</section>')
     frozen = review.frozen
@@ -143,6 +157,3 @@ def render(review: Review, title: str | None = None) -> str:
         f"{''.join(sections)}"
         f"<footer>{_e(t('review.footer'))}</footer><script>{SCRIPT}</script></body></html>"
     )
-
-
-__all__ = ["render", "charts"]

@@ -52,9 +52,8 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """2026-10 is a month, 2026-Q3 a quarter."""
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip()):
-            if 1 <= int(m[2]) <= 12:
-                return cls("month", int(m[1]), int(m[2]))
+        if (m := re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())) and 1 <= int(m[2]) <= 12:
+            return cls("month", int(m[1]), int(m[2]))
         if m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", text.strip()):
             return cls("quarter", int(m[1]), int(m[2]))
         raise ValueError(text)
@@ -103,7 +102,9 @@ class Review:
     red: pd.DataFrame  # 红榜: best completion, most improved
     black: pd.DataFrame  # 黑榜: most overdue, no progress
     overdue_tasks: pd.DataFrame
+    due_soon: pd.DataFrame
     overdue_issues: pd.DataFrame
+    open_issues: pd.DataFrame
     logged: pd.DataFrame
     struck_off: pd.DataFrame
     score_gaps: pd.DataFrame
@@ -123,8 +124,20 @@ class Review:
     # -- freezing
 
     TABLES = (
-        "headline", "departments", "red", "black", "overdue_tasks", "overdue_issues", "logged",
-        "struck_off", "score_gaps", "at_risk", "participation", "by_month",
+        "headline",
+        "departments",
+        "red",
+        "black",
+        "overdue_tasks",
+        "due_soon",
+        "overdue_issues",
+        "open_issues",
+        "logged",
+        "struck_off",
+        "score_gaps",
+        "at_risk",
+        "participation",
+        "by_month",
     )
 
     def to_json(self) -> str:
@@ -181,6 +194,7 @@ def build(query: Query, period: Period, today: dt.date, departments: list[str] |
     now = trend.params_at(as_of, today, departments)
     in_period = {"start": period.start, "end": as_of, "snapshot": now["snapshot"], "departments": departments}
     department_rows = _departments(at, points, query("participation_in_period", **in_period))
+    ledger = at("issues_list", as_of)
     return Review(
         period=period,
         as_of=as_of,
@@ -191,7 +205,9 @@ def build(query: Query, period: Period, today: dt.date, departments: list[str] |
         red=_red(department_rows),
         black=_black(department_rows),
         overdue_tasks=at("tasks_overdue", as_of),
-        overdue_issues=_overdue_issues(at("issues_list", as_of)),
+        due_soon=at("tasks_due_soon", as_of),
+        overdue_issues=_overdue_issues(ledger),
+        open_issues=ledger[~ledger["is_closed"].astype(bool)].reset_index(drop=True),
         logged=query("issues_logged", **in_period),
         struck_off=query("issues_struck_off", **in_period),
         score_gaps=_score_gaps(at("scores_items", as_of)),
@@ -236,26 +252,46 @@ def _departments(at: Callable[..., pd.DataFrame], points: dict[str, dt.date], pe
     quarter = at("tasks_by_department", points["quarter_before"])[["department", "completion_rate"]]
     issues = at("issues_by_department", points["now"])[["department", "open", "overdue"]]
     frame = (
-        now.merge(month.add_suffix("_month_before").rename(columns={"department_month_before": "department"}),
-                  on="department", how="outer")
-        .merge(quarter.rename(columns={"completion_rate": "completion_rate_quarter_before"}), on="department", how="left")
-        .merge(issues.rename(columns={"open": "issues_open", "overdue": "issues_overdue"}), on="department", how="outer")
+        now.merge(
+            month.add_suffix("_month_before").rename(columns={"department_month_before": "department"}),
+            on="department",
+            how="outer",
+        )
+        .merge(
+            quarter.rename(columns={"completion_rate": "completion_rate_quarter_before"}), on="department", how="left"
+        )
+        .merge(
+            issues.rename(columns={"open": "issues_open", "overdue": "issues_overdue"}), on="department", how="outer"
+        )
         .merge(period, on="department", how="outer")
     )
     frame["is_new"] = frame["completion_rate"].notna() & frame["completion_rate_month_before"].isna()
     frame["completion_delta_month"] = frame["completion_rate"] - frame["completion_rate_month_before"]
     frame["completion_delta_quarter"] = frame["completion_rate"] - frame["completion_rate_quarter_before"]
     frame["overdue_delta_month"] = frame["overdue"] - frame["overdue_month_before"]
-    counts = ["total", "done", "overdue", "due_soon", "issues_open", "issues_overdue", "activities", "person_times",
-              "volunteer_hours"]
+    counts = [
+        "total",
+        "done",
+        "overdue",
+        "due_soon",
+        "issues_open",
+        "issues_overdue",
+        "activities",
+        "person_times",
+        "volunteer_hours",
+    ]
     frame[counts] = frame[counts].fillna(0)
     frame = frame[frame["department"].notna()]
-    return frame.sort_values(["completion_rate", "department"], ascending=[False, True], na_position="last").reset_index(drop=True)
+    return frame.sort_values(
+        ["completion_rate", "department"], ascending=[False, True], na_position="last"
+    ).reset_index(drop=True)
 
 
 def _ranked(frame: pd.DataFrame, board: str, column: str, ascending: bool, keep: pd.Series) -> pd.DataFrame:
     chosen = frame[keep].sort_values([column, "overdue", "department"], ascending=[ascending, True, True]).head(TOP)
-    return chosen.assign(board=board, value=chosen[column])[["board", "department", "value", "completion_rate", "overdue"]]
+    return chosen.assign(board=board, value=chosen[column])[
+        ["board", "department", "value", "completion_rate", "overdue"]
+    ]
 
 
 def _red(departments: pd.DataFrame) -> pd.DataFrame:
@@ -273,15 +309,21 @@ def _red(departments: pd.DataFrame) -> pd.DataFrame:
 def _black(departments: pd.DataFrame) -> pd.DataFrame:
     """黑榜: the most overdue tasks, and no progress (or a fall) since last month."""
     tasks = departments[departments["total"] > 0]
-    most_overdue = tasks[tasks["overdue"] > 0].sort_values(["overdue", "completion_rate", "department"],
-                                                            ascending=[False, True, True]).head(TOP)
+    most_overdue = (
+        tasks[tasks["overdue"] > 0]
+        .sort_values(["overdue", "completion_rate", "department"], ascending=[False, True, True])
+        .head(TOP)
+    )
     return pd.concat(
         [
             most_overdue.assign(board="most_overdue", value=most_overdue["overdue"])[
                 ["board", "department", "value", "completion_rate", "overdue"]
             ],
             _ranked(
-                tasks, "no_progress", "completion_delta_month", True,
+                tasks,
+                "no_progress",
+                "completion_delta_month",
+                True,
                 (tasks["completion_delta_month"] <= 0) & (tasks["completion_rate"] < 1),
             ),
         ],
@@ -290,9 +332,11 @@ def _black(departments: pd.DataFrame) -> pd.DataFrame:
 
 
 def _overdue_issues(issues: pd.DataFrame) -> pd.DataFrame:
-    return issues[issues["is_overdue"].fillna(False).astype(bool)].sort_values(
-        ["days_overdue", "department"], ascending=[False, True]
-    ).reset_index(drop=True)
+    return (
+        issues[issues["is_overdue"].fillna(False).astype(bool)]
+        .sort_values(["days_overdue", "department"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
 
 
 def _score_gaps(items: pd.DataFrame, top: int = 10) -> pd.DataFrame:
@@ -343,7 +387,9 @@ def summary_text(review: Review) -> str:
     if overdue_by.empty:
         parts.append(t("review.text.no_overdue"))
     else:
-        names = "、".join(t("review.text.dept_count", name=r.department, count=int(r.overdue)) for r in overdue_by.itertuples())
+        names = "、".join(
+            t("review.text.dept_count", name=r.department, count=int(r.overdue)) for r in overdue_by.itertuples()
+        )
         parts.append(
             t(
                 "review.text.overdue",
@@ -383,8 +429,9 @@ def summary_text(review: Review) -> str:
     if not best.empty:
         parts.append(t("review.text.best", name=best.iloc[0].department, rate=_pct(best.iloc[0].value)))
     if not improved.empty:
-        parts.append(t("review.text.improved", name=improved.iloc[0].department,
-                       value=f"{improved.iloc[0].value * 100:.1f}"))
+        parts.append(
+            t("review.text.improved", name=improved.iloc[0].department, value=f"{improved.iloc[0].value * 100:.1f}")
+        )
     if not laggards.empty:
         parts.append(t("review.text.urge", names="、".join(laggards["department"])))
     return t("review.text.join").join(parts) + t("review.text.end")

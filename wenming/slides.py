@@ -19,8 +19,16 @@ from wenming.review import Review
 from wenming.text import t
 
 RATE_COLUMNS = {
-    "completion_rate", "completion_rate_month_before", "completion_rate_quarter_before", "attainment",
-    "closing_rate", "attendance_rate", "awareness_rate", "participation_rate", "support_rate", "satisfaction_rate",
+    "completion_rate",
+    "completion_rate_month_before",
+    "completion_rate_quarter_before",
+    "attainment",
+    "closing_rate",
+    "attendance_rate",
+    "awareness_rate",
+    "participation_rate",
+    "support_rate",
+    "satisfaction_rate",
 }
 POINT_COLUMNS = {"completion_delta_month", "completion_delta_quarter"}
 BOARD_RATES = {"best", "improved", "no_progress"}
@@ -44,6 +52,17 @@ class Slide:
     figures: list[go.Figure] = field(default_factory=list)
 
 
+@dataclass
+class Screen:
+    """What fits on one projector screen: the headline cards, a few table rows, or one chart."""
+
+    key: str
+    title: str
+    cards: bool = False
+    table: TaskTable | None = None
+    figure: go.Figure | None = None
+
+
 def cell(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
@@ -63,7 +82,9 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         if column in RATE_COLUMNS:
             out[column] = out[column].map(lambda v: "" if v is None or v != v else f"{v:.1%}")
         elif column in POINT_COLUMNS:
-            out[column] = out[column].map(lambda v: "" if v is None or v != v else t("delta.points_short", value=f"{v * 100:+.1f}"))
+            out[column] = out[column].map(
+                lambda v: "" if v is None or v != v else t("delta.points_short", value=f"{v * 100:+.1f}")
+            )
     if "board" in out:
         rates = out["board"].isin(BOARD_RATES)
         out["value"] = [
@@ -96,7 +117,9 @@ def cards(review: Review) -> list[Card]:
         value, month, quarter = (None if v != v else v for v in (row.now, row.delta_month, row.delta_quarter))
         if row.rate:
             shown = "—" if value is None else f"{value:.1%}"
-            deltas = [t("delta.points_short", value=f"{d * 100:+.1f}") if d is not None else "—" for d in (month, quarter)]
+            deltas = [
+                t("delta.points_short", value=f"{d * 100:+.1f}") if d is not None else "—" for d in (month, quarter)
+            ]
         else:
             shown = "—" if value is None else f"{value:,.0f}"
             deltas = [f"{d:+,.0f}" if d is not None else "—" for d in (month, quarter)]
@@ -112,10 +135,21 @@ def cards(review: Review) -> list[Card]:
 
 
 DEPARTMENT_COLUMNS = [
-    "department", "total", "done", "completion_rate", "completion_delta_month", "completion_delta_quarter",
-    "overdue", "overdue_delta_month", "issues_open", "issues_overdue", "activities", "person_times", "is_new",
+    "department",
+    "total",
+    "done",
+    "completion_rate",
+    "completion_delta_month",
+    "completion_delta_quarter",
+    "overdue",
+    "overdue_delta_month",
+    "issues_open",
+    "issues_overdue",
+    "activities",
+    "person_times",
+    "is_new",
 ]
-OVERDUE_COLUMNS = ["department", "task", "owner", "deadline_text", "days_overdue", "status_text"]
+OVERDUE_COLUMNS = ["department", "task", "owner", "deadline_text", "days_overdue", "state"]
 ISSUE_COLUMNS = ["department", "problem", "source", "found_on", "deadline_text", "days_overdue", "status_text"]
 LOGGED_COLUMNS = ["department", "problem", "source", "found_on", "deadline_text", "is_closed"]
 STRUCK_COLUMNS = ["department", "problem", "source", "found_on", "closed_on"]
@@ -198,3 +232,18 @@ def department_slide(review: Review, department: str) -> Slide:
             (t("review.overdue_issues", count=len(issues)), issues, ISSUE_COLUMNS[1:]),
         ],
     )
+
+
+def screens(review: Review, per_department: bool = False, rows: int = 8) -> list[Screen]:
+    """The slides cut to screen size: long tables continue on the next screen (续)."""
+    result: list[Screen] = []
+    for slide in slides(review, per_department):
+        if slide.key == "headline":
+            result.append(Screen(slide.key, slide.title, cards=True))
+        for caption, frame, columns in slide.tables:
+            chunks = [frame.iloc[i : i + rows] for i in range(0, len(frame), rows)] or [frame]
+            for number, chunk in enumerate(chunks):
+                title = slide.title if number == 0 else t("review.continued", title=slide.title)
+                result.append(Screen(f"{slide.key}-{len(result)}", title, table=(caption, chunk, columns)))
+        result.extend(Screen(f"{slide.key}-{len(result)}", slide.title, figure=figure) for figure in slide.figures)
+    return result

@@ -1,0 +1,24 @@
+"""月度例会: the review of a month or quarter, a presentation mode for the projector, the report after."""
+
+import streamlit as st
+
+from wenming import present, review_ui, web
+from wenming.text import t
+
+if present.active():
+    present.show(*review_ui.for_presentation())
+    st.stop()
+
+f, available = web.page("page.review", ("tasks", "issues", "scores", "activities"))
+if "tasks" not in available:
+    web.empty("tasks")
+    st.stop()
+
+period = review_ui.pick_period(f.as_of)
+shown, fresh = review_ui.frozen_or_fresh(period, f)
+user = st.text_input(t("review.clerk"), key="review_user", placeholder=t("upload.user_hint")).strip()
+if fresh is not None:
+    review_ui.frozen_notice(shown, fresh)
+review_ui.toolbar(shown, user)
+review_ui.sections(shown)
+review_ui.followups(period, user, web.department_order())
