@@ -172,7 +172,7 @@ def test_bookmark_as_the_first_request_of_a_fresh_server(server: Server) -> None
     assert first["title"] == "任务推进"
     assert first["as_of"] == "2026-10-31"
     assert first["departments"] == ["工会"]
-    assert first["pages"] == ["总览", "任务推进", "逾期督办", "测评得分", "参与情况", "数据导入"]
+    assert first["pages"] == ["总览", "任务推进", "逾期督办", "测评得分", "参与情况", "月度例会", "数据导入"]
     assert "dept=" in first["url"] and "as_of=2026-10-31" in first["url"]
 
 
