@@ -51,6 +51,7 @@ PAGES = {  # path -> (title, charts at least)
     "overdue": ("逾期督办", 3),
     "scores": ("测评得分", 4),
     "participation": ("参与情况", 6),
+    "review": ("月度例会", 3),
     "upload": ("数据导入", 0),
 }
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
