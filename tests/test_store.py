@@ -201,3 +201,10 @@ def test_dates_are_kept_as_written(store: Store) -> None:
     store.import_file(tasks_book(["任务一", "办公室", dt.date(2025, 6, 30), ""]), "a.xlsx", user="a", as_of=AS_OF)
     row = store.con.execute("select deadline, deadline_text from tasks").fetchone()
     assert row == (dt.date(2025, 6, 30), "2025-06-30")
+
+
+def test_a_department_sheet_without_rows_imports_and_replaces_nothing(store: Store) -> None:
+    store.import_file(tasks_book(["任务一", "办公室", "", ""]), "a.xlsx", user="a", as_of=AS_OF)
+    result = store.import_file(tasks_book(), "empty.xlsx", user="a", as_of=AS_OF)
+    assert [w.code for w in result.warnings] == ["sheet_empty"]
+    assert current_tasks(store) == [("办公室", "任务一")]

@@ -250,10 +250,11 @@ class Store:
         con = self.con
         load_id = self._scalar("select nextval('load_ids')")
         con.execute("insert into loads values (?, ?, ?, ?, ?, ?)", [load_id, import_id, kind, sheet, whole, effective])
+        scope = [None] if whole else departments  # a department sheet with no rows replaces nothing
         scopes = pa.table(
             {
-                "load_id": pa.array([load_id] * len(departments or [None]), pa.int32()),
-                "department": pa.array(departments if not whole else [None], pa.string()),
+                "load_id": pa.array([load_id] * len(scope), pa.int32()),
+                "department": pa.array(scope, pa.string()),
             }
         )
         con.register("incoming_scopes", scopes)
