@@ -31,7 +31,10 @@ def freeze(store: Store, review: Review, user: str) -> int:
     """Keep the review exactly as presented; returns its id."""
     imports = store.query("provenance")["import_id"].drop_duplicates().sort_values().tolist()
     frozen_at = dt.datetime.now().replace(microsecond=0)
-    review.frozen = {"frozen_at": frozen_at.isoformat(sep=" "), "frozen_by": user, "imports": imports}
+    last = int(store._scalar("select coalesce(max(import_id), 0) from imports"))
+    review.frozen = {
+        "frozen_at": frozen_at.isoformat(sep=" "), "frozen_by": user, "imports": imports, "last_import": last,
+    }
     review_id = store._scalar("select nextval('review_ids')")
     store.con.execute(
         "insert into reviews values (?, ?, ?, ?, ?, ?, ?)",
@@ -49,9 +52,8 @@ def frozen(store: Store, period: Period) -> Review | None:
 def changes_since(store: Store, kept: Review, fresh: Review) -> Changes:
     """Imports after the freeze, and headline figures that differ from the frozen ones."""
     later = store.con.execute(
-        "select import_id, imported_at, user_name, file_name from imports where imported_at > ?::timestamp"
-        " order by import_id",
-        [kept.frozen["frozen_at"]],
+        "select import_id, imported_at, user_name, file_name from imports where import_id > ? order by import_id",
+        [kept.frozen["last_import"]],
     ).df()
     both = kept.headline[["key", "now"]].merge(fresh.headline[["key", "now"]], on="key", suffixes=("_frozen", "_fresh"))
     differ = both[~_same(both["now_frozen"], both["now_fresh"])]

@@ -1,0 +1,112 @@
+"""The 月度例会 page through app.py: the figures are review.build's, a freeze holds, presentation, follow-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.test_pages import AS_OF, SAMPLES, app, sample  # noqa: F401 - the fixture is used by name
+from tests.workbooks import workbook
+from wenming import review
+from wenming.review import Period
+from wenming.store import Store
+
+PAGE = "pages/review.py"
+OCTOBER = Period.parse("2026-10")
+
+
+def screen(at) -> str:
+    """The HTML of the screen on show (the other st.html element is the presentation's style)."""
+    return next(h.proto.body for h in at.get("html") if 'class="screen"' in h.proto.body)
+
+
+@pytest.fixture
+def own_sample(tmp_path: Path) -> Path:
+    """The samples in a database of the test's own, for tests that write."""
+    path = tmp_path / "own.duckdb"
+    store = Store.open(path)
+    for file in sorted(SAMPLES.glob("*.xlsx")):
+        store.import_file(file.read_bytes(), file.name, user="示例数据")
+    store.close()
+    return path
+
+
+def test_the_page_shows_the_reviews_figures(sample: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    at = app(sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10")
+    expected = review.build(sample.query, OCTOBER, AS_OF)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["任务完成率"] == f"{expected.figure('completion_rate'):.1%}"
+    assert shown["逾期任务"] == f"{expected.figure('overdue'):,.0f}"
+    assert shown["未销号问题"] == f"{expected.figure('issues_open'):,.0f}"
+    assert at.info[0].value == expected.summary()
+    assert len(at.get("download_button")) == 3
+    assert at.selectbox[0].value == "2026-10"
+
+
+def test_a_quarter_can_be_reviewed(sample: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    at = app(sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-Q3")
+    expected = review.build(sample.query, Period.parse("2026-Q3"), AS_OF)
+    assert at.info[0].value == expected.summary() and expected.as_of == dt.date(2026, 9, 30)
+
+
+def test_a_frozen_review_holds_after_a_new_import(own_sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(own_sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10")
+    at.text_input(key="review_user").input("王秘书").run()
+    next(b for b in at.button if b.label == "定稿").click().run()
+    assert "由 王秘书 定稿" in at.info[0].value
+    frozen_summary = at.info[1].value
+
+    store = Store.open(own_sample)
+    extra = workbook(("任务", [["截至2026年10月31日"], ["工作任务", "牵头部门", "完成时限"], ["新任务", "团委", "2026-10-10"]]))
+    store.import_file(extra, "late.xlsx", user="t")
+    store.close()
+
+    at.run()
+    assert at.info[1].value == frozen_summary  # the figures as presented
+    assert any("定稿后有 1 次导入" in e.label for e in at.expander)
+    assert "定稿" not in [b.label for b in at.button]
+
+
+def test_presentation_mode_is_one_screen_with_buttons_only(sample: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    at = app(sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10", present="1", screen="1")
+    assert [b.label for b in at.main.button] == ["◀ 上一页", "下一页 ▶", "退出演示"]
+    assert not at.main.selectbox and not at.main.text_input and not at.main.get("download_button")
+    assert "一、主要指标" in screen(at)
+    next(b for b in at.main.button if b.label == "下一页 ▶").click().run()
+    assert at.query_params["screen"] in ("2", ["2"])
+    assert "二、红黑榜" in screen(at)
+    next(b for b in at.main.button if b.label == "退出演示").click().run()
+    assert "present" not in at.query_params
+
+
+def test_department_by_department_screens(sample: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    plain = app(sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10", present="1", screen="99")
+    by_department = app(sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10", present="1",
+                        screen="99", by_department="1")
+    count = lambda at: int(next(m.value for m in at.markdown if " / " in m.value).split(" / ")[1].split("**")[0])  # noqa: E731
+    assert count(by_department) > count(plain)
+    assert "部门情况：" in screen(by_department)
+
+
+def test_a_follow_up_goes_into_the_ledger(own_sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    today = dt.date.today()  # a follow-up is logged on the day of the meeting
+    store = Store.open(own_sample)
+    before = store.query("issues_summary", as_of=today, snapshot=None, departments=None).iloc[0]
+    store.close()
+    at = app(own_sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10")
+    at.text_input(key="review_user").input("王秘书").run()
+    form = at.main
+    form.text_input[1].input("补报十月志愿服务照片")
+    form.selectbox[-1].set_value("团委")
+    form.date_input[-1].set_value(dt.date(2026, 11, 30))
+    next(b for b in at.button if b.label == "记入问题整改台账").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+    store = Store.open(own_sample)
+    after = store.query("issues_summary", as_of=today, snapshot=None, departments=None).iloc[0]
+    ledger = store.query("issues_list", as_of=today, snapshot=None, departments=["团委"])
+    store.close()
+    assert after.total == before.total + 1 and after.open == before.open + 1
+    assert "补报十月志愿服务照片" in ledger["problem"].tolist()
