@@ -43,8 +43,13 @@ def test_a_follow_up_is_an_open_problem_until_struck_off(history: Store) -> None
     october = Period.parse("2025-10")
     before = history.query("issues_summary", as_of=dt.date(2025, 11, 5), **PARAMS).iloc[0]
     followup = meetings.add_followup(
-        history, october, problem="补齐志愿服务台账", department=" 研 究 室", deadline=dt.date(2025, 11, 20),
-        user="王秘书", today=dt.date(2025, 11, 3),
+        history,
+        october,
+        problem="补齐志愿服务台账",
+        department=" 研 究 室",
+        deadline=dt.date(2025, 11, 20),
+        user="王秘书",
+        today=dt.date(2025, 11, 3),
     )
     on = history.query("issues_summary", as_of=dt.date(2025, 11, 5), **PARAMS).iloc[0]
     assert (on.total, on.open, on.overdue) == (before.total + 1, before.open + 1, before.overdue)
@@ -66,8 +71,15 @@ def test_a_follow_up_is_an_open_problem_until_struck_off(history: Store) -> None
 
 
 def test_a_follow_up_did_not_exist_before_its_meeting(history: Store) -> None:  # noqa: F811
-    meetings.add_followup(history, Period.parse("2025-10"), problem="整改", department="办公室",
-                          deadline=dt.date(2025, 11, 1), user="王秘书", today=dt.date(2025, 11, 3))
+    meetings.add_followup(
+        history,
+        Period.parse("2025-10"),
+        problem="整改",
+        department="办公室",
+        deadline=dt.date(2025, 11, 1),
+        user="王秘书",
+        today=dt.date(2025, 11, 3),
+    )
     # The October review, seen from the end of October, does not hold it.
     october = review.build(history.query, Period.parse("2025-10"), dt.date(2025, 11, 5))
     assert "整改" not in october.open_issues["problem"].tolist()
@@ -75,12 +87,14 @@ def test_a_follow_up_did_not_exist_before_its_meeting(history: Store) -> None:  
 
 def test_a_follow_up_needs_what_and_who(history: Store) -> None:  # noqa: F811
     with pytest.raises(ValueError):
-        meetings.add_followup(history, Period.parse("2025-10"), problem=" ", department="办公室", deadline=None,
-                              user="王秘书")
+        meetings.add_followup(
+            history, Period.parse("2025-10"), problem=" ", department="办公室", deadline=None, user="王秘书"
+        )
 
 
 def test_follow_ups_change_the_cache_key(history: Store) -> None:  # noqa: F811
     version = history.version()
-    meetings.add_followup(history, Period.parse("2025-10"), problem="整改", department="办公室", deadline=None,
-                          user="王秘书")
+    meetings.add_followup(
+        history, Period.parse("2025-10"), problem="整改", department="办公室", deadline=None, user="王秘书"
+    )
     assert history.version() > version

@@ -69,8 +69,13 @@ def test_formula_text_from_a_workbook_is_not_a_formula_in_the_export(store: Stor
 def test_the_html_is_self_contained_and_escapes_workbook_text(store: Store) -> None:
     from tests.workbooks import workbook
 
-    store.import_file(workbook(("任务", [["工作任务", "牵头部门", "完成时限"],
-                                         ["<script>alert(1)</script>", "办公室", "2025-10-01"]])), "x.xlsx", user="t")
+    store.import_file(
+        workbook(
+            ("任务", [["工作任务", "牵头部门", "完成时限"], ["<script>alert(1)</script>", "办公室", "2025-10-01"]])
+        ),
+        "x.xlsx",
+        user="t",
+    )
     page = report.render(review.build(store.query, Period.parse("2025-10"), TODAY))
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)</script>" not in page
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)  # nothing fetched
@@ -86,9 +91,27 @@ def test_the_command_line_writes_the_same_review(history: Store, tmp_path: Path)
     history.close()
     html, xlsx, sheets = tmp_path / "r.html", tmp_path / "r.xlsx", tmp_path / "sheets"
     run = subprocess.run(
-        [sys.executable, "-m", "wenming", "review", "--month", "2025-10", "--db", str(history.path),
-         "--as-of", "2025-11-05", "--html", str(html), "--xlsx", str(xlsx), "--supervision", str(sheets)],
-        capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "wenming",
+            "review",
+            "--month",
+            "2025-10",
+            "--db",
+            str(history.path),
+            "--as-of",
+            "2025-11-05",
+            "--html",
+            str(html),
+            "--xlsx",
+            str(xlsx),
+            "--supervision",
+            str(sheets),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("截至10月31日，共分解任务8项，已完成5项，完成率62.5%")
@@ -100,6 +123,10 @@ def test_the_command_line_writes_the_same_review(history: Store, tmp_path: Path)
 
 
 def test_a_bad_period_is_one_sentence(tmp_path: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "wenming", "review", "--month", "2025-13", "--db",
-                          str(tmp_path / "x.duckdb")], capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "wenming", "review", "--month", "2025-13", "--db", str(tmp_path / "x.duckdb")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert run.returncode == 2 and "2025-13" in run.stderr and "Traceback" not in run.stderr

@@ -59,7 +59,9 @@ def test_a_frozen_review_holds_after_a_new_import(own_sample: Path, monkeypatch:
     frozen_summary = at.info[1].value
 
     store = Store.open(own_sample)
-    extra = workbook(("任务", [["截至2026年10月31日"], ["工作任务", "牵头部门", "完成时限"], ["新任务", "团委", "2026-10-10"]]))
+    extra = workbook(
+        ("任务", [["截至2026年10月31日"], ["工作任务", "牵头部门", "完成时限"], ["新任务", "团委", "2026-10-10"]])
+    )
     store.import_file(extra, "late.xlsx", user="t")
     store.close()
 
@@ -83,8 +85,16 @@ def test_presentation_mode_is_one_screen_with_buttons_only(sample: Store, monkey
 
 def test_department_by_department_screens(sample: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     plain = app(sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10", present="1", screen="99")
-    by_department = app(sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10", present="1",
-                        screen="99", by_department="1")
+    by_department = app(
+        sample,
+        monkeypatch,
+        PAGE,
+        as_of=AS_OF.isoformat(),
+        period="2026-10",
+        present="1",
+        screen="99",
+        by_department="1",
+    )
     count = lambda at: int(next(m.value for m in at.markdown if " / " in m.value).split(" / ")[1].split("**")[0])  # noqa: E731
     assert count(by_department) > count(plain)
     assert "部门情况：" in screen(by_department)

@@ -45,10 +45,12 @@ td.num { text-align: right; white-space: nowrap; }
 .chart { width: 100%; }
 .empty { color: var(--muted); }
 footer { max-width: 1200px; margin: 0 auto; padding: 16px 32px 48px; color: var(--muted); font-size: 14px; }
-body.present header, body.present footer { display: none; }
-body.present section { display: none; max-width: none; min-height: 100vh; padding: 3vh 4vw; border: 0; font-size: 2.2vh; }
-body.present section.current { display: block; }
-body.present h2 { font-size: 5vh; }
+@media screen {
+  body.present header, body.present footer { display: none; }
+  body.present section { display: none; max-width: none; min-height: 100vh; padding: 3vh 4vw; border: 0; font-size: 2.2vh; }
+  body.present section.current { display: block; }
+  body.present h2 { font-size: 5vh; }
+}
 @media print {
   @page { size: A4; margin: 14mm; }
   body { font-size: 11pt; }
