@@ -34,41 +34,19 @@ select department, load_id
 from candidates
 qualify row_number() over (partition by department order by effective_on desc, load_id desc) = 1;
 
-create or replace macro tasks_at(snap) as table
+-- The rows of kind k in force on snap, with the date of the report they come from.
+create or replace macro rows_at(k, snap) as table
 select t.*, l.effective_on
-from tasks t
-join live_keys('tasks', snap) w on t.load_id = w.load_id and t.department is not distinct from w.department
+from query_table(k) t
+join live_keys(k, snap) w on t.load_id = w.load_id and t.department is not distinct from w.department
 join loads l on l.load_id = t.load_id;
 
-create or replace macro scores_at(snap) as table
-select s.*, l.effective_on
-from scores s
-join live_keys('scores', snap) w on s.load_id = w.load_id and s.department is not distinct from w.department
-join loads l on l.load_id = s.load_id;
-
-create or replace macro issues_at(snap) as table
-select i.*, l.effective_on
-from issues i
-join live_keys('issues', snap) w on i.load_id = w.load_id and i.department is not distinct from w.department
-join loads l on l.load_id = i.load_id;
-
-create or replace macro activities_at(snap) as table
-select a.*, l.effective_on
-from activities a
-join live_keys('activities', snap) w on a.load_id = w.load_id and a.department is not distinct from w.department
-join loads l on l.load_id = a.load_id;
-
-create or replace macro headcount_at(snap) as table
-select h.*, l.effective_on
-from headcount h
-join live_keys('headcount', snap) w on h.load_id = w.load_id and h.department is not distinct from w.department
-join loads l on l.load_id = h.load_id;
-
-create or replace macro surveys_at(snap) as table
-select s.*, l.effective_on
-from surveys s
-join live_keys('surveys', snap) w on s.load_id = w.load_id and s.department is not distinct from w.department
-join loads l on l.load_id = s.load_id;
+create or replace macro tasks_at(snap) as table select * from rows_at('tasks', snap);
+create or replace macro scores_at(snap) as table select * from rows_at('scores', snap);
+create or replace macro issues_at(snap) as table select * from rows_at('issues', snap);
+create or replace macro activities_at(snap) as table select * from rows_at('activities', snap);
+create or replace macro headcount_at(snap) as table select * from rows_at('headcount', snap);
+create or replace macro surveys_at(snap) as table select * from rows_at('surveys', snap);
 
 -- Tasks with their state on as_of: done when the status says so and it was done by as_of.
 -- "By as_of": its 完成日期; without one, the current data counts it done, while a past
