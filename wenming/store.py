@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import os
 import re
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from wenming import contract, text
+from wenming import auth, contract, text
 from wenming.guard import DEFAULT_LIMITS, Limits, Refused
 from wenming.reader import ParsedWorkbook, SheetWarning, read_workbook
 
@@ -23,11 +27,26 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
 SQL = Path(__file__).resolve().parent / "sql"
 DEFAULT_DB = ROOT / "data" / "wenming.duckdb"
-_VERSIONS: dict[str, int] = {}  # database file -> newest import id, see Store.version
+_VERSIONS: dict[str, int] = {}  # database file -> its data_version, see Store.version
+_LOCKS: dict[str, threading.RLock] = {}  # database file -> the process's write lock, see Store.writing
+_LOCKS_GUARD = threading.Lock()
+WAIT_SECONDS = 120.0  # how long a write waits for another one of this process before it gives up
 
 
 def _key(path: Path) -> str:
     return str(Path(path).resolve())
+
+
+def _lock(path: Path) -> threading.RLock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(_key(path), threading.RLock())
+
+
+class Busy(Refused):
+    """Another import or restore of this process did not finish within WAIT_SECONDS; nothing was stored."""
+
+    def __init__(self, subject: str, seconds: float) -> None:
+        super().__init__(subject, "busy", seconds=round(seconds))
 
 
 class StoreLocked(Exception):
@@ -114,19 +133,63 @@ class Store:
     def version(self) -> int:
         """Changes whenever data changes: the cache key of every figure.
 
+        Every import and restore bumps the data_version row inside its own transaction.
         Pages ask for it before every cached query, so it is read from the database once
         and then kept in memory: a DuckDB file is written by one process at a time, and
-        in this process every import and restore goes through a Store, which updates it.
+        in this process every write goes through a Store, which updates it.
         """
         key = _key(self.path)
         found = _VERSIONS.get(key)
         if found is None:
-            found = _VERSIONS[key] = int(self._scalar("select coalesce(max(import_id), 0) from imports"))
+            found = _VERSIONS[key] = self.snapshot_version()
         return found
 
+    def snapshot_version(self) -> int:
+        """The data version as this cursor sees it (inside a read transaction: that snapshot's)."""
+        return int(self._scalar("select max(version) from data_version"))
+
     def changed(self) -> None:
-        """Data changed in this process (an import, a restore, a follow-up): cached figures are stale."""
-        _VERSIONS[_key(self.path)] = self.version() + 1
+        """Data changed in this process outside an import (a follow-up of a meeting): cached figures are stale."""
+        cursor = self.con.cursor()
+        try:
+            cursor.execute("update data_version set version = version + 1")
+            _VERSIONS[_key(self.path)] = int(cursor.execute("select max(version) from data_version").fetchall()[0][0])
+        finally:
+            cursor.close()
+
+    @contextlib.contextmanager
+    def writing(self, subject: str, *, data: bool = True, wait: float | None = None) -> Iterator[Any]:
+        """One transaction on a cursor of its own, under the process's write lock: one writer at a time.
+
+        A second writer waits up to ``wait`` seconds (WAIT_SECONDS) for the first, then runs
+        after it; past that it raises Busy and nothing is stored. ``data``: the figures change,
+        so data_version is bumped in the same transaction. A killed process leaves the last
+        committed state: DuckDB's write-ahead log drops an uncommitted transaction.
+        """
+        seconds = WAIT_SECONDS if wait is None else wait
+        lock = _lock(self.path)
+        if not lock.acquire(timeout=seconds):
+            raise Busy(subject, seconds)
+        try:
+            con = self.con.cursor()
+            try:
+                con.begin()
+                try:
+                    yield con
+                    if data:
+                        con.execute("update data_version set version = version + 1")
+                    con.commit()
+                except BaseException:
+                    con.rollback()
+                    raise
+                if data:
+                    _VERSIONS[_key(self.path)] = int(
+                        con.execute("select max(version) from data_version").fetchall()[0][0]
+                    )
+            finally:
+                con.close()
+        finally:
+            lock.release()
 
     def is_empty(self) -> bool:
         return self._scalar("select count(*) from imports") == 0
@@ -134,11 +197,40 @@ class Store:
     def imports(self) -> pd.DataFrame:
         return self.con.execute("select * from imports order by import_id desc").df()
 
+    def import_warnings(self, import_id: int) -> pd.DataFrame:
+        return self.con.execute(
+            "select sheet, cell, message from import_warnings where import_id = ? order by rowid", [import_id]
+        ).df()
+
+    def original(self, import_id: int) -> tuple[str, bytes] | None:
+        """The file name and bytes of the original an import read, from the archive (None if missing)."""
+        found = self._row("select file_name, stored_as from imports where import_id = ?", [import_id])
+        if found is None or not found[1] or not (self.archive / found[1]).is_file():
+            return None
+        return found[0], (self.archive / found[1]).read_bytes()
+
     def aliases(self) -> dict[str, str]:
         return dict(self.con.execute("select alias, department from aliases").fetchall())
 
-    def set_alias(self, alias: str, department: str) -> None:
-        self.con.execute("insert or replace into aliases values (?, ?)", [alias, department])
+    def set_alias(self, alias: str, department: str, *, by: str = "") -> None:
+        """Read ``alias`` as ``department`` in imports from now on (names compared without white space)."""
+        alias, department = re.sub(r"\s+", "", alias), re.sub(r"\s+", "", department)
+        with self.writing(alias, data=False) as con:
+            con.execute("insert or replace into aliases values (?, ?)", [alias, department])
+            auth._audit(con, by, "alias_set", alias=alias, department=department)
+
+    def delete_alias(self, alias: str, *, by: str = "") -> None:
+        with self.writing(alias, data=False) as con:
+            con.execute("delete from aliases where alias = ?", [alias])
+            auth._audit(con, by, "alias_delete", alias=alias)
+
+    def sources(self) -> pd.DataFrame:
+        """One row per kind, department and import whose rows are in force (department NULL: a whole-kind sheet)."""
+        return self.con.execute(_sql("sources.sql")).df()
+
+    def unknown_departments(self) -> pd.DataFrame:
+        """Departments in the current data that are neither on the headcount sheet nor an alias's target."""
+        return self.con.execute(_sql("unknown_departments.sql")).df()
 
     # -- writing
 
@@ -153,36 +245,52 @@ class Store:
         data: bytes,
         file_name: str,
         *,
-        user: str,
+        user: str | auth.User,
         as_of: dt.date | None = None,
         limits: Limits = DEFAULT_LIMITS,
     ) -> ImportResult:
-        """Read and store one workbook, all or nothing; raises Refused for a bad file."""
+        """Read and store one workbook, all or nothing; raises Refused for a bad file, Forbidden past the user's rights."""
         started = time.perf_counter()
+        importer = auth.actor(self, user)
         parsed = self.parse(data, file_name, as_of=as_of, limits=limits)
-        return self.import_parsed(parsed, data, user=user, as_of=as_of, started=started)
+        return self.import_parsed(parsed, data, user=importer, as_of=as_of, started=started)
 
     def import_parsed(
         self,
         parsed: ParsedWorkbook,
         data: bytes,
         *,
-        user: str,
+        user: str | auth.User,
         as_of: dt.date | None = None,
         started: float | None = None,
     ) -> ImportResult:
-        """Store a workbook read by ``parse`` (the upload page previews it first), all or nothing."""
+        """Store a workbook read by ``parse`` (the upload page previews it first), all or nothing.
+
+        ``user`` is who imports: with users configured, an enabled user whose role and
+        departments allow every row of the file (auth.check_import), else Forbidden and
+        nothing is stored. Imports of one process run one at a time (see ``writing``).
+        """
         started = started or time.perf_counter()
-        duplicate = self._scalar(
-            "select min(import_id) from imports where sha256 = ? and action = 'import'", [parsed.sha256]
-        )
-        if duplicate is not None:
-            return ImportResult(None, parsed.file_name, [], [], time.perf_counter() - started, duplicate_of=duplicate)
-        import_id, sheets, warnings = self._store(parsed, data, user=user, as_of=as_of or dt.date.today())
+        importer = auth.actor(self, user)
+        auth.check_import(self, importer, parsed)
+        try:
+            with self.writing(parsed.file_name) as con:
+                # checked under the lock: of two uploads of one file at once, the second is this no-op
+                duplicate = con.execute(
+                    "select min(import_id) from imports where sha256 = ? and action = 'import'", [parsed.sha256]
+                ).fetchall()[0][0]
+                if duplicate is not None:
+                    raise _Duplicate(duplicate)
+                import_id, sheets, warnings = self._store(
+                    con, parsed, data, user=importer.name, as_of=as_of or dt.date.today()
+                )
+        except _Duplicate as duplicate:
+            seconds = time.perf_counter() - started
+            return ImportResult(None, parsed.file_name, [], [], seconds, duplicate_of=duplicate.import_id)
         return ImportResult(import_id, parsed.file_name, sheets, warnings, time.perf_counter() - started)
 
     def _store(
-        self, parsed: ParsedWorkbook, data: bytes, *, user: str, as_of: dt.date
+        self, con: Any, parsed: ParsedWorkbook, data: bytes, *, user: str, as_of: dt.date
     ) -> tuple[int, list[dict[str, object]], list[SheetWarning]]:
         suffix = Path(parsed.file_name).suffix.lower()
         stored_as = f"{parsed.sha256}{suffix}"
@@ -193,52 +301,45 @@ class Store:
             partial.write_bytes(data)
             partial.replace(target)
         warnings = list(parsed.warnings)
-        con = self.con
-        con.begin()
-        try:
-            import_id = self._scalar("select nextval('import_ids')")
-            sheets_log = []
-            for sheet in parsed.sheets:
-                effective = sheet.ref_date or as_of
-                warnings += self._older_than_stored(sheet.name, sheet.kind, sheet.departments, sheet.whole, effective)
-                self._insert_load(
-                    import_id, sheet.kind, sheet.name, sheet.whole, effective, sheet.departments, sheet.table
-                )
-                sheets_log.append(
-                    {
-                        "sheet": sheet.name,
-                        "kind": sheet.kind,
-                        "rows": sheet.table.num_rows,
-                        "header_row": sheet.header_row,
-                        "ref_date": sheet.ref_date.isoformat() if sheet.ref_date else None,
-                        "effective_on": effective.isoformat(),
-                    }
-                )
-            con.execute(
-                "insert into imports values (?, ?, ?, ?, ?, ?, ?, 'import', null, ?, ?, ?)",
-                [
-                    import_id,
-                    dt.datetime.now(),
-                    user,
-                    parsed.file_name,
-                    parsed.sha256,
-                    parsed.size,
-                    stored_as,
-                    json.dumps(sheets_log, ensure_ascii=False),
-                    json.dumps(parsed.rows_by_kind()),
-                    len(warnings),
-                ],
+        import_id = con.execute("select nextval('import_ids')").fetchall()[0][0]
+        sheets_log = []
+        for sheet in parsed.sheets:
+            effective = sheet.ref_date or as_of
+            warnings += self._older_than_stored(con, sheet.name, sheet.kind, sheet.departments, sheet.whole, effective)
+            self._insert_load(
+                con, import_id, sheet.kind, sheet.name, sheet.whole, effective, sheet.departments, sheet.table
             )
-            self._insert_warnings(import_id, warnings)
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-        self.changed()
+            sheets_log.append(
+                {
+                    "sheet": sheet.name,
+                    "kind": sheet.kind,
+                    "rows": sheet.table.num_rows,
+                    "header_row": sheet.header_row,
+                    "ref_date": sheet.ref_date.isoformat() if sheet.ref_date else None,
+                    "effective_on": effective.isoformat(),
+                }
+            )
+        con.execute(
+            "insert into imports values (?, ?, ?, ?, ?, ?, ?, 'import', null, ?, ?, ?)",
+            [
+                import_id,
+                dt.datetime.now(),
+                user,
+                parsed.file_name,
+                parsed.sha256,
+                parsed.size,
+                stored_as,
+                json.dumps(sheets_log, ensure_ascii=False),
+                json.dumps(parsed.rows_by_kind()),
+                len(warnings),
+            ],
+        )
+        self._insert_warnings(con, import_id, warnings)
         return import_id, sheets_log, warnings
 
+    @staticmethod
     def _insert_load(
-        self,
+        con: Any,
         import_id: int,
         kind: str,
         sheet: str,
@@ -247,8 +348,7 @@ class Store:
         departments: list[str | None],
         table: pa.Table,
     ) -> int:
-        con = self.con
-        load_id = self._scalar("select nextval('load_ids')")
+        load_id = con.execute("select nextval('load_ids')").fetchall()[0][0]
         con.execute("insert into loads values (?, ?, ?, ?, ?, ?)", [load_id, import_id, kind, sheet, whole, effective])
         scope = [None] if whole else departments  # a department sheet with no rows replaces nothing
         scopes = pa.table(
@@ -266,22 +366,23 @@ class Store:
         con.unregister("incoming_rows")
         return load_id
 
+    @staticmethod
     def _older_than_stored(
-        self, sheet: str, kind: str, departments: list[str | None], whole: bool, effective: dt.date
+        con: Any, sheet: str, kind: str, departments: list[str | None], whole: bool, effective: dt.date
     ) -> list[SheetWarning]:
         """A sheet dated before the stored data of its scope is kept as history only."""
-        newest = self._scalar(
+        newest = con.execute(
             """
             select max(l.effective_on) from loads l join load_scopes s using (load_id)
             where l.kind = ? and (? or l.whole or list_contains(?, s.department))
             """,
             [kind, whole, [d for d in departments if d is not None]],
-        )
+        ).fetchall()[0][0]
         if newest is not None and effective < newest:
             return [SheetWarning(sheet, "", "older_snapshot", {"ref_date": effective.isoformat()})]
         return []
 
-    def _insert_warnings(self, import_id: int, warnings: list[SheetWarning]) -> None:
+    def _insert_warnings(self, con: Any, import_id: int, warnings: list[SheetWarning]) -> None:
         if not warnings:
             return
         table = pa.table(
@@ -294,30 +395,44 @@ class Store:
                 "message": [w.message("zh") for w in warnings],
             }
         )
-        self.con.register("incoming_warnings", table)
-        self.con.execute("insert into import_warnings select * from incoming_warnings")
-        self.con.unregister("incoming_warnings")
+        con.register("incoming_warnings", table)
+        con.execute("insert into import_warnings select * from incoming_warnings")
+        con.unregister("incoming_warnings")
 
     def restore(
         self,
         source: int,
         *,
-        user: str,
+        user: str | auth.User,
         kind: str | None = None,
         department: str | None = None,
     ) -> int:
-        """Bring back the rows of an earlier import (optionally one kind/department) as a new import."""
-        con = self.con
+        """Bring back the rows of an earlier import (optionally one kind/department) as a new import.
+
+        Admins only (when users are configured). With a department, only the sheets of the
+        import that spoke for that department (or for their whole kind) are brought back,
+        so a department is never emptied by restoring an import that did not hold it.
+        Raises KeyError for an unknown import, ValueError when it holds nothing to restore.
+        """
         found = self._row("select file_name, sha256, size_bytes, stored_as from imports where import_id = ?", [source])
         if found is None:
             raise KeyError(source)
-        loads = con.execute(
-            "select load_id, kind, sheet, whole, effective_on from loads where import_id = ? and (? is null or kind = ?) order by load_id",
-            [source, kind, kind],
+        restorer = auth.actor(self, user)
+        auth.check_restore(restorer, found[0])
+        loads = self.con.execute(
+            """
+            select l.load_id, l.kind, l.sheet, l.whole, l.effective_on from loads l
+            where l.import_id = $source and ($kind is null or l.kind = $kind)
+              and ($department is null or l.whole
+                   or exists (select 1 from load_scopes s where s.load_id = l.load_id and s.department = $department))
+            order by l.load_id
+            """,
+            {"source": source, "kind": kind, "department": department},
         ).fetchall()
-        con.begin()
-        try:
-            import_id = self._scalar("select nextval('import_ids')")
+        if not loads:
+            raise ValueError(source)
+        with self.writing(found[0]) as con:
+            import_id = con.execute("select nextval('import_ids')").fetchall()[0][0]
             sheets_log, rows_by_kind = [], {}
             for old_load, load_kind, sheet, whole, effective in loads:
                 table = con.sql(
@@ -335,15 +450,16 @@ class Store:
                             "select department from load_scopes where load_id = ?", [old_load]
                         ).fetchall()
                     ]
-                newest = self._scalar("select max(effective_on) from loads where kind = ?", [load_kind])
+                newest = con.execute("select max(effective_on) from loads where kind = ?", [load_kind]).fetchall()[0][0]
                 effective_now = max(effective, newest) if newest else effective
-                self._insert_load(import_id, load_kind, sheet, whole, effective_now, departments, table)
+                self._insert_load(con, import_id, load_kind, sheet, whole, effective_now, departments, table)
                 sheets_log.append(
                     {
                         "sheet": sheet,
                         "kind": load_kind,
                         "rows": table.num_rows,
                         "effective_on": effective_now.isoformat(),
+                        "department": department,
                     }
                 )
                 rows_by_kind[load_kind] = rows_by_kind.get(load_kind, 0) + table.num_rows
@@ -352,7 +468,7 @@ class Store:
                 [
                     import_id,
                     dt.datetime.now(),
-                    user,
+                    restorer.name,
                     found[0],
                     found[1],
                     found[2],
@@ -362,12 +478,18 @@ class Store:
                     json.dumps(rows_by_kind),
                 ],
             )
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-        self.changed()
+            auth._audit(
+                con, restorer.name, "restore", source=source, import_id=import_id, kind=kind, department=department
+            )
         return import_id
+
+
+class _Duplicate(Exception):
+    """Raised inside a write to roll it back when the file was imported before."""
+
+    def __init__(self, import_id: int) -> None:
+        super().__init__(import_id)
+        self.import_id = import_id
 
 
 # ---------------------------------------------------------------- queries
@@ -460,4 +582,4 @@ def _kind_table(kind: str) -> str:
     return kind
 
 
-__all__ = ["DEFAULT_DB", "ImportResult", "Refused", "Store", "StoreLocked", "db_path"]
+__all__ = ["DEFAULT_DB", "Busy", "ImportResult", "Refused", "Store", "StoreLocked", "db_path"]

@@ -91,3 +91,40 @@ create table if not exists surveys (
     awareness_rate double, participation_rate double, support_rate double, satisfaction_rate double,
     respondents double
 );
+
+-- A number every change of the figures bumps inside its own transaction, so a reader's snapshot
+-- and the cache key of its figures always agree (see web.query).
+create table if not exists data_version (
+    version bigint not null
+);
+insert into data_version select 0 where not exists (select 1 from data_version);
+
+-- Who may sign in, with which role and for which departments (wenming/auth.py).
+create table if not exists users (
+    user_name     varchar primary key,
+    role          varchar not null,    -- leader | staff | admin
+    departments   varchar[] not null,  -- the departments a staff user may import for
+    email         varchar,             -- the identity a single sign-on (OIDC) provider vouches for
+    password_hash varchar,             -- argon2id; NULL: single sign-on only
+    enabled       boolean not null,
+    created_at    timestamp not null,
+    updated_at    timestamp not null
+);
+
+-- Every sign-in attempt, successful or not.
+create table if not exists sign_ins (
+    attempted_at timestamp not null,
+    user_name    varchar not null,     -- as typed, or the identity's email
+    success      boolean not null,
+    reason       varchar not null,     -- ok | wrong_password | unknown_user | disabled | locked | not_registered
+    method       varchar not null,     -- password | oidc
+    session_id   varchar
+);
+
+-- Administrative actions: users, aliases, restores, downloads of originals.
+create table if not exists audit_log (
+    happened_at timestamp not null,
+    user_name   varchar not null,
+    action      varchar not null,
+    detail      json not null
+);
