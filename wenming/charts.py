@@ -118,26 +118,30 @@ def _bar_height(rows: int) -> int:
     return max(260, 150 + ROW_HEIGHT * rows)
 
 
+def _rate_bars(
+    names: list[str], rates: pd.Series, parts: pd.Series, wholes: pd.Series, colors: dict[str, str], label: str
+) -> go.Figure:
+    """Horizontal bars of a rate labelled "75.0%（3/4）"; a bar's customdata is its name."""
+    return go.Figure(
+        go.Bar(
+            x=rates,
+            y=names,
+            orientation="h",
+            marker_color=[colors.get(n, MAIN) for n in names],
+            text=[f"{r:.1%}（{p:g}/{w:g}）" for r, p, w in zip(rates, parts, wholes, strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=names,
+            hovertemplate="%{y}<br>" + label + " %{x:.1%}<extra></extra>",
+        )
+    )
+
+
 def completion_by_department(frame: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     """Completion rate by lead department, best at the top; a bar's customdata is its department."""
     data = frame.sort_values(["completion_rate", "department"], ascending=[True, False])
     names = [_label(d) for d in data["department"]]
-    fig = go.Figure(
-        go.Bar(
-            x=data["completion_rate"],
-            y=names,
-            orientation="h",
-            marker_color=[colors.get(n, MAIN) for n in names],
-            text=[
-                f"{r:.1%}（{d}/{n}）"
-                for r, d, n in zip(data["completion_rate"], data["done"], data["total"], strict=True)
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=names,
-            hovertemplate="%{y}<br>" + t("label.completion_rate") + " %{x:.1%}<extra></extra>",
-        )
-    )
+    fig = _rate_bars(names, data["completion_rate"], data["done"], data["total"], colors, t("label.completion_rate"))
     fig.update_xaxes(range=[0, 1.18], tickformat=".0%")
     return _layout(fig, t("chart.completion_by_department"), _bar_height(len(data)))
 
@@ -305,22 +309,7 @@ def attainment(frame: pd.DataFrame, by: str, title: str, colors: dict[str, str] 
     """Score attainment (score / max of scored items) per category, class or department."""
     data = frame[frame["max"] > 0].sort_values("attainment", ascending=True)
     names = [_label(v, by) for v in data[by]]
-    fig = go.Figure(
-        go.Bar(
-            x=data["attainment"],
-            y=names,
-            orientation="h",
-            marker_color=[(colors or {}).get(n, MAIN) for n in names],
-            text=[
-                f"{a:.1%}（{s:g}/{m:g}）"
-                for a, s, m in zip(data["attainment"], data["score"], data["max"], strict=True)
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=names,
-            hovertemplate="%{y}<br>" + t("label.attainment") + " %{x:.1%}<extra></extra>",
-        )
-    )
+    fig = _rate_bars(names, data["attainment"], data["score"], data["max"], colors or {}, t("label.attainment"))
     fig.update_xaxes(range=[0, 1.25], tickformat=".0%")
     return _layout(fig, title, _bar_height(len(data)))
 
