@@ -403,18 +403,18 @@ def check_restore(user: User, subject: str) -> None:
 # ---------------------------------------------------------------- the audit log
 
 
-def _audit(con: object, user: str, action: str, **detail: object) -> None:
+def _audit(con: object, who: str, action: str, **detail: object) -> None:
     con.execute(  # type: ignore[attr-defined]
         "insert into audit_log values (?, ?, ?, ?)",
-        [dt.datetime.now(), user, action, json.dumps(detail, ensure_ascii=False, default=str)],
+        [dt.datetime.now(), who, action, json.dumps(detail, ensure_ascii=False, default=str)],
     )
 
 
-def audit(store: Store, user: str, action: str, **detail: object) -> None:
+def audit(store: Store, who: str, action: str, **detail: object) -> None:
     """Log an administrative action that changes nothing else (a download of an original)."""
     cursor = store.con.cursor()
     try:
-        _audit(cursor, user, action, **detail)
+        _audit(cursor, who, action, **detail)
     finally:
         cursor.close()
 

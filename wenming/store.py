@@ -202,6 +202,17 @@ class Store:
             "select sheet, cell, message from import_warnings where import_id = ? order by rowid", [import_id]
         ).df()
 
+    def import_scopes(self, import_id: int) -> pd.DataFrame:
+        """What an import can restore: one row per kind and department it spoke for (NULL: the whole kind)."""
+        return self.con.execute(
+            """
+            select l.kind, s.department, bool_or(l.whole) as whole
+            from loads l join load_scopes s using (load_id)
+            where l.import_id = ? group by all order by min(l.load_id), s.department
+            """,
+            [import_id],
+        ).df()
+
     def original(self, import_id: int) -> tuple[str, bytes] | None:
         """The file name and bytes of the original an import read, from the archive (None if missing)."""
         found = self._row("select file_name, stored_as from imports where import_id = ?", [import_id])

@@ -747,7 +747,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cli.password_prompt": ("{name} 的密码：", "password for {name}: "),
     "cli.password_again": ("再输入一次：", "again: "),
-    "cli.password_mismatch": ("两次输入的密码不一致；未做任何改动。", "the two passwords differ; nothing was changed."),
+    "users.error_mismatch": ("两次输入的密码不一致；未做任何改动。", "the two passwords differ; nothing was changed."),
     "cli.user_added": ("已添加用户 {name}（{role}{departments}）。", "added user {name} ({role}{departments})."),
     "cli.user_disabled": ("已停用用户 {name}。", "disabled user {name}."),
     "cli.user_enabled": ("已启用用户 {name}。", "enabled user {name}."),

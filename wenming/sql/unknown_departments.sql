@@ -12,10 +12,10 @@ known as (
     union select department from aliases
 ),
 final as (
-    select department, string_agg(distinct kind, ',' order by kind) as kinds, count(*) as rows
+    select department, string_agg(distinct kind, ',' order by kind) as kinds, count(*) as row_count
     from named
     where department is not null and department not in (select department from known where department is not null)
     group by department
 )
 select * from final
-order by rows desc, department
+order by row_count desc, department
