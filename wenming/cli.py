@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from wenming import auth, text
 from wenming import summary as summary_mod
-from wenming import text
 from wenming.guard import Refused
 from wenming.store import Store, StoreLocked, db_path
 
@@ -46,7 +46,12 @@ def parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", parents=[common], help="import tracker workbooks, each all or nothing")
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--as-of", type=_date, help="reference date for sheets without a 截至 date (default: today)")
-    imp.add_argument("--user", default=None, help="name recorded in the import log (default: login name)")
+    imp.add_argument(
+        "--user",
+        default=None,
+        help="who imports: with users set up, a registered user whose rights apply (required); "
+        "else the name recorded in the import log (default: login name)",
+    )
 
     summ = commands.add_parser("summary", parents=[common], help="print the headline figures")
     summ.add_argument("--as-of", type=_date, help="date the figures are as of (default: today)")
@@ -54,6 +59,7 @@ def parser() -> argparse.ArgumentParser:
     summ.add_argument("--json", action="store_true", help="print one JSON object")
 
     commands.add_parser("history", parents=[common], help="list every import")
+    _users_parser(commands, common)
 
     rest = commands.add_parser("restore-import", parents=[common], help="bring back the rows of an earlier import")
     rest.add_argument("import_id", type=int)
@@ -137,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreLocked as error:
         print(error, file=sys.stderr)
         return 1
+    except Refused as refused:  # a user's rights (restore-import by a non-admin), or a busy store
+        print(refused.message(), file=sys.stderr)
+        return 1
     except Exception as error:  # the command line prints one sentence, never a traceback
         log_file = _log_error(args)
         print(text.t("cli.internal_error", error=type(error).__name__, log=log_file), file=sys.stderr)
@@ -156,6 +165,13 @@ def _log_error(args: argparse.Namespace) -> Path:
 def cmd_import(args: argparse.Namespace) -> int:
     store = Store.open(args.db)
     user = args.user or _user()
+    if auth.has_users(store):  # the same rights as on the page: --user must name an enabled user
+        try:
+            auth.actor(store, args.user or "")
+        except auth.Forbidden as refused:
+            print(refused.message() if args.user else text.t("cli.need_user"), file=sys.stderr)
+            store.close()
+            return 1
     failed = 0
     for path in args.files:
         if not path.is_file():
@@ -211,6 +227,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
         new_id = store.restore(args.import_id, user=args.user or _user(), kind=args.kind, department=args.department)
     except KeyError:
         print(text.t("cli.no_such_import", import_id=args.import_id), file=sys.stderr)
+        return 1
+    except ValueError:  # the import holds nothing of that kind or department
+        print(text.t("history.nothing_to_restore", source=args.import_id), file=sys.stderr)
         return 1
     finally:
         store.close()
@@ -280,6 +299,70 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _users_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    users = commands.add_parser(
+        "users",
+        help="add, list, disable users and set passwords (who may sign in to the dashboard)",
+        description="Users and roles: leader (reads all), staff (reads all, imports for its departments), "
+        "admin (everything). Passwords are read from a prompt, or one line of standard input, never "
+        "from the command line. With no users the dashboard is a local single-user tool.",
+    )
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", parents=[common], help="add a user; the first must be an admin")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=("leader", "staff", "admin"))
+    add.add_argument("--department", action="append", default=[], help="a department staff may import for")
+    add.add_argument("--email", help="the identity of the single sign-on (OIDC), if used")
+    add.add_argument("--no-password", action="store_true", help="single sign-on only: no password")
+    actions.add_parser("list", parents=[common], help="list the users")
+    for name, what in (("disable", "stop a user signing in or importing"), ("enable", "let a user in again")):
+        actions.add_parser(name, parents=[common], help=what).add_argument("name")
+    actions.add_parser("password", parents=[common], help="set a user's password").add_argument("name")
+
+
+def _password(name: str) -> str:
+    """A new password: typed twice at a prompt, or one line of standard input (a script)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(text.t("cli.password_prompt", name=name))
+    if getpass.getpass(text.t("cli.password_again")) != first:
+        raise auth.UserError("mismatch")
+    return first
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    store = Store.open(args.db)
+    by = f"cli:{_user()}"
+    try:
+        if args.action == "list":
+            listed = auth.users(store)
+            if listed.empty:
+                print(text.t("cli.no_users"))
+            else:
+                print(listed.drop(columns=["created_at"]).fillna("").to_string(index=False))
+        elif args.action == "add":
+            password = None if args.no_password else _password(args.name)
+            user = auth.add_user(
+                store, args.name, args.role, args.department, password=password, email=args.email, by=by
+            )
+            departments = "：" + "、".join(user.departments) if user.departments else ""
+            print(text.t("cli.user_added", name=user.name, role=text.t(f"role.{user.role}"), departments=departments))
+        elif args.action in ("disable", "enable"):
+            auth.update_user(store, args.name, by=by, enabled=args.action == "enable")
+            print(text.t(f"cli.user_{args.action}d", name=args.name))
+        elif args.action == "password":
+            if auth.find(store, args.name) is None:
+                raise auth.UserError("unknown", name=args.name)
+            auth.set_password(store, args.name, _password(args.name), by=by)
+            print(text.t("cli.password_set", name=args.name))
+    except auth.UserError as error:
+        print(error.message(), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
 COMMANDS = {
     "import": cmd_import,
     "summary": cmd_summary,
@@ -288,6 +371,7 @@ COMMANDS = {
     "sample": cmd_sample,
     "review": cmd_review,
     "bench": cmd_bench,
+    "users": cmd_users,
 }
 
 
