@@ -1,25 +1,31 @@
-"""文明创建工作看板: page config, navigation and the shared sidebar; the pages live in pages/."""
+"""文明创建工作看板: page config, sign-in, navigation by role and the shared sidebar; the pages live in pages/."""
 
 import streamlit as st
 
-from wenming import filters, web
+from wenming import filters, signin, web
 from wenming.text import t
 
 web.route()
 st.set_page_config(page_title="文明创建工作看板", page_icon=":material/flag:", layout="wide")
 filters.language()
-navigation = st.navigation(
-    [
-        st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
-        st.Page("pages/tasks.py", title=t("page.tasks"), icon=":material/checklist:", url_path="tasks"),
-        st.Page("pages/overdue.py", title=t("page.overdue"), icon=":material/alarm:", url_path="overdue"),
-        st.Page("pages/scores.py", title=t("page.scores"), icon=":material/leaderboard:", url_path="scores"),
-        st.Page(
-            "pages/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"
-        ),
-        st.Page("pages/review.py", title=t("page.review"), icon=":material/co_present:", url_path="review"),
-        st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),
-    ]
-)
+user = signin.gate()  # stops here, before any query or filter, until the user is known
+pages = [
+    st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/tasks.py", title=t("page.tasks"), icon=":material/checklist:", url_path="tasks"),
+    st.Page("pages/overdue.py", title=t("page.overdue"), icon=":material/alarm:", url_path="overdue"),
+    st.Page("pages/scores.py", title=t("page.scores"), icon=":material/leaderboard:", url_path="scores"),
+    st.Page(
+        "pages/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"
+    ),
+    st.Page("pages/review.py", title=t("page.review"), icon=":material/co_present:", url_path="review"),
+]
+if user.may_import:
+    pages.append(st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"))
+pages.append(st.Page("pages/history.py", title=t("page.history"), icon=":material/history:", url_path="history"))
+if user.is_admin:
+    pages.append(
+        st.Page("pages/admin.py", title=t("page.admin"), icon=":material/admin_panel_settings:", url_path="admin")
+    )
+navigation = st.navigation(pages)
 filters.sidebar(web.department_order())
 web.run_page(navigation)

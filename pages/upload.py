@@ -2,14 +2,20 @@
 
 import streamlit as st
 
-from wenming import uploads, web
+from wenming import signin, uploads, web
 from wenming.text import t
 
 HISTORY = ["import_id", "imported_at", "user_name", "action", "file_name", "rows", "warning_count", "sha256"]
 
-web.page("page.upload", ())
+web.page("page.upload", (), need="import")
 st.markdown(t("upload.intro"))
-user = st.text_input(t("upload.user"), key="upload_user", placeholder=t("upload.user_hint"))
+me = signin.current()
+if me.local:  # no users configured: the importer writes their name
+    user = st.text_input(t("upload.user"), key="upload_user", placeholder=t("upload.user_hint"))
+else:
+    user = me.name
+    allowed = t("upload.all_departments") if me.is_admin else "、".join(me.departments)
+    st.caption(t("upload.as_user", name=me.name, departments=allowed))
 round_ = st.session_state.setdefault("upload_round", 0)
 files = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=f"upload_files_{round_}")
 
@@ -29,7 +35,7 @@ if ready:
     if not user.strip():
         st.warning(t("upload.need_user"))
     if st.button(t("upload.confirm", count=len(ready)), type="primary", disabled=not user.strip()):
-        st.session_state["upload_results"] = uploads.import_all(ready, user.strip())
+        st.session_state["upload_results"] = uploads.import_all(ready, me if not me.local else user.strip())
         st.session_state["upload_round"] = round_ + 1
         st.rerun()
 for imported, line in st.session_state.get("upload_results", []):

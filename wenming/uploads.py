@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from wenming import web
+from wenming import auth, signin, web
 from wenming.guard import Refused
 from wenming.reader import ParsedWorkbook
 from wenming.store import ImportResult
@@ -69,9 +69,13 @@ def previews(files: list[Any]) -> list[Preview]:
 
 
 def _read(file_name: str, data: bytes) -> Preview:
+    """Read a file and check it against the user's rights, so a refusal shows before the confirm."""
     result = Preview(file_name, data)
     try:
         result.parsed = web.store().parse(data, file_name)
+        user = signin.current()
+        if user is not None:
+            auth.check_import(web.store(), user, result.parsed)
     except Refused as refused:
         result.refused = refused.message()
     except Exception as error:  # a bug, not the user's file: one sentence here, the traceback in the log
@@ -85,8 +89,11 @@ def internal_error(file_name: str, error: Exception) -> str:
     return t("refused.sentence", file=file_name, reason=reason)
 
 
-def import_all(previews: list[Preview], user: str) -> list[tuple[bool, str]]:
-    """Import each previewed file (each all or nothing), showing progress; (imported, one line) per file."""
+def import_all(previews: list[Preview], user: str | auth.User) -> list[tuple[bool, str]]:
+    """Import each previewed file (each all or nothing), showing progress; (imported, one line) per file.
+
+    The store checks ``user``'s rights again and refuses what they do not allow.
+    """
     results = []
     progress = st.progress(0.0, text=t("upload.importing"))
     for done, item in enumerate(previews):
@@ -94,6 +101,8 @@ def import_all(previews: list[Preview], user: str) -> list[tuple[bool, str]]:
         assert item.parsed is not None
         try:
             results.append((True, describe(web.store().import_parsed(item.parsed, item.data, user=user))))
+        except Refused as refused:  # the user's rights, or another import that did not finish in time
+            results.append((False, refused.message()))
         except Exception as error:  # the store rolled back: nothing of this file was kept
             log.exception("importing %s failed", item.file_name)
             results.append((False, internal_error(item.file_name, error)))

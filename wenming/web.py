@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
-from wenming import charts, export, filters, trend
+from wenming import auth, charts, export, filters, trend
 from wenming.filters import Filters
 from wenming.store import DEFAULT_DB, ROOT, Store, StoreLocked, db_path
 from wenming.text import t
@@ -46,7 +47,10 @@ DATE_COLUMNS = {"deadline", "done_on", "found_on", "closed_on", "date", "effecti
 
 
 def _seed_samples(path: Path) -> bool:
-    """Load data/sample into an empty database: by default only for the default database file."""
+    """Load data/sample into an empty database: by default only for the default database file.
+
+    Never once users are configured: their dashboard is for their own data.
+    """
     flag = os.environ.get("WENMING_SAMPLES")
     return flag == "1" if flag is not None else path.resolve() == DEFAULT_DB.resolve()
 
@@ -55,7 +59,7 @@ def _seed_samples(path: Path) -> bool:
 def _open(path: str) -> Store:
     """The process's one connection (DuckDB lets one process write a file)."""
     store = Store.open(path)
-    if store.is_empty() and _seed_samples(Path(path)):
+    if store.is_empty() and _seed_samples(Path(path)) and not auth.has_users(store):
         for file in sorted(SAMPLES.glob("*.xlsx")):
             store.import_file(file.read_bytes(), file.name, user=t("sample.user"))
     return store
@@ -75,21 +79,55 @@ def store() -> Store:
     return cursor
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """One page run's view of the data: a read transaction and the data version it sees."""
+
+    store: Store
+    version: int
+
+
+_SNAPSHOT: ContextVar[Snapshot | None] = ContextVar("wenming_snapshot", default=None)
+
+
+def _reader() -> tuple[Store, int]:
+    """The cursor and data version to read with: the page run's snapshot, else the session's cursor."""
+    snapshot = _SNAPSHOT.get()
+    if snapshot is not None:
+        return snapshot.store, snapshot.version
+    current = store()
+    return current, current.version()
+
+
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
-def _cached_query(path: str, version: int, name: str, params: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
-    cursor = _open(path).cursor()
-    try:
-        return cursor.query(name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
-    finally:
-        cursor.close()
+def _cached_query(
+    path: str, version: int, name: str, params: tuple[tuple[str, Any], ...], _reader: Store
+) -> pd.DataFrame:
+    # computed on the reader that saw ``version``, so a figure is never cached under another version
+    return _reader.query(name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
 
 
 def query(name: str, f: Filters | None = None, **params: Any) -> pd.DataFrame:
-    """Run queries/<name>.sql with the filters' parameters; cached until the next import."""
-    current = store()
+    """Run queries/<name>.sql with the filters' parameters; cached until the data changes.
+
+    Within a page run every query reads one snapshot (see run_page), so a page shows the
+    figures before an import or after it, never some of each.
+    """
+    reader, version = _reader()
     merged = {**(f.params() if f else {}), **params}
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in merged.items()))
-    return _cached_query(str(current.path), current.version(), name, key)
+    return _cached_query(str(reader.path), version, name, key, reader)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _cached_sources(path: str, version: int, _reader: Store) -> pd.DataFrame:
+    return _reader.sources()
+
+
+def sources() -> pd.DataFrame:
+    """The imports whose rows are in force, per kind and department (Store.sources), cached like a query."""
+    reader, version = _reader()
+    return _cached_sources(str(reader.path), version, reader)
 
 
 def series(name: str, f: Filters, months: int = 12) -> pd.DataFrame:
@@ -112,12 +150,22 @@ _ROUTED: ContextVar[bool] = ContextVar("wenming_routed", default=False)
 
 
 def run_page(navigation: Any) -> None:
-    """Run the page st.navigation chose (app.py's last line), marked as routed through app.py."""
+    """Run the page st.navigation chose (app.py's last line), marked as routed through app.py.
+
+    The page reads one snapshot of the database: a read transaction on a cursor of its
+    own, begun here and ended when the page's run ends, however it ends.
+    """
     token = _ROUTED.set(True)
+    reader = _open(str(db_path())).cursor()
+    reader.con.begin()
+    snapshot = _SNAPSHOT.set(Snapshot(reader, reader.snapshot_version()))
     try:
         navigation.run()
     finally:
+        _SNAPSHOT.reset(snapshot)
         _ROUTED.reset(token)
+        reader.con.rollback()  # it only read
+        reader.close()
 
 
 def route() -> None:
@@ -146,34 +194,62 @@ def route() -> None:
     st.stop()
 
 
-def page(title_key: str, kinds: Iterable[str]) -> tuple[Filters, set[str]]:
-    """Title and data provenance of a page; returns the filters and the kinds that hold data."""
+def page(title_key: str, kinds: Iterable[str], *, need: str | None = None) -> tuple[Filters, set[str]]:
+    """Title and data provenance of a page; returns the filters and the kinds that hold data.
+
+    ``need``: "import" or "admin", the right the page needs; a page run without it stops
+    here (app.py lists only the pages the user's role may use; this holds when it is run another way).
+    """
     route()
+    from wenming import signin  # signin builds on this module
+
+    signin.require(need)
     f = filters.current()
     st.title(t(title_key))
-    provenance = query("provenance")
-    present = set(provenance["kind"])
-    lines = [_provenance_line(kind, provenance[provenance["kind"] == kind]) for kind in kinds if kind in present]
+    found = sources()
+    present = set(found["kind"])
+    lines = [_provenance_line(kind, found[found["kind"] == kind]) for kind in kinds if kind in present]
     if lines:
-        st.caption(t("page.source") + "；".join(lines))
+        full = [_provenance_line(kind, found[found["kind"] == kind], shown=None) for kind in kinds if kind in present]
+        st.caption(t("page.source") + "；".join(lines), help="  \n".join(full) if full != lines else None)
     if f.departments:
         st.caption(t("page.filtered", departments="、".join(f.departments), as_of=f.as_of.isoformat()))
     return f, present
 
 
-def _provenance_line(kind: str, rows: pd.DataFrame) -> str:
-    parts = [
-        t(
-            "page.source_item",
-            file=r.file_name,
-            user=r.user_name,
-            when=pd.Timestamp(r.imported_at).strftime("%Y-%m-%d %H:%M"),
-            as_of=pd.Timestamp(r.effective_on).date().isoformat(),
+def _provenance_line(kind: str, rows: pd.DataFrame, shown: int | None = 4) -> str:
+    """Where a kind's figures come from: one file, or per department the import in force.
+
+    One import: "任务分解 ← file（user when 导入，截至 date）". Several department trackers:
+    "任务分解 ← 办公室 11月3日 张伟 上传、研究室、工会 11月5日 李娜 上传 等 N 个部门", one part per
+    import; ``shown`` parts at most (None: all).
+    """
+    label = f"{t(f'kind.{kind}')} ← "
+    groups = list(rows.groupby("import_id", sort=False))
+    if len(groups) == 1:
+        r = next(rows.itertuples())
+        when = pd.Timestamp(r.imported_at).strftime("%Y-%m-%d %H:%M")
+        as_of = pd.Timestamp(r.effective_on).date().isoformat()
+        return label + t("page.source_item", file=r.file_name, user=r.user_name, when=when, as_of=as_of)
+    parts = []
+    for _, group in groups[:shown]:
+        r = next(group.itertuples())
+        at = pd.Timestamp(r.imported_at)
+        names = dict.fromkeys(d if isinstance(d, str) else t("upload.scope_all") for d in group["department"])
+        parts.append(
+            t(
+                "page.source_dept",
+                departments="、".join(names),
+                when=t("page.source_when", month=at.month, day=at.day),
+                user=r.user_name,
+                action=t(f"page.source_action.{r.action}"),
+            )
         )
-        for r in rows.head(2).itertuples()
-    ]
-    more = t("page.source_more", count=len(rows) - 2) if len(rows) > 2 else ""
-    return f"{t(f'kind.{kind}')} ← " + "、".join(parts) + more
+    line = label + "、".join(parts)
+    if shown is not None and len(groups) > shown:
+        rest = sum(group["department"].nunique(dropna=False) for _, group in groups[shown:])
+        line += " " + t("page.source_dept_more", count=rest)
+    return line
 
 
 def empty(kind: str) -> None:

@@ -1,0 +1,10 @@
+"""用户与设置 (administrators): users and roles, department aliases, the sign-in and administrative logs."""
+
+from wenming import admin_ui, signin, web
+
+web.page("page.admin", (), need="admin")
+me = signin.current()
+admin_ui.notice()
+admin_ui.users(me)
+admin_ui.aliases(me)
+admin_ui.logs()

@@ -1,0 +1,24 @@
+"""导入记录: every import and restore; for administrators the original files and restores."""
+
+import streamlit as st
+
+from wenming import history_ui, signin, web
+from wenming.text import t
+
+web.page("page.history", ())
+me = signin.current()
+history_ui.restored_notice()
+st.caption(t("history.intro"))
+imports = history_ui.log()
+web.table(imports, history_ui.LOG, key="history_log")
+
+chosen = history_ui.pick(imports)
+if chosen is not None:
+    import_id = int(chosen.name)
+    st.markdown(f"**{t('history.sheets')}**：{chosen['sheets']}")
+    history_ui.warnings(import_id)
+    if me.is_admin:
+        history_ui.download(import_id, me)
+        history_ui.restore(import_id, me)
+    else:
+        st.caption(t("history.read_only"))

@@ -1,0 +1,137 @@
+"""The admin page's work: users and roles, department aliases with a report of unknown names, the logs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from wenming import auth, web
+from wenming.text import t
+
+USERS = ["user_name", "role", "departments", "email", "enabled", "has_password", "created_at", "last_sign_in"]
+SIGN_INS = ["attempted_at", "user_name", "success", "outcome", "via"]
+AUDIT = ["happened_at", "user_name", "operation", "detail"]
+DONE = "_admin_done"  # session state: the sentence of the last change, shown after the rerun
+
+
+def notice() -> None:
+    done = st.session_state.pop(DONE, None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+
+
+def _done(sentence: str) -> None:
+    st.session_state[DONE] = sentence
+    st.rerun()
+
+
+def _role(role: str) -> str:
+    return f"{t(f'role.{role}')}（{role}）"
+
+
+def users(me: auth.User) -> None:
+    """The users table, a form to add one and a form to change one."""
+    store = web.store()
+    st.subheader(t("admin.users"))
+    listed = auth.users(store)
+    if listed.empty:
+        st.info(t("admin.first_user"))
+    else:
+        listed["role"] = listed["role"].map(_role)
+        web.table(listed, USERS, key="admin_users")
+    known = web.department_order()
+    with st.expander(t("admin.add_user"), expanded=listed.empty), st.form("admin_add", clear_on_submit=True):
+        name = st.text_input(t("admin.name"))
+        role = st.selectbox(t("admin.role"), auth.ROLES, index=2 if listed.empty else 0, format_func=_role)
+        departments = st.multiselect(t("admin.departments"), known, accept_new_options=True)
+        email = st.text_input(t("admin.email"))
+        password = st.text_input(t("admin.password"), type="password")
+        if st.form_submit_button(t("admin.save"), type="primary"):
+            try:
+                auth.add_user(
+                    store, name, role, departments, password=password or None, email=email or None, by=me.name
+                )
+            except auth.UserError as error:
+                st.error(error.message())
+            else:
+                _done(t("admin.added", name=name.strip(), role=t(f"role.{role}")))
+    if not listed.empty:
+        _edit(store, me, listed["user_name"].tolist(), known)
+
+
+def _edit(store: web.Store, me: auth.User, names: list[str], known: list[str]) -> None:
+    with st.expander(t("admin.edit_user")):
+        name = st.selectbox(t("admin.name"), names, key="admin_edit_name")
+        user = auth.find(store, name)
+        if user is None:
+            return
+        with st.form(f"admin_edit_{name}"):
+            role = st.selectbox(t("admin.role"), auth.ROLES, index=auth.ROLES.index(user.role), format_func=_role)
+            options = list(dict.fromkeys([*known, *user.departments]))
+            departments = st.multiselect(
+                t("admin.departments"), options, default=list(user.departments), accept_new_options=True
+            )
+            email = st.text_input(t("admin.email"), value=user.email or "")
+            enabled = st.checkbox(t("admin.enabled"), value=user.enabled)
+            password = st.text_input(t("admin.new_password"), type="password")
+            if st.form_submit_button(t("admin.save"), type="primary"):
+                try:
+                    auth.update_user(
+                        store, name, by=me.name, role=role, departments=departments, email=email, enabled=enabled
+                    )
+                    if password:
+                        auth.set_password(store, name, password, by=me.name)
+                except auth.UserError as error:
+                    st.error(error.message())
+                else:
+                    _done(t("admin.saved", name=name))
+
+
+def aliases(me: auth.User) -> None:
+    """The alias table, forms to add or delete one, and the names in the data that match nothing known."""
+    store = web.store()
+    st.subheader(t("admin.aliases"))
+    st.caption(t("admin.aliases_help"))
+    current = store.aliases()
+    if current:
+        frame = pd.DataFrame({"alias": list(current), "department": list(current.values())})
+        web.table(frame, ["alias", "department"], key="admin_aliases")
+    left, right = st.columns(2)
+    with left.form("admin_alias", clear_on_submit=True):
+        alias = st.text_input(t("admin.alias"))
+        target = st.text_input(t("admin.alias_target"))
+        if st.form_submit_button(t("admin.alias_add")):
+            if not alias.strip() or not target.strip() or alias.strip() == target.strip():
+                st.error(t("admin.alias_invalid"))
+            else:
+                store.set_alias(alias, target, by=me.name)
+                _done(t("admin.alias_saved", alias=alias.strip(), department=target.strip()))
+    if current:
+        with right.form("admin_alias_delete"):
+            chosen = st.selectbox(t("admin.alias"), list(current))
+            if st.form_submit_button(t("admin.alias_delete")):
+                store.delete_alias(chosen, by=me.name)
+                _done(t("admin.alias_deleted", alias=chosen))
+    st.markdown(f"**{t('admin.unknown')}**")
+    st.caption(t("admin.unknown_help"))
+    if "headcount" not in set(web.sources()["kind"]):
+        st.caption(t("admin.no_headcount"))
+    unknown = store.unknown_departments()
+    if unknown.empty:
+        st.caption(t("admin.unknown_none"))
+    else:
+        unknown["kinds"] = unknown["kinds"].map(lambda ks: "、".join(t(f"kind.{k}") for k in ks.split(",")))
+        web.table(unknown, ["department", "kinds", "row_count"], key="admin_unknown")
+
+
+def logs() -> None:
+    store = web.store()
+    st.subheader(t("admin.sign_ins"))
+    attempts = auth.attempts(store)
+    attempts["outcome"] = attempts["reason"].map(lambda r: t(f"signin.reason.{r}"))
+    attempts["via"] = attempts["method"].map(lambda m: t(f"signin.via.{m}"))
+    web.table(attempts, SIGN_INS, key="admin_sign_ins")
+    st.subheader(t("admin.audit"))
+    done = auth.audit_log(store)
+    done["operation"] = done["action"].map(lambda a: t(f"audit.{a}"))
+    web.table(done, AUDIT, key="admin_audit")

@@ -1,0 +1,130 @@
+"""The import history page's work: the log, one import's sheets and warnings, its original, a restore."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+
+import pandas as pd
+import streamlit as st
+
+from wenming import auth, web
+from wenming.guard import Refused
+from wenming.text import t
+
+LOG = ["import_id", "imported_at", "user_name", "action", "file_name", "sha256", "sheets", "rows", "warning_count"]
+RESTORED = "_history_restored"  # session state: the sentence of the last restore, shown after the rerun
+
+
+def log() -> pd.DataFrame:
+    """Every import and restore, newest first, with its sheets as words."""
+    frame = web.store().imports()
+    frame["sheets"] = frame["sheets"].map(_sheets_text)
+    return frame
+
+
+def _sheets_text(sheets_json: str) -> str:
+    """[{"sheet": "任务", "kind": "tasks", ...}] as 任务（任务分解）."""
+    sheets = json.loads(sheets_json)
+    return "、".join(f"{s['sheet']}（{t('kind.' + s['kind'])}）" for s in sheets)
+
+
+def pick(frame: pd.DataFrame) -> pd.Series | None:
+    """The import the user looks at (default: the newest)."""
+    if frame.empty:
+        return None
+    rows = {int(r.import_id): r for r in frame.itertuples()}
+    chosen = st.selectbox(
+        t("history.pick"),
+        list(rows),
+        format_func=lambda i: t(
+            "history.option",
+            import_id=i,
+            file=rows[i].file_name,
+            user=rows[i].user_name,
+            when=pd.Timestamp(rows[i].imported_at).strftime("%Y-%m-%d %H:%M"),
+        ),
+        key="history_pick",
+    )
+    return frame.set_index("import_id").loc[chosen]
+
+
+def warnings(import_id: int) -> None:
+    found = web.store().import_warnings(import_id)
+    if found.empty:
+        st.caption(t("history.no_warnings"))
+    else:
+        web.table(found, ["sheet", "cell", "message"], key="history_warnings")
+
+
+def download(import_id: int, user: auth.User) -> None:
+    """The original file, read from the archive when clicked; the download is logged."""
+    store = web.store()
+    found = store.original(import_id) if (store.archive).exists() else None
+    if found is None:
+        st.caption(t("history.missing_original", folder=store.archive))
+        return
+    file_name, data = found
+
+    def fetch() -> bytes:
+        auth.audit(store, user.name, "download_original", import_id=import_id, file=file_name)
+        return data
+
+    st.download_button(
+        t("history.download"),
+        data=fetch,
+        file_name=file_name,
+        mime=mimetypes.guess_type(file_name)[0] or "application/octet-stream",
+        icon=":material/download:",
+        key=f"history_download_{import_id}",
+    )
+
+
+def restore(import_id: int, user: auth.User) -> None:
+    """Bring a department's or kind's data back to this import (a new entry in the log)."""
+    store = web.store()
+    scopes = store.import_scopes(import_id)
+    if scopes.empty:
+        return
+    st.subheader(t("history.restore"))
+    st.caption(t("history.restore_help"))
+    everything = t("history.restore_all")
+    left, right = st.columns(2)
+    kinds = list(dict.fromkeys(scopes["kind"]))
+    kind = left.selectbox(
+        t("history.restore_kind"),
+        [everything, *kinds],
+        format_func=lambda k: k if k == everything else t(f"kind.{k}"),
+        key=f"history_kind_{import_id}",
+    )
+    chosen = scopes if kind == everything else scopes[scopes["kind"] == kind]
+    departments = sorted({d for d in chosen["department"] if isinstance(d, str)})
+    department = right.selectbox(
+        t("history.restore_department"), [everything, *departments], key=f"history_department_{import_id}"
+    )
+    if st.button(t("history.restore_confirm"), type="primary", key=f"history_restore_{import_id}"):
+        try:
+            new_id = store.restore(
+                import_id,
+                user=user,
+                kind=None if kind == everything else kind,
+                department=None if department == everything else department,
+            )
+        except ValueError:
+            st.error(t("history.nothing_to_restore", source=import_id))
+            return
+        except Refused as refused:
+            st.error(refused.message())
+            return
+        rows = store.imports().set_index("import_id").loc[new_id, "rows"]
+        st.session_state[RESTORED] = t(
+            "history.restored", source=import_id, import_id=new_id, rows=web._rows_text(rows) or "0"
+        )
+        st.rerun()
+
+
+def restored_notice() -> None:
+    """The sentence of a restore just done (kept across its rerun)."""
+    done = st.session_state.pop(RESTORED, None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
