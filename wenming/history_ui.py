@@ -58,17 +58,17 @@ def warnings(import_id: int) -> None:
 
 
 def download(import_id: int, user: auth.User) -> None:
-    """The original file, read from the archive when clicked; the download is logged."""
+    """The original file, read from the archive only when clicked; every download is logged."""
     store = web.store()
-    found = store.original(import_id) if (store.archive).exists() else None
+    found = store.original(import_id)
     if found is None:
         st.caption(t("history.missing_original", folder=store.archive))
         return
-    file_name, data = found
+    file_name, path = found
 
     def fetch() -> bytes:
         auth.audit(store, user.name, "download_original", import_id=import_id, file=file_name)
-        return data
+        return path.read_bytes()
 
     st.download_button(
         t("history.download"),

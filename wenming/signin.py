@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 
 import streamlit as st
+from streamlit import config
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from wenming import auth, web
@@ -50,7 +51,7 @@ def current() -> auth.User | None:
     """This session's user: the local user when no users are configured, None before sign-in."""
     store = web.store()
     if not auth.has_users(store):
-        return auth.local() if loopback(st.get_option("server.address")) else None
+        return auth.local() if loopback(config.get_option("server.address")) else None
     name = st.session_state.get(USER)
     found = auth.find(store, name) if name else None
     return found if found is not None and found.enabled else None
@@ -60,7 +61,7 @@ def gate() -> auth.User:
     """The user of this session, or the sign-in form and st.stop(): called by app.py before any data."""
     store = web.store()
     if not auth.has_users(store):
-        address = st.get_option("server.address")
+        address = config.get_option("server.address")
         if not loopback(address):
             st.error(t("signin.open_without_users", address=address or "0.0.0.0"), icon=":material/lock:")
             st.stop()

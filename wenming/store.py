@@ -213,12 +213,12 @@ class Store:
             [import_id],
         ).df()
 
-    def original(self, import_id: int) -> tuple[str, bytes] | None:
-        """The file name and bytes of the original an import read, from the archive (None if missing)."""
+    def original(self, import_id: int) -> tuple[str, Path] | None:
+        """The file name of an import's original and where it is archived (None if it is not there)."""
         found = self._row("select file_name, stored_as from imports where import_id = ?", [import_id])
         if found is None or not found[1] or not (self.archive / found[1]).is_file():
             return None
-        return found[0], (self.archive / found[1]).read_bytes()
+        return found[0], self.archive / found[1]
 
     def aliases(self) -> dict[str, str]:
         return dict(self.con.execute("select alias, department from aliases").fetchall())

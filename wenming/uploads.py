@@ -72,10 +72,11 @@ def _read(file_name: str, data: bytes) -> Preview:
     """Read a file and check it against the user's rights, so a refusal shows before the confirm."""
     result = Preview(file_name, data)
     try:
-        result.parsed = web.store().parse(data, file_name)
+        parsed = web.store().parse(data, file_name)
         user = signin.current()
         if user is not None:
-            auth.check_import(web.store(), user, result.parsed)
+            auth.check_import(web.store(), user, parsed)
+        result.parsed = parsed
     except Refused as refused:
         result.refused = refused.message()
     except Exception as error:  # a bug, not the user's file: one sentence here, the traceback in the log
