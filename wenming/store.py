@@ -46,7 +46,7 @@ class Busy(Refused):
     """Another import or restore of this process did not finish within WAIT_SECONDS; nothing was stored."""
 
     def __init__(self, subject: str, seconds: float) -> None:
-        super().__init__(subject, "busy", seconds=round(seconds))
+        super().__init__(subject, "busy", seconds=f"{seconds:g}")
 
 
 class StoreLocked(Exception):
