@@ -8,7 +8,7 @@ from wenming.text import t
 web.route()
 st.set_page_config(page_title="文明创建工作看板", page_icon=":material/flag:", layout="wide")
 filters.language()
-user = signin.gate()  # stops here, before any query or filter, until the user is known
+user = signin.gate()  # None until signed in
 pages = [
     st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
     st.Page("pages/tasks.py", title=t("page.tasks"), icon=":material/checklist:", url_path="tasks"),
@@ -19,13 +19,14 @@ pages = [
     ),
     st.Page("pages/review.py", title=t("page.review"), icon=":material/co_present:", url_path="review"),
 ]
-if user.may_import:
+if user is None or user.may_import:  # before sign-in every page is listed, hidden, to keep the URL's page
     pages.append(st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"))
 pages.append(st.Page("pages/history.py", title=t("page.history"), icon=":material/history:", url_path="history"))
-if user.is_admin:
+if user is None or user.is_admin:
     pages.append(
         st.Page("pages/admin.py", title=t("page.admin"), icon=":material/admin_panel_settings:", url_path="admin")
     )
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, position="sidebar" if user else "hidden")
+signin.required(user)  # before sign-in: the form, and the script stops here, before any query or filter
 filters.sidebar(web.department_order())
 web.run_page(navigation)

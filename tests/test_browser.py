@@ -53,6 +53,8 @@ PAGES = {  # path -> (title, charts at least)
     "participation": ("参与情况", 6),
     "review": ("月度例会", 3),
     "upload": ("数据导入", 0),
+    "history": ("导入记录", 0),
+    "admin": ("用户与设置", 0),
 }
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -173,7 +175,17 @@ def test_bookmark_as_the_first_request_of_a_fresh_server(server: Server) -> None
     assert first["title"] == "任务推进"
     assert first["as_of"] == "2026-10-31"
     assert first["departments"] == ["工会"]
-    assert first["pages"] == ["总览", "任务推进", "逾期督办", "测评得分", "参与情况", "月度例会", "数据导入"]
+    assert first["pages"] == [
+        "总览",
+        "任务推进",
+        "逾期督办",
+        "测评得分",
+        "参与情况",
+        "月度例会",
+        "数据导入",
+        "导入记录",
+        "用户与设置",
+    ]
     assert "dept=" in first["url"] and "as_of=2026-10-31" in first["url"]
 
 

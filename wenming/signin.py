@@ -57,8 +57,13 @@ def current() -> auth.User | None:
     return found if found is not None and found.enabled else None
 
 
-def gate() -> auth.User:
-    """The user of this session, or the sign-in form and st.stop(): called by app.py before any data."""
+def gate() -> auth.User | None:
+    """This session's user, None before sign-in; called by app.py before any data.
+
+    With no users configured: the local user when the server listens on loopback only,
+    else one sentence and st.stop(). A single sign-on identity not in the users table:
+    one sentence and st.stop().
+    """
     store = web.store()
     if not auth.has_users(store):
         address = config.get_option("server.address")
@@ -67,8 +72,7 @@ def gate() -> auth.User:
             st.stop()
         st.sidebar.caption(t("signin.local"))
         return auth.local()
-    name = st.session_state.get(USER)
-    if name:
+    if st.session_state.get(USER):
         user = current()
         if user is not None:
             _signed_in(user)
@@ -76,12 +80,15 @@ def gate() -> auth.User:
         st.session_state.pop(USER, None)
         st.warning(t("signin.gone"))
     if oidc_configured() and st.user.get("is_logged_in"):
-        user = _identity(store)
-        if user is not None:
-            return user
-    _form(store)
-    st.stop()
-    raise AssertionError("unreachable")  # st.stop() raises
+        return _identity(store)
+    return None
+
+
+def required(user: auth.User | None) -> None:
+    """Before sign-in: the sign-in form, and the script stops here (st.navigation has kept the page's URL)."""
+    if user is None:
+        _form(web.store())
+        st.stop()
 
 
 def _identity(store: web.Store) -> auth.User | None:
