@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,72 @@ def test_a_second_process_on_the_same_file_fails_fast_while_the_first_goes_on(tm
         assert ("办公室", "之后的任务") in current_tasks(first)
     finally:
         first.close()
+
+
+def start_server(db: Path, folder: Path, name: str) -> tuple[subprocess.Popen, str]:
+    from tests.test_browser import free_port
+
+    port = free_port()
+    env = {**os.environ, "WENMING_DB": str(db), "WENMING_SAMPLES": "0"}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    with (folder / f"{name}.log").open("wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read()
+            return process, url
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, (folder / f"{name}.log").read_text()
+            time.sleep(0.2)
+
+
+@pytest.mark.browser
+def test_a_second_server_on_the_same_file_says_so_while_the_first_serves(tmp_path: Path) -> None:
+    from tests.test_browser import ARGS, CHROMIUM, IDLE, unavailable
+
+    if not CHROMIUM.exists():
+        unavailable(f"no chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed")
+    db = sample_db(tmp_path / "shared.duckdb")
+    first, first_url = start_server(db, tmp_path, "first")
+    second = None
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            page = browser.new_page()
+            page.set_default_timeout(30_000)
+            page.goto(f"{first_url}/?as_of={AS_OF}")
+            page.wait_for_selector('[data-testid="stMetricValue"]')  # the first server now holds the file
+            figures = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+
+            started = time.monotonic()
+            run = subprocess.run(
+                [sys.executable, "-m", "wenming", "summary", "--db", str(db)], capture_output=True, text=True, cwd=ROOT
+            )
+            assert run.returncode == 1 and run.stderr.strip() == zh("refused.locked", db=str(db))
+            assert time.monotonic() - started < 15
+
+            second, second_url = start_server(db, tmp_path, "second")
+            other = browser.new_page()
+            other.set_default_timeout(30_000)
+            other.goto(f"{second_url}/?as_of={AS_OF}")
+            other.get_by_text(zh("refused.locked", db=str(db))).wait_for()
+            other.wait_for_selector(IDLE)
+            assert other.locator('[data-testid="stMetricValue"]').count() == 0
+            assert other.locator('[data-testid="stException"]').count() == 0
+
+            page.reload()
+            page.wait_for_selector('[data-testid="stMetricValue"]')
+            assert page.locator('[data-testid="stMetricValue"]').all_inner_texts() == figures
+            browser.close()
+    finally:
+        for process in (first, second):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=15)
