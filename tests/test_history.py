@@ -141,6 +141,8 @@ def test_admin_adds_a_user_on_the_page(tmp_path: Path, monkeypatch: pytest.Monke
     at = signed_in_app(db, monkeypatch, ADMIN, "pages/admin.py")
     users = at.dataframe[0].value
     assert users["user_name"].tolist() == [ADMIN, OFFICE, "李娜", LEADER]
+    sign_ins = [df.value for df in at.dataframe if "outcome" in df.value.columns][0]
+    assert sign_ins[["user_name", "success", "outcome", "via"]].values.tolist() == [[ADMIN, True, "成功", "密码"]]
     form = at.main.text_input
     form[0].input("新同事")
     at.main.selectbox[0].set_value("staff")

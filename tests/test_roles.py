@@ -233,12 +233,16 @@ def test_cli_users_add_list_disable_password(tmp_path: Path, capsys, monkeypatch
     assert code == 0 and "工会" in out
     code, _, err = run(["users", "add", "小李", "--role", "staff", "--no-password", "--db", db], capsys)
     assert code == 1 and err.strip() == zh("users.error_staff_departments")
+    sso = ["users", "add", "王局", "--role", "leader", "--email", "wang@example.cn", "--no-password", "--db", db]
+    assert run(sso, capsys)[0] == 0  # single sign-on only: no password asked
     code, out, _ = run(["users", "list", "--db", db], capsys)
     assert code == 0 and "admin" in out and "小王" in out and "工会" in out
     monkeypatch.setattr("sys.stdin", io.StringIO("second-pass-2\n"))
     assert run(["users", "password", "小王", "--db", db], capsys)[1].strip() == zh("cli.password_set", name="小王")
     assert run(["users", "disable", "小王", "--db", db], capsys)[1].strip() == zh("cli.user_disabled", name="小王")
     store = Store.open(db)
+    assert auth.find_by_email(store, "WANG@example.cn") == auth.User("王局", "leader", (), "wang@example.cn")
+    assert auth.sign_in(store, "王局", "").reason == "wrong_password"  # no password: no password sign-in
     assert auth.sign_in(store, "小王", "second-pass-2").reason == "disabled"
     auth.update_user(store, "小王", by="admin", enabled=True)
     assert auth.sign_in(store, "小王", "second-pass-2").reason == "ok"
