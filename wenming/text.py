@@ -80,6 +80,66 @@ STRINGS: dict[str, tuple[str, str]] = {
         "没有可识别的工作表（{sheets}）：前 15 行中找不到表头（如“工作任务”“牵头部门”）；请按模板填写表头后再导入。",
         "no sheet of a known kind ({sheets}): no header row (such as 工作任务, 牵头部门) in the first 15 rows; use a template's header row and import again.",
     ),
+    "refused.ods": (
+        "这是 OpenDocument 表格（.ods，WPS 或 LibreOffice 的格式），无法读取；请在 WPS 或 Excel 中“另存为” .xlsx 后再导入。",
+        "this is an OpenDocument spreadsheet (.ods, the WPS or LibreOffice format), which cannot be read; save it as .xlsx in WPS or Excel and import that.",
+    ),
+    "refused.xlsb": (
+        "这是 Excel 二进制工作簿（.xlsb），无法读取；请在 Excel 中“另存为” .xlsx 后再导入。",
+        "this is a binary Excel workbook (.xlsb), which cannot be read; save it as .xlsx in Excel and import that.",
+    ),
+    "refused.csv": (
+        "文件内容是 CSV 文本，不是 Excel 工作簿（扩展名被改成了 .xlsx）；请在 Excel 中打开它，“另存为” .xlsx 后再导入。",
+        "the content is CSV text, not an Excel workbook (the file was renamed to .xlsx); open it in Excel, save it as .xlsx and import that.",
+    ),
+    "refused.image": (
+        "文件内容是一张图片，不是 Excel 工作簿；请上传 Excel 台账本身，而不是截图或照片。",
+        "the content is a picture, not an Excel workbook; upload the Excel tracker itself, not a screenshot or photo.",
+    ),
+    "refused.pdf": (
+        "文件内容是 PDF 文档，不是 Excel 工作簿；请上传 Excel 台账本身，而不是 PDF 或打印稿。",
+        "the content is a PDF document, not an Excel workbook; upload the Excel tracker itself, not a PDF or a printout.",
+    ),
+    "refused.html": (
+        "文件内容是网页（HTML），不是 Excel 工作簿（有些系统导出的“Excel”其实是网页）；请用 Excel 打开它，“另存为” .xlsx 后再导入。",
+        "the content is a web page (HTML), not an Excel workbook (some systems export a web page as 'Excel'); open it in Excel, save it as .xlsx and import that.",
+    ),
+    "refused.word": (
+        "文件内容是 Word 文档，不是 Excel 工作簿；请把表格复制到 Excel 中，保存为 .xlsx 后再导入。",
+        "the content is a Word document, not an Excel workbook; copy the table into Excel, save it as .xlsx and import that.",
+    ),
+    "refused.powerpoint": (
+        "文件内容是 PowerPoint 演示文稿，不是 Excel 工作簿；请上传 Excel 台账。",
+        "the content is a PowerPoint presentation, not an Excel workbook; upload the Excel tracker.",
+    ),
+    "refused.size_mismatch": (
+        "文件中“{member}”的实际大小与文件目录记载的不符（文件已损坏或被篡改），已拒绝；请用 Excel 重新保存后再导入。",
+        "the size of '{member}' inside the file differs from what the file's directory says (damaged or tampered with); re-save it in Excel and import again.",
+    ),
+    "refused.dtd": (
+        "文件中“{member}”含有 DTD/实体声明（Excel 从不写入，常见于恶意文件），已拒绝；请用 Excel 重新保存后再导入。",
+        "'{member}' inside the file declares a DTD or entities (Excel never writes them; malicious files do), so it was refused; re-save it in Excel and import again.",
+    ),
+    "refused.malformed": (
+        "文件的压缩结构异常（{member}），不像是 Excel 保存的工作簿，已拒绝；请用 Excel 打开并“另存为” .xlsx 后再导入。",
+        "the file's zip structure is abnormal ({member}) and not what Excel writes, so it was refused; open it in Excel, save it as .xlsx and import that.",
+    ),
+    "refused.unpacked_too_large": (
+        "文件解压后共 {size_mb:,} MB，超过 {limit_mb:,} MB 的上限，疑似恶意文件，已拒绝；请拆分为多个工作簿后分别导入。",
+        "the file unpacks to {size_mb:,} MB, over the {limit_mb:,} MB limit, and looks malicious; split it into several workbooks and import each.",
+    ),
+    "refused.too_many_members": (
+        "文件包含 {count} 个部件，超过 {limit} 个的上限，疑似恶意文件，已拒绝；请用 Excel 重新保存后再导入。",
+        "the file holds {count} parts, over the limit of {limit}, and looks malicious; re-save it in Excel and import again.",
+    ),
+    "refused.too_many_cells": (
+        "工作表“{sheet}”的已用区域 {range} 有 {cells:,} 个单元格，超过 {limit:,} 个的上限；请删除多余的行和列（在 Excel 中按 Ctrl+End 可找到最后一个单元格），或拆分后再导入。",
+        "sheet '{sheet}' uses the range {range}, {cells:,} cells, over the limit of {limit:,}; delete the unused rows and columns (Ctrl+End in Excel finds the last cell) or split it, and import again.",
+    ),
+    "refused.sheets_hidden": (
+        "有内容的工作表（{sheets}）都是隐藏的，没有可导入的工作表；请在 Excel 中取消隐藏（右键工作表标签→取消隐藏）后再导入。",
+        "every sheet with content ({sheets}) is hidden, so there is nothing to import; unhide it in Excel (right-click a sheet tab > Unhide) and import again.",
+    ),
     "refused.locked": (
         "数据库文件 {db} 正被另一个程序使用（例如正在运行的看板）；请在看板的“数据导入”页上传，或先停止看板再运行命令。",
         "the database {db} is in use by another program (such as the running dashboard); upload on the dashboard's import page, or stop the dashboard first.",
@@ -132,6 +192,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warn.sheet_empty": (
         "工作表“{sheet}”表头下没有数据行。",
         "sheet '{sheet}' has no data rows under its header.",
+    ),
+    "warn.formula_no_value": (
+        "{ref}：公式没有计算结果（文件可能不是用 Excel 保存的），按空白读取；请在 Excel 中打开并保存后再导入。",
+        "{ref}: the formula has no computed result (the file was probably not saved by Excel), so it is read as blank; open the file in Excel, save it and import again.",
+    ),
+    "warn.duplicate_row": (
+        "{ref}：与第 {first} 行内容完全相同，两行都已导入并分别计数；如是重复填写，请删除其中一行。",
+        "{ref}: identical to row {first}; both rows were imported and count separately; if it was entered twice, delete one.",
     ),
     "warn.duplicate_file": (
         "{file} 与第 {import_id} 次导入的文件完全相同，未重复导入。",
