@@ -5,21 +5,30 @@ kept as one small integer per row (``codes``) and the list of its distinct value
 (``uniques``, the empty cell first). A large sheet is cut at row boundaries into
 parts that calamine parses on a second thread (it releases the GIL) while this
 thread turns the parsed parts into codes; only a few parts are in memory at once.
+
+Calamine never decompresses a sheet of the user's file itself: the sheet XML is
+decompressed here (``guard.MemberReader``: never past its declared size, checked at
+its end), each piece is measured (``guard.measure_sheet``: last row and column, formulas
+without a cached value) and checked against the limits, and only then handed to
+calamine inside a small workbook of our own.
 """
 
 from __future__ import annotations
 
 import collections
 import io
-import posixpath
 import re
+import weakref
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from xml.etree import ElementTree
+from dataclasses import dataclass
 
 import numpy as np
 from python_calamine import CalamineSheet, CalamineWorkbook
+
+from wenming import guard
+from wenming.guard import DEFAULT_LIMITS, Limits, SheetShape
 
 Cell = object
 Merge = tuple[tuple[int, int], tuple[int, int]]
@@ -214,15 +223,54 @@ class _Encoder:
 def read_sheet(book: CalamineWorkbook, archive: zipfile.ZipFile | None, name: str) -> tuple[Grid, np.ndarray]:
     """The sheet's cells and merged ranges (first row, first column, last row, last column, 0-based);
     a large sheet is read in parts on two threads."""
-    member = _sheet_member(archive, name) if archive is not None else None
-    if member is not None and member.file_size >= SPLIT_BYTES:
-        read = _read_in_parts(archive, member)  # type: ignore[arg-type]
+    cells, merges, _ = read_checked(book, archive, name)
+    return cells, merges
+
+
+def read_checked(
+    book: CalamineWorkbook,
+    archive: zipfile.ZipFile | None,
+    name: str,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[Grid, np.ndarray, SheetShape]:
+    """As read_sheet, with the sheet's shape; raises guard.Rejected for a sheet past the limits
+    or a member that is not what the zip's directory says."""
+    if archive is None:  # no zip at hand (tests comparing with calamine's own reading): calamine reads it all
+        return _read_whole(book.get_sheet_by_name(name)) + (SheetShape(),)
+    member = _sheet_member(archive, name)
+    if member is None:
+        return _read_unresolved(book, archive, name, limits)
+    if member.file_size >= SPLIT_BYTES:
+        shape = SheetShape()
+        read = _read_in_parts(archive, member, shape=shape, limits=limits, sheet=name)
         if read is not None:
-            return read
-    sheet = book.get_sheet_by_name(name)
+            return read + (shape,)
+    context = _context(archive)
+    xml = guard.read_member(archive, member)
+    shape = guard.measure_sheet(xml)
+    shape.check(limits, name)
+    sheet = _parse_part(_part_book(xml, context.shared, context.date1904))
+    return _read_whole(sheet) + (shape,)
+
+
+def _read_whole(sheet: CalamineSheet) -> tuple[Grid, np.ndarray]:
     encoder = _Encoder()
     encoder.add(sheet)
     return encoder.grid(), merge_array(sheet.merged_cell_ranges or [])
+
+
+def _read_unresolved(
+    book: CalamineWorkbook, archive: zipfile.ZipFile, name: str, limits: Limits
+) -> tuple[Grid, np.ndarray, SheetShape]:
+    """A sheet the relationships do not lead to: calamine finds it itself, once every XML member it
+    could pick has been decompressed with the cap and measured (the largest shape counts)."""
+    shape = SheetShape()
+    for info in archive.infolist():
+        if info.filename.endswith(".xml") and info.filename not in guard.FIXED_MEMBERS:
+            shape.add(guard.measure_sheet(guard.read_member(archive, info)))
+    shape.formulas = []  # which of them is the sheet is not known
+    shape.check(limits, name)
+    return _read_whole(book.get_sheet_by_name(name)) + (shape,)
 
 
 def merge_array(merges: Sequence[Merge]) -> np.ndarray:
@@ -238,35 +286,39 @@ _MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="\$?([A-Z]+)\$?([0-9]+)(?::\$?([A
 _DATE1904 = re.compile(rb'date1904="(?:1|true)"')
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+@dataclass(frozen=True)
+class _Context:
+    """What every sheet of one workbook needs: where the sheets are, and the parts each part book copies."""
+
+    sheets: dict[str, str]  # sheet name -> member
+    shared: dict[str, bytes]  # "styles", "sharedStrings" -> their XML
+    date1904: bool
 
 
-def _targets(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
-    """(sheet name -> part path, relationship type -> part path) from the workbook's relationships."""
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    by_id: dict[str, str] = {}
-    by_type: dict[str, str] = {}
-    for rel in rels:
-        target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        by_id[rel.get("Id", "")] = path
-        by_type[rel.get("Type", "").rsplit("/", 1)[-1]] = path
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    sheets = {}
-    for element in workbook.iter():
-        if _local(element.tag) == "sheet":
-            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
-            if rid in by_id:
-                sheets[element.get("name", "")] = by_id[rid]
-    return sheets, by_type
+_CONTEXTS: weakref.WeakKeyDictionary[zipfile.ZipFile, _Context] = weakref.WeakKeyDictionary()
+
+
+def _context(archive: zipfile.ZipFile) -> _Context:
+    found = _CONTEXTS.get(archive)
+    if found is None:
+        try:
+            sheets, by_type = guard.package_targets(archive)
+        except (KeyError, guard.SafeTree.ParseError, ValueError):
+            sheets, by_type = {}, {}
+        names = set(archive.namelist())
+        shared = {}
+        for kind in ("styles", "sharedStrings"):
+            if kind in by_type and by_type[kind] in names:
+                shared[kind] = archive.read(by_type[kind])
+        workbook = archive.read("xl/workbook.xml") if "xl/workbook.xml" in names else b""
+        found = _CONTEXTS[archive] = _Context(sheets, shared, bool(_DATE1904.search(workbook)))
+    return found
 
 
 def _sheet_member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
     try:
-        sheets, _ = _targets(archive)
-        return archive.getinfo(sheets[name])
-    except (KeyError, ElementTree.ParseError):
+        return archive.getinfo(_context(archive).sheets[name])
+    except KeyError:
         return None
 
 
@@ -347,36 +399,61 @@ def _split(stream: io.BufferedIOBase, part_bytes: int) -> Iterator[bytes]:
         pending, size = [buffer[cut:]], len(buffer) - cut
 
 
-def _read_in_parts(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[Grid, np.ndarray] | None:
-    """The sheet read part by part: calamine parses the next parts while this thread encodes one."""
-    _, by_type = _targets(archive)
-    shared = {}
-    for kind in ("styles", "sharedStrings"):
-        if kind in by_type and by_type[kind] in archive.namelist():
-            shared[kind] = archive.read(by_type[kind])
-    date1904 = bool(_DATE1904.search(archive.read("xl/workbook.xml")))
-    part_bytes = max(PART_BYTES, 4 * len(shared.get("sharedStrings", b"")))
+def _read_in_parts(
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    *,
+    shape: SheetShape | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    sheet: str = "",
+) -> tuple[Grid, np.ndarray] | None:
+    """The sheet read part by part: the other threads measure and parse the next parts while this
+    one encodes one. ``shape`` gathers the parts' shapes; a part past the limits stops the reading."""
+    context = _context(archive)
+    part_bytes = max(PART_BYTES, 4 * len(context.shared.get("sharedStrings", b"")))
+    total = shape if shape is not None else SheetShape()
     encoder = _Encoder()
-    queue: collections.deque[Future[CalamineSheet]] = collections.deque()
+    queue: collections.deque[Future[tuple[CalamineSheet, SheetShape]]] = collections.deque()
     tail = b""
-    with archive.open(member) as stream, ThreadPoolExecutor(max_workers=2) as pool:
+    stream = guard.MemberReader(archive, member)
+    with ThreadPoolExecutor(max_workers=2) as pool:
         parts = _split(stream, part_bytes)
         try:
             previous: bytes | None = None
             for item in parts:
                 if previous is not None:
-                    queue.append(pool.submit(_parse_part, _part_book(previous, shared, date1904)))
+                    queue.append(pool.submit(_measured_part, previous, context, limits, sheet))
                     while len(queue) >= IN_FLIGHT:
-                        encoder.add(queue.popleft().result())
+                        _encode(queue.popleft(), encoder, total, limits, sheet)
                 previous = item
             tail = previous or b""
+            while queue:
+                _encode(queue.popleft(), encoder, total, limits, sheet)
         except _NotSplittable:
             for future in queue:
                 future.cancel()
             return None
-        while queue:
-            encoder.add(queue.popleft().result())
+        except BaseException:
+            for future in queue:
+                future.cancel()
+            raise
     return encoder.grid(), _merges(tail)
+
+
+def _measured_part(xml: bytes, context: _Context, limits: Limits, sheet: str) -> tuple[CalamineSheet, SheetShape]:
+    """One part measured, checked and only then parsed (on a worker thread)."""
+    shape = guard.measure_sheet(xml)
+    shape.check(limits, sheet)
+    return _parse_part(_part_book(xml, context.shared, context.date1904)), shape
+
+
+def _encode(
+    future: Future[tuple[CalamineSheet, SheetShape]], encoder: _Encoder, total: SheetShape, limits: Limits, sheet: str
+) -> None:
+    part, shape = future.result()
+    total.add(shape)
+    total.check(limits, sheet)  # the whole sheet's range, as the grid will hold it
+    encoder.add(part)
 
 
 def _merges(tail: bytes) -> np.ndarray:

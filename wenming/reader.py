@@ -5,7 +5,9 @@ code per row into the column's distinct values. Work is done column by column wi
 numpy and every parser runs once per distinct value, so a 100k-row tracker with a
 few hundred distinct deadlines parses a few hundred deadlines; text columns leave as
 dictionary-encoded Arrow arrays. Large sheets are parsed in parts on two threads
-(see wenming.grid): a 100k-row tracker reads in under a second.
+(see wenming.grid): a 100k-row tracker reads in under a second. Before calamine sees a
+sheet, its XML is measured against the row and cell limits and its formula cells
+without a cached value are found (calamine reads them as blank): each becomes a warning.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from wenming import contract, grid, text, values
 from wenming.grid import Cell, Column, Grid, Merge
-from wenming.guard import DEFAULT_LIMITS, Limits, Refused, check_file
+from wenming.guard import DEFAULT_LIMITS, Limits, Refused, Rejected, check_file
 
 
 @dataclass(frozen=True)
@@ -114,21 +116,30 @@ def read_workbook(
     sheets: list[ParsedSheet] = []
     warnings: list[SheetWarning] = []
     names_with_content: list[str] = []
+    hidden: list[str] = []
     for meta in metas:
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue
         try:
-            cells, merges = grid.read_sheet(book, archive, meta.name)
+            cells, merges, shape = grid.read_checked(book, archive, meta.name, limits)
+        except Rejected as rejected:
+            raise rejected.refused(file_name) from None
         except Exception:
             raise Refused(file_name, "corrupt") from None
-        if not cells.has_content():
+        except BaseException as error:  # a panic inside calamine arrives as pyo3's PanicException
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise Refused(file_name, "corrupt") from None
+        if not cells.has_content() and not shape.formulas:
             continue
         names_with_content.append(meta.name)
         if meta.visible != SheetVisibleEnum.Visible:
+            hidden.append(meta.name)
             warnings.append(SheetWarning(meta.name, "", "sheet_hidden"))
             continue
         if cells.height > limits.rows:
             raise Refused(file_name, "too_many_rows", sheet=meta.name, rows=cells.height, limit=limits.rows)
+        warnings.extend(formula_warnings(meta.name, shape.formulas))
         parsed = read_sheet(meta.name, cells, merges, as_of=as_of, aliases=aliases)
         if parsed is None:
             warnings.append(SheetWarning(meta.name, "", "sheet_skipped"))
@@ -137,10 +148,29 @@ def read_workbook(
             warnings.extend(parsed.warnings)
     if not names_with_content:
         raise Refused(file_name, "no_sheets")
+    if not sheets and len(hidden) == len(names_with_content):
+        raise Refused(file_name, "sheets_hidden", sheets="、".join(hidden))
     if not sheets:
         raise Refused(file_name, "no_known_sheet", sheets="、".join(names_with_content))
     digest = hashlib.sha256(data).hexdigest()
     return ParsedWorkbook(file_name, digest, len(data), sheets, warnings)
+
+
+def formula_warnings(sheet: str, cells: Sequence[tuple[int, int]]) -> list[SheetWarning]:
+    """One warning per run of formula cells without a cached value down a column (H5:H9), in
+    column then row order: calamine reads such a cell as blank, and a blank must not pass unseen."""
+    found: list[SheetWarning] = []
+    runs: list[list[int]] = []  # [column, first row, last row]
+    for row, col in sorted(cells, key=lambda cell: (cell[1], cell[0])):
+        if runs and runs[-1][0] == col and runs[-1][2] == row - 1:
+            runs[-1][2] = row
+        else:
+            runs.append([col, row, row])
+    for col, first, last in runs:
+        letter = column_letter(col - 1)
+        ref = f"{letter}{first}" if first == last else f"{letter}{first}:{letter}{last}"
+        found.append(SheetWarning(sheet, ref, "formula_no_value"))
+    return found
 
 
 # ---------------------------------------------------------------- header
@@ -419,6 +449,7 @@ class _SheetReader:
             columns.update(self._typed(role, raw))
         if "department" not in columns:
             columns["department"] = pa.nulls(self.n, pa.string())
+        self._warn_duplicates(filled)
         if self.kind.name == "tasks":
             columns.update(self._task_status())
         elif self.kind.name == "issues":
@@ -426,6 +457,35 @@ class _SheetReader:
         elif self.kind.name == "scores":
             columns.update(self._scores(columns))
         return pa.table(columns)
+
+    def _warn_duplicates(self, filled: dict[str, Column]) -> None:
+        """A row identical to an earlier one in every cell (fill-down applied) is kept, since the
+        figures count what the sheet shows, and reported with the earlier row: it was entered twice.
+        A row of its own 序号 was numbered as a row of its own, and is not reported."""
+        if self.n < 2:
+            return
+        roles = {index: role for role, index in self.header.columns.items()}
+        codes = [
+            (filled[roles[index]] if roles.get(index) in filled else self.raw(index)).codes
+            for index in range(self.body.width)
+        ]
+        key = np.zeros(self.n, np.uint64)
+        with np.errstate(over="ignore"):
+            for column in codes:
+                key = key * np.uint64(0x100000001B3) + column.astype(np.uint64)
+        groups, _ = pd.factorize(key, sort=False)
+        if len(groups) == 0 or np.bincount(groups).max() < 2:
+            return
+        candidates = np.flatnonzero(np.bincount(groups)[groups] > 1)
+        first: dict[tuple[int, ...], int] = {}
+        letter = column_letter(self.header.columns[self.kind.text_role])
+        for i in candidates.tolist():
+            row = tuple(int(column[i]) for column in codes)
+            if row in first:
+                at = int(self.row_no[i])
+                self.warnings.append(SheetWarning(self.name, f"{letter}{at}", "duplicate_row", {"first": first[row]}))
+            else:
+                first[row] = int(self.row_no[i])
 
     def _typed(self, role: str, raw: Column) -> dict[str, pa.Array]:
         if role in contract.DATE_ROLES:
@@ -454,7 +514,7 @@ class _SheetReader:
 
     def _dates(self, role: str, raw: Column) -> dict[str, pa.Array]:
         is_deadline = role == "deadline"
-        parsed = raw.per_unique(lambda v: values.parse_date(v, self.ref_year, deadline=is_deadline))
+        parsed = raw.per_unique(lambda v: _in_years(values.parse_date(v, self.ref_year, deadline=is_deadline)))
         self._bad(role, raw, [p.ok for p in parsed], "date")
         self.written[role] = _flags(raw, [p.date is not None or not p.ok for p in parsed])
         out = {role: _per_row(raw, [p.date for p in parsed], pa.date32()), f"{role}_text": _text_array(raw, dates=True)}
@@ -514,6 +574,14 @@ class _SheetReader:
                 for marker in contract.BONUS_MARKERS:
                     bonus |= pc.match_substring(labels, marker).to_numpy(zero_copy_only=False)
         return {"score": pa.array(scores, pa.float64(), from_pandas=True), "bonus": pa.array(bonus, pa.bool_())}
+
+
+def _in_years(parsed: values.DateValue) -> values.DateValue:
+    """A date cell is held to the years text dates are (1990–2100): 1900-01-01 is what Excel shows
+    for the number 1 in a date column, 2999 a slip of the keyboard; neither is a deadline."""
+    if parsed.date is not None and not values.YEAR_MIN <= parsed.date.year <= values.YEAR_MAX:
+        return values.UNKNOWN_DATE
+    return parsed
 
 
 def _is_footer(value: Cell) -> bool:
