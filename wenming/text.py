@@ -236,6 +236,46 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.wrote": ("已写入 {path}（{size:,.0f} KB）", "wrote {path} ({size:,.0f} KB)"),
     "review.followup_source": ("例会督办（{period}）", "meeting follow-up ({period})"),
     "cli.no_file": ("{file}：找不到这个文件；请检查路径。", "{file}: no such file; check the path."),
+    "cli.backup_done": (
+        "已备份到 {folder}：数据库（{imports} 次导入，{size_mb:.1f} MB）和原始文件 {originals} 个。",
+        "backed up to {folder}: the database ({imports} imports, {size_mb:.1f} MB) and {originals} original files.",
+    ),
+    "cli.backup_missing": (
+        "注意：导入记录中的 {count} 个原始文件在归档中缺失或已损坏，未能备份：{files}",
+        "note: {count} original files named in the import log are missing or damaged in the archive and were not backed up: {files}",
+    ),
+    "cli.backup_no_db": (
+        "找不到数据库文件 {db}；请用 --db 指定要备份的数据库。",
+        "there is no database file {db}; name the database to back up with --db.",
+    ),
+    "cli.backup_not_empty": (
+        "{folder} 已存在且不是空文件夹；请指定一个新的或空的文件夹，以免覆盖其中的文件。",
+        "{folder} exists and is not empty; name a new or empty folder, so that nothing in it is overwritten.",
+    ),
+    "cli.backup_inconsistent": (
+        "数据库 {db} 的副本与原数据库不一致，操作未完成；请重试，如仍失败请联系管理员。",
+        "the copy of the database {db} does not match it, so the operation did not complete; try again, and if it fails again contact the administrator.",
+    ),
+    "cli.db_busy": (
+        "数据库文件 {db} 正被另一个程序使用（例如正在运行的看板）；请先停止看板，再备份或恢复。",
+        "the database {db} is in use by another program (such as the running dashboard); stop the dashboard, then back up or restore.",
+    ),
+    "cli.restore_not_backup": (
+        "{folder} 不是看板的备份（缺少 {missing}）；请指定 python -m wenming backup 生成的文件夹。",
+        "{folder} is not a dashboard backup ({missing} is missing); name a folder made by python -m wenming backup.",
+    ),
+    "cli.restore_damaged": (
+        "备份 {folder} 中的 {file} 已损坏（与备份时的校验值不符），数据库未改动；请换用另一份备份。",
+        "{file} in the backup {folder} is damaged (its checksum differs from the backup's); the database was not changed. Use another backup.",
+    ),
+    "cli.restore_need_force": (
+        "数据库 {db} 已有数据（{imports} 次导入），恢复会用备份替换它；确认替换请加 --force（建议先备份当前数据库）。",
+        "the database {db} holds data ({imports} imports) and restoring replaces it with the backup; add --force to replace it (back it up first).",
+    ),
+    "cli.restore_done": (
+        "已从 {folder} 恢复数据库 {db}：{imports} 次导入（备份于 {created}），原始文件 {originals} 个。",
+        "restored the database {db} from {folder}: {imports} imports (backed up {created}) and {originals} original files.",
+    ),
     # ------------------------------------------------------------ dashboard
     "page.overview": ("总览", "Overview"),
     "page.tasks": ("任务推进", "Tasks"),
