@@ -60,6 +60,13 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("history", parents=[common], help="list every import")
     _users_parser(commands, common)
+    back = commands.add_parser(
+        "backup", parents=[common], help="copy the database and its imported originals into a new or empty folder"
+    )
+    back.add_argument("folder", type=Path)
+    back_in = commands.add_parser("restore", parents=[common], help="replace the database by a backup made by `backup`")
+    back_in.add_argument("folder", type=Path)
+    back_in.add_argument("--force", action="store_true", help="replace a database that already holds data")
 
     rest = commands.add_parser("restore-import", parents=[common], help="bring back the rows of an earlier import")
     rest.add_argument("import_id", type=int)
@@ -290,6 +297,57 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from wenming import backup
+
+    database = db_path(args.db)
+    try:
+        done = backup.backup(database, args.folder)
+    except backup.BackupError as error:
+        print(error.message(), file=sys.stderr)
+        return 1
+    except StoreLocked:
+        print(text.t("cli.db_busy", db=database), file=sys.stderr)
+        return 1
+    print(
+        text.t(
+            "cli.backup_done",
+            folder=args.folder,
+            imports=done.imports,
+            size_mb=done.size / 1024 / 1024,
+            originals=done.originals,
+        )
+    )
+    if done.missing:
+        print(text.t("cli.backup_missing", count=len(done.missing), files="、".join(done.missing)), file=sys.stderr)
+    return 0
+
+
+def cmd_restore_backup(args: argparse.Namespace) -> int:
+    from wenming import backup
+
+    database = db_path(args.db)
+    try:
+        done = backup.restore(args.folder, database, force=args.force)
+    except backup.BackupError as error:
+        print(error.message(), file=sys.stderr)
+        return 1
+    except StoreLocked:
+        print(text.t("cli.db_busy", db=database), file=sys.stderr)
+        return 1
+    print(
+        text.t(
+            "cli.restore_done",
+            folder=args.folder,
+            db=database,
+            imports=done.imports,
+            created=done.created_at,
+            originals=done.originals,
+        )
+    )
+    return 0
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
     from wenming import sample
 
@@ -368,6 +426,8 @@ COMMANDS = {
     "summary": cmd_summary,
     "history": cmd_history,
     "restore-import": cmd_restore,
+    "backup": cmd_backup,
+    "restore": cmd_restore_backup,
     "sample": cmd_sample,
     "review": cmd_review,
     "bench": cmd_bench,
