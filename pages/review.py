@@ -3,7 +3,6 @@
 import streamlit as st
 
 from wenming import present, review_ui, web
-from wenming.text import t
 
 if present.active():
     present.show(*review_ui.for_presentation())
@@ -16,7 +15,7 @@ if "tasks" not in available:
 
 period = review_ui.pick_period(f.as_of)
 shown, fresh = review_ui.frozen_or_fresh(period, f)
-user = st.text_input(t("review.clerk"), key="review_user", placeholder=t("upload.user_hint")).strip()
+user = review_ui.clerk()
 if fresh is not None:
     review_ui.frozen_notice(shown, fresh)
 review_ui.toolbar(shown, user)

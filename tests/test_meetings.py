@@ -98,3 +98,20 @@ def test_follow_ups_change_the_cache_key(history: Store) -> None:  # noqa: F811
         history, Period.parse("2025-10"), problem="整改", department="办公室", deadline=None, user="王秘书"
     )
     assert history.version() > version
+
+
+def test_only_the_campaign_office_records_meetings(history: Store) -> None:  # noqa: F811
+    from wenming import auth
+
+    auth.add_user(history, "管理员", "admin", password="correct-horse-1")
+    auth.add_user(history, "王局", "leader", password="correct-horse-1", by="管理员")
+    october = Period.parse("2025-10")
+    presented = review.build(history.query, october, TODAY)
+    with pytest.raises(auth.Forbidden) as refused:
+        meetings.freeze(history, presented, "王局")
+    assert "只有创建办（管理员）可以定稿" in refused.value.message()
+    with pytest.raises(auth.Forbidden):
+        meetings.add_followup(history, october, problem="整改", department="办公室", deadline=None, user="王局")
+    assert meetings.frozen(history, october) is None and meetings.followups(history).empty
+    meetings.freeze(history, presented, "管理员")
+    assert meetings.frozen(history, october).frozen["frozen_by"] == "管理员"

@@ -120,3 +120,16 @@ def test_a_follow_up_goes_into_the_ledger(own_sample: Path, monkeypatch: pytest.
     store.close()
     assert after.total == before.total + 1 and after.open == before.open + 1
     assert "补报十月志愿服务照片" in ledger["problem"].tolist()
+
+
+def test_with_users_only_admins_freeze_and_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.access import ADMIN, LEADER, database, signed_in_app
+
+    db = database(tmp_path)
+    leader = signed_in_app(db, monkeypatch, LEADER, PAGE)
+    assert "定稿" not in [b.label for b in leader.button]
+    assert any("由创建办（管理员）记录" in c.value for c in leader.caption)
+    assert not [ti for ti in leader.text_input if ti.key == "review_user"]
+    admin = signed_in_app(db, monkeypatch, ADMIN, PAGE)
+    next(b for b in admin.button if b.label == "定稿").click().run()
+    assert f"由 {ADMIN} 定稿" in admin.info[0].value

@@ -400,6 +400,12 @@ def check_restore(user: User, subject: str) -> None:
         raise Forbidden(subject, "restore", user=user.name)
 
 
+def check_meeting(user: User, subject: str) -> None:
+    """Freezing a review and recording or striking off follow-ups is the 创建办's work (admins)."""
+    if not (user.local or user.is_admin):
+        raise Forbidden(subject, "meeting", user=user.name)
+
+
 # ---------------------------------------------------------------- the audit log
 
 

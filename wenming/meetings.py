@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wenming import values
+from wenming import auth, values
 from wenming.review import Period, Review
 from wenming.store import Store
 from wenming.text import t
@@ -27,20 +27,26 @@ class Changes:
     figures: pd.DataFrame  # key, frozen, now
 
 
-def freeze(store: Store, review: Review, user: str) -> int:
-    """Keep the review exactly as presented; returns its id."""
+def freeze(store: Store, review: Review, user: str | auth.User) -> int:
+    """Keep the review exactly as presented; returns its id. Only the 创建办 (admins) may."""
+    clerk = auth.actor(store, user)
+    auth.check_meeting(clerk, review.period.label())
     imports = store.query("provenance")["import_id"].drop_duplicates().sort_values().tolist()
     frozen_at = dt.datetime.now().replace(microsecond=0)
-    last = int(store._scalar("select coalesce(max(import_id), 0) from imports"))
-    review.frozen = {
-        "frozen_at": frozen_at.isoformat(sep=" "), "frozen_by": user, "imports": imports, "last_import": last,
-    }
-    review_id = store._scalar("select nextval('review_ids')")
-    store.con.execute(
-        "insert into reviews values (?, ?, ?, ?, ?, ?, ?)",
-        [review_id, review.period.code, review.as_of, frozen_at, user, json.dumps(imports), review.to_json()],
-    )
-    return int(review_id)
+    with store.writing(review.period.label(), data=False) as con:
+        last = int(con.execute("select coalesce(max(import_id), 0) from imports").fetchall()[0][0])
+        review.frozen = {
+            "frozen_at": frozen_at.isoformat(sep=" "),
+            "frozen_by": clerk.name,
+            "imports": imports,
+            "last_import": last,
+        }
+        review_id = int(con.execute("select nextval('review_ids')").fetchall()[0][0])
+        con.execute(
+            "insert into reviews values (?, ?, ?, ?, ?, ?, ?)",
+            [review_id, review.period.code, review.as_of, frozen_at, clerk.name, json.dumps(imports), review.to_json()],
+        )
+    return review_id
 
 
 def frozen(store: Store, period: Period) -> Review | None:
@@ -71,31 +77,35 @@ def add_followup(
     problem: str,
     department: str,
     deadline: dt.date | None,
-    user: str,
+    user: str | auth.User,
     today: dt.date | None = None,
 ) -> int:
-    """Record a 督办事项 assigned in the meeting of ``period``."""
+    """Record a 督办事项 assigned in the meeting of ``period``; it joins the issue ledger."""
+    clerk = auth.actor(store, user)
+    auth.check_meeting(clerk, period.label())
     problem = problem.strip()
     department = values.department(department, store.aliases()) or ""
     if not problem or not department:
         raise ValueError("a follow-up needs what and which department")
-    followup_id = store._scalar("select nextval('followup_ids')")
     source = t("review.followup_source", period=period.label())
-    store.con.execute(
-        "insert into followups values (?, ?, ?, ?, ?, ?, ?, ?, null, null)",
-        [followup_id, period.code, today or dt.date.today(), user, problem, department, source, deadline],
-    )
-    store.changed()
-    return int(followup_id)
+    with store.writing(problem) as con:
+        followup_id = int(con.execute("select nextval('followup_ids')").fetchall()[0][0])
+        con.execute(
+            "insert into followups values (?, ?, ?, ?, ?, ?, ?, ?, null, null)",
+            [followup_id, period.code, today or dt.date.today(), clerk.name, problem, department, source, deadline],
+        )
+    return followup_id
 
 
-def close_followup(store: Store, followup_id: int, *, user: str, on: dt.date | None = None) -> None:
+def close_followup(store: Store, followup_id: int, *, user: str | auth.User, on: dt.date | None = None) -> None:
     """Strike a follow-up off (销号)."""
-    store.con.execute(
-        "update followups set closed_on = ?, closed_by = ? where followup_id = ?",
-        [on or dt.date.today(), user, followup_id],
-    )
-    store.changed()
+    clerk = auth.actor(store, user)
+    auth.check_meeting(clerk, f"#{followup_id}")
+    with store.writing(f"#{followup_id}") as con:
+        con.execute(
+            "update followups set closed_on = ?, closed_by = ? where followup_id = ?",
+            [on or dt.date.today(), clerk.name, followup_id],
+        )
 
 
 def followups(store: Store, period: Period | None = None) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from wenming import export, filters, meetings, report, review, slides, web
+from wenming import export, filters, meetings, report, review, signin, slides, web
 from wenming.filters import Filters
 from wenming.review import Period, Review
 from wenming.text import t
@@ -73,6 +73,22 @@ def frozen_or_fresh(period: Period, f: Filters) -> tuple[Review, Review | None]:
     return (kept or fresh), (fresh if kept else None)
 
 
+def clerk() -> str:
+    """Who records freezes and follow-ups: the signed-in admin, or in the local mode the name typed in.
+
+    Empty when the user may not (leaders and staff read the review; the 创建办 keeps it).
+    """
+    user = signin.current()
+    if user is None:
+        return ""
+    if user.local:
+        return st.text_input(t("review.clerk"), key="review_user", placeholder=t("upload.user_hint")).strip()
+    if user.is_admin:
+        return user.name
+    st.caption(t("review.clerk_only_admin"))
+    return ""
+
+
 def frozen_notice(kept: Review, fresh: Review) -> None:
     frozen = kept.frozen
     st.info(t("review.is_frozen", when=frozen["frozen_at"], user=frozen["frozen_by"]), icon=":material/lock:")
@@ -100,8 +116,10 @@ def toolbar(shown: Review, user: str) -> None:
         if per_department:
             st.query_params["by_department"] = "1"
         st.rerun()
-    if not shown.frozen and freeze.button(
-        t("review.freeze"), icon=":material/lock:", width="stretch", disabled=not user, help=t("review.freeze_help")
+    if (
+        user
+        and not shown.frozen
+        and freeze.button(t("review.freeze"), icon=":material/lock:", width="stretch", help=t("review.freeze_help"))
     ):
         meetings.freeze(web.store(), shown, user)
         st.rerun()
@@ -158,31 +176,20 @@ def sections(shown: Review) -> None:
 
 
 def followups(period: Period, user: str, departments: list[str]) -> None:
-    """Record the meeting's 督办事项 and strike them off when done."""
+    """The meetings' 督办事项; the clerk records them and strikes them off when done."""
     st.subheader(t("review.followups"))
-    with st.form("review_followup", clear_on_submit=True, border=True):
-        what = st.text_input(t("review.followup_what"))
-        left, right = st.columns(2)
-        department = left.selectbox(t("col.department"), departments, index=None, accept_new_options=True)
-        deadline = right.date_input(t("review.followup_deadline"), value=None, format="YYYY-MM-DD")
-        if st.form_submit_button(t("review.followup_add"), disabled=not user):
-            try:
-                meetings.add_followup(
-                    web.store(), period, problem=what, department=department or "", deadline=deadline, user=user
-                )
-                st.rerun()
-            except ValueError:
-                st.error(t("review.followup_missing"))
+    if user:
+        _followup_form(period, user, departments)
     items = meetings.followups(web.store())
     if items.empty:
         st.caption(t("review.no_followups"))
         return
-    open_items = items[items["closed_on"].isna()]
     web.table(
         items.assign(is_closed=items["closed_on"].notna()),
         ["followup_id", "period", "problem", "department", "deadline", "is_closed", "closed_on", "created_by"],
     )
-    if not open_items.empty:
+    open_items = items[items["closed_on"].isna()]
+    if user and not open_items.empty:
         pick, done = st.columns([3, 1], vertical_alignment="bottom")
         chosen = pick.selectbox(
             t("review.followup_close"),
@@ -190,9 +197,25 @@ def followups(period: Period, user: str, departments: list[str]) -> None:
             format_func=lambda i: _followup_label(items, i),
             key="review_close",
         )
-        if done.button(t("review.followup_struck"), disabled=not user, width="stretch"):
+        if done.button(t("review.followup_struck"), width="stretch"):
             meetings.close_followup(web.store(), int(chosen), user=user)
             st.rerun()
+
+
+def _followup_form(period: Period, user: str, departments: list[str]) -> None:
+    with st.form("review_followup", clear_on_submit=True, border=True):
+        what = st.text_input(t("review.followup_what"))
+        left, right = st.columns(2)
+        department = left.selectbox(t("col.department"), departments, index=None, accept_new_options=True)
+        deadline = right.date_input(t("review.followup_deadline"), value=None, format="YYYY-MM-DD")
+        if st.form_submit_button(t("review.followup_add")):
+            try:
+                meetings.add_followup(
+                    web.store(), period, problem=what, department=department or "", deadline=deadline, user=user
+                )
+                st.rerun()
+            except ValueError:
+                st.error(t("review.followup_missing"))
 
 
 def _followup_label(items: pd.DataFrame, followup_id: int) -> str:

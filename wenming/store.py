@@ -148,15 +148,6 @@ class Store:
         """The data version as this cursor sees it (inside a read transaction: that snapshot's)."""
         return int(self._scalar("select max(version) from data_version"))
 
-    def changed(self) -> None:
-        """Data changed in this process outside an import (a follow-up of a meeting): cached figures are stale."""
-        cursor = self.con.cursor()
-        try:
-            cursor.execute("update data_version set version = version + 1")
-            _VERSIONS[_key(self.path)] = int(cursor.execute("select max(version) from data_version").fetchall()[0][0])
-        finally:
-            cursor.close()
-
     @contextlib.contextmanager
     def writing(self, subject: str, *, data: bool = True, wait: float | None = None) -> Iterator[Any]:
         """One transaction on a cursor of its own, under the process's write lock: one writer at a time.

@@ -540,6 +540,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.review": ("月度例会", "Monthly review"),
     "review.pick": ("例会期间", "Period under review"),
     "review.clerk": ("记录人（定稿、督办事项记入其名下）", "Clerk (recorded with freezes and follow-ups)"),
+    "review.clerk_only_admin": (
+        "定稿和督办事项由创建办（管理员）记录；您可以查看、演示和下载。",
+        "Freezing and follow-ups are recorded by the campaign office (administrators); you can view, present and download.",
+    ),
     "review.is_frozen": (
         "本期例会材料已于 {when} 由 {user} 定稿，以下为定稿时的数字。",
         "This review was frozen by {user} at {when}; these are the figures as presented.",
@@ -678,6 +682,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "refused.forbidden_departments": (
         "{user} 只能导入 {allowed} 的数据，本文件还有 {denied} 的数据；未导入任何内容，请删去这些行或请管理员导入。",
         "{user} may import data of {allowed} only, and this file also holds data of {denied}; nothing was imported: remove those rows or ask an administrator.",
+    ),
+    "refused.forbidden_meeting": (
+        "只有创建办（管理员）可以定稿例会材料、记录或销号督办事项（{user} 不是管理员）；未做任何改动。",
+        "only the campaign office (administrators) can freeze a review or record and strike off follow-ups "
+        "({user} is not one); nothing was changed.",
     ),
     "refused.forbidden_restore": (
         "只有管理员可以恢复数据（{user} 不是管理员）；未做任何改动。",
