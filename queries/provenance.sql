@@ -1,16 +1,18 @@
--- One row per imported sheet whose rows are in force: which file, imported by whom and when, as of which date.
+-- One row per kind, department and import whose rows are in force now: which file, imported by whom and when,
+-- as of which date. department is NULL for a sheet without a department column (it speaks for the whole kind).
 with live as (
-    select distinct 'tasks' as kind, load_id from tasks_at(null)
-    union all select distinct 'scores', load_id from scores_at(null)
-    union all select distinct 'issues', load_id from issues_at(null)
-    union all select distinct 'activities', load_id from activities_at(null)
-    union all select distinct 'headcount', load_id from headcount_at(null)
-    union all select distinct 'surveys', load_id from surveys_at(null)
+    select distinct 'tasks' as kind, load_id, department from tasks_at(null)
+    union all select distinct 'scores', load_id, department from scores_at(null)
+    union all select distinct 'issues', load_id, department from issues_at(null)
+    union all select distinct 'activities', load_id, department from activities_at(null)
+    union all select distinct 'headcount', load_id, department from headcount_at(null)
+    union all select distinct 'surveys', load_id, department from surveys_at(null)
 ),
 final as (
     select
-        l.kind,
-        l.sheet,
+        live.kind,
+        case when l.whole then null else live.department end as department,
+        l.whole,
         l.effective_on,
         i.import_id,
         i.file_name,
@@ -21,5 +23,5 @@ final as (
     join loads l on l.load_id = live.load_id
     join imports i on i.import_id = l.import_id
 )
-select * from final
-order by kind, imported_at desc
+select distinct * from final
+order by kind, imported_at desc, department

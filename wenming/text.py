@@ -136,6 +136,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "工作表“{sheet}”的已用区域 {range} 有 {cells:,} 个单元格，超过 {limit:,} 个的上限；请删除多余的行和列（在 Excel 中按 Ctrl+End 可找到最后一个单元格），或拆分后再导入。",
         "sheet '{sheet}' uses the range {range}, {cells:,} cells, over the limit of {limit:,}; delete the unused rows and columns (Ctrl+End in Excel finds the last cell) or split it, and import again.",
     ),
+    "refused.too_many_sheets": (
+        "工作簿有 {count} 个工作表，超过 {limit} 个的上限，已拒绝；请把台账拆分为多个工作簿后再导入。",
+        "the workbook has {count} sheets, over the limit of {limit}; split it into several workbooks and import each.",
+    ),
     "refused.sheets_hidden": (
         "有内容的工作表（{sheets}）都是隐藏的，没有可导入的工作表；请在 Excel 中取消隐藏（右键工作表标签→取消隐藏）后再导入。",
         "every sheet with content ({sheets}) is hidden, so there is nothing to import; unhide it in Excel (right-click a sheet tab > Unhide) and import again.",
