@@ -296,8 +296,9 @@ def test_departments_in_the_organisations_order(loaded: Store) -> None:
 
 def test_provenance_names_the_file_and_user(loaded: Store) -> None:
     frame = loaded.query("provenance", **PARAMS)
-    assert sorted(frame["kind"]) == sorted(["tasks", "scores", "issues", "activities", "headcount", "surveys"])
+    assert set(frame["kind"]) == {"tasks", "scores", "issues", "activities", "headcount", "surveys"}
     assert set(frame["file_name"]) == {"all.xlsx"} and set(frame["user_name"]) == {"test"}
+    assert sorted(frame.loc[frame["kind"] == "tasks", "department"]) == ["办公室", "法工委", "研究室"]
 
 
 def test_a_past_as_of_date_counts_only_what_had_happened_by_then(store: Store) -> None:

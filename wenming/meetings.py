@@ -31,7 +31,7 @@ def freeze(store: Store, review: Review, user: str | auth.User) -> int:
     """Keep the review exactly as presented; returns its id. Only the 创建办 (admins) may."""
     clerk = auth.actor(store, user)
     auth.check_meeting(clerk, review.period.label())
-    imports = store.query("provenance")["import_id"].drop_duplicates().sort_values().tolist()
+    imports = store.sources()["import_id"].drop_duplicates().sort_values().tolist()
     frozen_at = dt.datetime.now().replace(microsecond=0)
     with store.writing(review.period.label(), data=False) as con:
         last = int(con.execute("select coalesce(max(import_id), 0) from imports").fetchall()[0][0])

@@ -228,11 +228,11 @@ class Store:
 
     def sources(self) -> pd.DataFrame:
         """One row per kind, department and import whose rows are in force (department NULL: a whole-kind sheet)."""
-        return self.con.execute(_sql("sources.sql")).df()
+        return self.query("provenance")
 
     def unknown_departments(self) -> pd.DataFrame:
         """Departments in the current data that are neither on the headcount sheet nor an alias's target."""
-        return self.con.execute(_sql("unknown_departments.sql")).df()
+        return self.query("unknown_departments")
 
     # -- writing
 
