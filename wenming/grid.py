@@ -407,13 +407,17 @@ def _read_in_parts(
     limits: Limits = DEFAULT_LIMITS,
     sheet: str = "",
 ) -> tuple[Grid, np.ndarray] | None:
-    """The sheet read part by part: the other threads measure and parse the next parts while this
-    one encodes one. ``shape`` gathers the parts' shapes; a part past the limits stops the reading."""
+    """The sheet read part by part: the other threads parse the next parts while this one measures
+    each part (before any parser sees it) and encodes the parsed ones. ``shape`` gathers the parts'
+    shapes; a part past the limits stops the reading.
+
+    Measuring here rather than on the parsing threads is faster: the numpy calls of a measure
+    on another thread wait for the GIL this thread holds while it encodes."""
     context = _context(archive)
     part_bytes = max(PART_BYTES, 4 * len(context.shared.get("sharedStrings", b"")))
     total = shape if shape is not None else SheetShape()
     encoder = _Encoder()
-    queue: collections.deque[Future[tuple[CalamineSheet, SheetShape]]] = collections.deque()
+    queue: collections.deque[Future[CalamineSheet]] = collections.deque()
     tail = b""
     stream = guard.MemberReader(archive, member)
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -422,13 +426,15 @@ def _read_in_parts(
             previous: bytes | None = None
             for item in parts:
                 if previous is not None:
-                    queue.append(pool.submit(_measured_part, previous, context, limits, sheet))
+                    total.add(guard.measure_sheet(previous))
+                    total.check(limits, sheet)  # the sheet so far, as the grid will hold it
+                    queue.append(pool.submit(_parse_part, _part_book(previous, context.shared, context.date1904)))
                     while len(queue) >= IN_FLIGHT:
-                        _encode(queue.popleft(), encoder, total, limits, sheet)
+                        encoder.add(queue.popleft().result())
                 previous = item
             tail = previous or b""
             while queue:
-                _encode(queue.popleft(), encoder, total, limits, sheet)
+                encoder.add(queue.popleft().result())
         except _NotSplittable:
             for future in queue:
                 future.cancel()
@@ -438,22 +444,6 @@ def _read_in_parts(
                 future.cancel()
             raise
     return encoder.grid(), _merges(tail)
-
-
-def _measured_part(xml: bytes, context: _Context, limits: Limits, sheet: str) -> tuple[CalamineSheet, SheetShape]:
-    """One part measured, checked and only then parsed (on a worker thread)."""
-    shape = guard.measure_sheet(xml)
-    shape.check(limits, sheet)
-    return _parse_part(_part_book(xml, context.shared, context.date1904)), shape
-
-
-def _encode(
-    future: Future[tuple[CalamineSheet, SheetShape]], encoder: _Encoder, total: SheetShape, limits: Limits, sheet: str
-) -> None:
-    part, shape = future.result()
-    total.add(shape)
-    total.check(limits, sheet)  # the whole sheet's range, as the grid will hold it
-    encoder.add(part)
 
 
 def _merges(tail: bytes) -> np.ndarray:

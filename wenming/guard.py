@@ -55,6 +55,7 @@ class Limits:
     unpacked_bytes: int = 1024 * MB  # all zip members together, as declared
     member_ratio: int = 200  # unpacked / packed, for any member over RATIO_FROM bytes
     members: int = 10_000  # zip members
+    sheets: int = 1_000  # per workbook: each is read, and a directory may name one member a thousand times
     rows: int = 1_048_576  # per sheet: Excel's own last row
     cells: int = 20_000_000  # per sheet: rows × columns of its used range, from A1
 
@@ -494,6 +495,10 @@ def column_letters(number: int) -> str:
 
 
 _PAD = b"\0" * 16
+_LETTER = np.full(256, -1, np.int32)  # byte -> 1..26 for A..Z
+_LETTER[65:91] = np.arange(1, 27)
+_DIGIT = np.full(256, -1, np.int32)  # byte -> 0..9 for 0..9
+_DIGIT[48:58] = np.arange(10)
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>/]")
 _REF = re.compile(r"^([A-Za-z]{1,3})([0-9]{1,7})$")
 
@@ -534,8 +539,10 @@ def _measure_fast(xml: bytes, prefix: bytes) -> SheetShape | None:
     lt = a[:n] == 60
     cells = _opening(a, lt, prefix, 99)  # <c
     # A cell under any other prefix would be a cell to calamine too (it ignores namespaces).
-    colons = np.flatnonzero(a[:n] == 58)
-    under_prefix = int(((a[colons + 1] == 99) & _delimiter(a[colons + 2])).sum()) if len(colons) else 0
+    under_prefix = 0
+    if xml.find(b":") >= 0:  # memchr: cheap whether colons are rare or everywhere (spans="1:12")
+        colons = np.flatnonzero(a[:n] == 58)
+        under_prefix = int(((a[colons + 1] == 99) & _delimiter(a[colons + 2])).sum())
     expected = len(cells) + len(_opening(a, lt, b"/" + prefix, 99)) if prefix else 0  # <x:c …> and </x:c>
     if under_prefix != expected or (prefix and len(_opening(a, lt, b"", 99))):
         return None
@@ -547,25 +554,32 @@ def _measure_fast(xml: bytes, prefix: bytes) -> SheetShape | None:
     ).all():
         return None  # r="…" is not the first attribute of every cell
     start = cells + o + 4
-    column = np.zeros(len(start), np.int32)
-    letters = np.zeros(len(start), np.int64)
-    going = np.ones(len(start), bool)
-    for i in range(4):
-        ch = a[start + i]
-        going &= (ch >= 65) & (ch <= 90)
-        column = np.where(going, column * 26 + ch - 64, column)
+    count = len(start)
+    value = _LETTER[a[start]]
+    column = value.copy()
+    letters = (value > 0).astype(np.int64)
+    going = value > 0
+    for i in (1, 2, 3):  # most sheets stop after the first letter or two
+        value = _LETTER[a[start + i]]
+        going &= value > 0
+        if not going.any():
+            break
+        column = np.where(going, column * 26 + value, column)
         letters += going
-    row = np.zeros(len(start), np.int32)
-    digits = np.zeros(len(start), np.int64)
-    going = np.ones(len(start), bool)
     at = start + letters
+    row = np.zeros(count, np.int32)
+    digits = np.zeros(count, np.int64)
+    going = np.ones(count, bool)
     for i in range(8):
-        ch = a[at + i]
-        going &= (ch >= 48) & (ch <= 57)
-        row = np.where(going, row * 10 + ch - 48, row)
+        value = _DIGIT[a[at + i]]
+        going &= value >= 0
+        if not going.any():
+            break
+        row = np.where(going, row * 10 + value, row)
         digits += going
-    if not ((letters >= 1) & (letters <= 3) & (digits >= 1) & (digits <= 7) & (a[at + digits] == 34)).all():
-        return None
+    valid = (letters >= 1) & (letters <= 3) & (digits >= 1) & (digits <= 7) & (a[at + digits] == 34) & (a[at] != 48)
+    if not valid.all():
+        return None  # not the plain form: lowercase, leading zeros, past XFD or row 9,999,999
     shape = SheetShape(int(row.max()), int(column.max()))
     formulas = _opening(a, lt, prefix, 102)  # <f
     if len(formulas):
