@@ -762,6 +762,7 @@ def test_a_lying_sheet_read_in_parts_is_refused(store: Store, small_parts: None)
         (Limits(member_ratio=2), "bomb"),
         (Limits(unpacked_bytes=500_000), "unpacked_too_large"),
         (Limits(members=3), "too_many_members"),
+        (Limits(sheets=0), "too_many_sheets"),
         (Limits(rows=2), "too_many_rows"),
         (Limits(cells=8), "too_many_cells"),
     ],
@@ -771,6 +772,19 @@ def test_each_limit_refuses(limits: Limits, code: str) -> None:
     with pytest.raises(Refused) as refused:
         read_workbook(_big_tracker(20_000), "台账.xlsx", as_of=AS_OF, limits=limits)
     assert refused.value.code == code
+
+
+def test_a_sheet_the_relationships_do_not_lead_to(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When our reading of the relationships finds no member for a sheet, calamine finds it, but only
+    after every XML member it could pick was decompressed with the cap and measured."""
+    monkeypatch.setattr(grid, "_sheet_member", lambda archive, name: None)
+    assert store.parse(book(), "台账.xlsx").rows_by_kind() == {"tasks": 2}
+    with pytest.raises(Refused) as refused:
+        store.parse(far_cell("XFD1048576"), "台账.xlsx")
+    assert refused.value.code == "too_many_cells"
+    with pytest.raises(Refused) as refused:
+        store.parse(lying_sheet(-300), "台账.xlsx")
+    assert refused.value.code == "size_mismatch"
 
 
 def test_the_upload_limit_of_the_config_is_the_guards() -> None:

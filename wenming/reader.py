@@ -111,8 +111,10 @@ def read_workbook(
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         metas = book.sheets_metadata
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except Exception:  # calamine raises several error types for damaged files
-        raise Refused(file_name, "corrupt") from None
+    except BaseException as error:  # calamine raises several error types for damaged files, or panics
+        raise _damaged(file_name, error) from None
+    if len(metas) > limits.sheets:
+        raise Refused(file_name, "too_many_sheets", count=len(metas), limit=limits.sheets)
     sheets: list[ParsedSheet] = []
     warnings: list[SheetWarning] = []
     names_with_content: list[str] = []
@@ -124,12 +126,8 @@ def read_workbook(
             cells, merges, shape = grid.read_checked(book, archive, meta.name, limits)
         except Rejected as rejected:
             raise rejected.refused(file_name) from None
-        except Exception:
-            raise Refused(file_name, "corrupt") from None
-        except BaseException as error:  # a panic inside calamine arrives as pyo3's PanicException
-            if isinstance(error, (KeyboardInterrupt, SystemExit)):
-                raise
-            raise Refused(file_name, "corrupt") from None
+        except BaseException as error:
+            raise _damaged(file_name, error) from None
         if not cells.has_content() and not shape.formulas:
             continue
         names_with_content.append(meta.name)
@@ -154,6 +152,14 @@ def read_workbook(
         raise Refused(file_name, "no_known_sheet", sheets="、".join(names_with_content))
     digest = hashlib.sha256(data).hexdigest()
     return ParsedWorkbook(file_name, digest, len(data), sheets, warnings)
+
+
+def _damaged(file_name: str, error: BaseException) -> Refused:
+    """The refusal of a file a parser failed on; a panic inside calamine arrives as pyo3's
+    PanicException, a BaseException, and is a damaged file too. Interrupts go on."""
+    if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise error
+    return Refused(file_name, "corrupt")
 
 
 def formula_warnings(sheet: str, cells: Sequence[tuple[int, int]]) -> list[SheetWarning]:
