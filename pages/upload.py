@@ -20,6 +20,7 @@ round_ = st.session_state.setdefault("upload_round", 0)
 files = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=f"upload_files_{round_}")
 
 previews = uploads.previews(files or [])
+accepted: set[str] = set()
 for item in previews:
     if item.refused:
         st.error(item.refused, icon=":material/block:")
@@ -29,13 +30,20 @@ for item in previews:
     if item.parsed.warnings:
         with st.expander(t("upload.warnings", count=len(item.parsed.warnings))):
             web.table(item.warnings(), ["cell", "message"])
+    if item.fewer:
+        st.warning(
+            "\n".join([t("upload.fewer", file=item.file_name), *(f"- {f.describe()}" for f in item.fewer)]),
+            icon=":material/warning:",
+        )
+        if st.checkbox(t("upload.accept_fewer", file=item.file_name), key=f"fewer_{round_}_{item.file_name}"):
+            accepted.add(item.file_name)
 
-ready = [item for item in previews if item.parsed]
+ready = [item for item in previews if item.parsed and (not item.fewer or item.file_name in accepted)]
 if ready:
     if not user.strip():
         st.warning(t("upload.need_user"))
     if st.button(t("upload.confirm", count=len(ready)), type="primary", disabled=not user.strip()):
-        st.session_state["upload_results"] = uploads.import_all(ready, me if not me.local else user.strip())
+        st.session_state["upload_results"] = uploads.import_all(ready, me if not me.local else user.strip(), accepted)
         st.session_state["upload_round"] = round_ + 1
         st.rerun()
 for imported, line in st.session_state.get("upload_results", []):

@@ -158,6 +158,28 @@ def test_history_and_restore(db: Path, tmp_path: Path, capsys) -> None:
     assert main(["restore-import", "99", "--db", str(db)]) == 1
 
 
+def test_far_fewer_rows_need_accept_fewer(tmp_path: Path, capsys) -> None:
+    """A cron job importing a cut-down tracker does not silently wipe a department's rows."""
+    db = str(tmp_path / "d.duckdb")
+    full, cut = tmp_path / "full.xlsx", tmp_path / "cut.xlsx"
+    header = ["工作任务", "牵头部门"]
+    full.write_bytes(workbook(("任务", [header, *([f"任务{i}", "办公室"] for i in range(20))])))
+    cut.write_bytes(workbook(("任务", [header, ["任务0", "办公室"]])))
+    assert main(["import", str(full), "--db", db]) == 0
+    capsys.readouterr()
+
+    assert main(["import", str(cut), "--db", db]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(
+        "cut.xlsx：比它将替换的现有数据少很多（任务（任务分解）现有 20 行，本文件 1 行）"
+    )
+
+    assert main(["import", str(cut), "--db", db, "--accept-fewer"]) == 0
+    store = Store.open(db)
+    assert store.con.execute("select count(*) from tasks_at(null)").fetchone()[0] == 1
+    store.close()
+
+
 def test_bad_as_of_is_a_usage_error(db: Path, capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["summary", "--db", str(db), "--as-of", "10/31"])

@@ -559,6 +559,30 @@ def test_upload_of_the_same_file_twice(tmp_path: Path, monkeypatch: pytest.Monke
     assert len(table(at, "upload_history")) == 1
 
 
+def test_upload_of_far_fewer_rows_shows_the_difference_and_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    header = ["工作任务", "牵头部门"]
+    db = tmp_path / "fewer.duckdb"
+    store = Store.open(db)
+    store.import_file(workbook(("任务", [header, *([f"任务{i}", "办公室"] for i in range(25))])), "full.xlsx", user="a")
+    store.close()
+    at = app(db, monkeypatch, "pages/upload.py")
+    at.text_input(key="upload_user").input("李四").run()
+    at.file_uploader[0].upload("cut.xlsx", workbook(("任务", [header, ["任务0", "办公室"]])), XLSX).run()
+
+    (warning,) = at.warning
+    assert warning.value == zh("upload.fewer", file="cut.xlsx") + "\n- " + zh(
+        "fewer.sheet", sheet="任务", kind="任务分解", before=25, after=1
+    )
+    assert not at.button  # nothing to import until the difference is confirmed
+    at.checkbox[0].check().run()
+    assert at.button[0].label == zh("upload.confirm", count=1)
+    at.button[0].click().run()
+    assert not at.error and len(at.success) == 1
+    assert table(at, "upload_history")["file_name"].tolist() == ["cut.xlsx", "full.xlsx"]
+
+
 def test_upload_page_on_an_empty_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(tmp_path / "empty.duckdb", monkeypatch, "pages/upload.py")
     assert [x.value for x in at.title] == ["数据导入"]

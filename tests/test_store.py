@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import AS_OF, ROOT, dump
 from tests.workbooks import workbook
+from wenming import text
 from wenming.guard import Refused
 from wenming.store import Store
 
@@ -182,9 +183,8 @@ def test_a_second_process_gets_a_clear_sentence(tmp_path: Path) -> None:
         )
     finally:
         holder.close()
-    assert run.returncode == 1
-    assert "正被另一个程序使用" in run.stderr and str(db) in run.stderr
-    assert "Traceback" not in run.stderr
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == text.t("refused.locked", "zh", db=str(db)) + "\n"
 
 
 def test_store_default_path_honours_environment(monkeypatch, tmp_path) -> None:
@@ -208,3 +208,63 @@ def test_a_department_sheet_without_rows_imports_and_replaces_nothing(store: Sto
     result = store.import_file(tasks_book(), "empty.xlsx", user="a", as_of=AS_OF)
     assert [w.code for w in result.warnings] == ["sheet_empty"]
     assert current_tasks(store) == [("办公室", "任务一")]
+
+
+def office_tasks(count: int, title: str | None = None) -> bytes:
+    return tasks_book(*([f"任务{i}", "办公室", "", ""] for i in range(count)), title=title)
+
+
+def test_far_fewer_rows_are_refused_until_accepted(store: Store) -> None:
+    store.import_file(office_tasks(30), "office.xlsx", user="a", as_of=AS_OF)
+    before = dump(store)
+    cut = office_tasks(14)
+
+    with pytest.raises(Refused) as refused:
+        store.import_file(cut, "office-cut.xlsx", user="a", as_of=AS_OF)
+    assert refused.value.code == "fewer_rows"
+    assert refused.value.message() == (
+        "office-cut.xlsx：比它将替换的现有数据少很多（任务分解（任务分解）现有 30 行，本文件 14 行），未导入；"
+        "请核对是否选错了文件或漏了行，确认无误后在导入页勾选确认，或在命令行加 --accept-fewer。"
+    )
+    assert dump(store) == before
+
+    store.import_file(cut, "office-cut.xlsx", user="a", as_of=AS_OF, accept_fewer=True)
+    assert len(current_tasks(store)) == 14
+
+
+@pytest.mark.parametrize(
+    ("stored", "incoming", "asked"),
+    [
+        (30, 15, False),  # half is not "far fewer"
+        (30, 14, True),
+        (18, 8, True),  # under half and 10 fewer
+        (17, 8, False),  # under half but only 9 fewer: a small department's normal change
+        (30, 0, False),  # a department sheet with no rows replaces nothing
+    ],
+)
+def test_what_counts_as_far_fewer(store: Store, stored: int, incoming: int, asked: bool) -> None:
+    store.import_file(office_tasks(stored), "office.xlsx", user="a", as_of=AS_OF)
+    fewer = store.fewer_rows(store.parse(office_tasks(incoming), "new.xlsx", as_of=AS_OF), as_of=AS_OF)
+    assert [(f.before, f.after) for f in fewer] == ([(stored, incoming)] if asked else [])
+
+
+def test_far_fewer_is_counted_in_the_sheets_scope(store: Store) -> None:
+    """A department's tracker is compared with that department's rows, a sheet without a
+    department column with the whole kind; an older snapshot replaces nothing now."""
+    research = [[f"研究{i}", "研究室", "", ""] for i in range(40)]
+    store.import_file(tasks_book(*research, ["办公任务", "办公室", "", ""]), "all.xlsx", user="a", as_of=AS_OF)
+    scores = [
+        ["测评内容", "分值", "得分", "责任部门"],
+        *([f"项{i}", 1, 1, "研究室" if i % 2 else "办公室"] for i in range(12)),
+    ]
+    store.import_file(workbook(("自评", scores)), "scores.xlsx", user="a", as_of=AS_OF)
+
+    assert store.fewer_rows(store.parse(office_tasks(1), "office.xlsx"), as_of=AS_OF) == []
+    whole = workbook(("自评", [["测评内容", "分值", "得分"], ["丙", 5, 5]]))
+    assert [(f.kind, f.before, f.after) for f in store.fewer_rows(store.parse(whole, "w.xlsx"), as_of=AS_OF)] == [
+        ("scores", 12, 1)
+    ]
+    older = tasks_book(["研究一", "研究室", "", ""], title="截至2000年1月31日")
+    assert store.fewer_rows(store.parse(older, "old.xlsx"), as_of=AS_OF) == []
+    newer = tasks_book(["研究一", "研究室", "", ""], title="截至2099年1月31日")
+    assert [(f.before, f.after) for f in store.fewer_rows(store.parse(newer, "new.xlsx"), as_of=AS_OF)] == [(40, 1)]

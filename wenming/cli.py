@@ -52,6 +52,11 @@ def parser() -> argparse.ArgumentParser:
         help="who imports: with users set up, a registered user whose rights apply (required); "
         "else the name recorded in the import log (default: login name)",
     )
+    imp.add_argument(
+        "--accept-fewer",
+        action="store_true",
+        help="import even a sheet with far fewer rows than the data it replaces (refused by default: a wrong or cut-down file)",
+    )
 
     summ = commands.add_parser("summary", parents=[common], help="print the headline figures")
     summ.add_argument("--as-of", type=_date, help="date the figures are as of (default: today)")
@@ -186,7 +191,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             failed += 1
             continue
         try:
-            result = store.import_file(path.read_bytes(), path.name, user=user, as_of=args.as_of)
+            result = store.import_file(
+                path.read_bytes(), path.name, user=user, as_of=args.as_of, accept_fewer=args.accept_fewer
+            )
         except Refused as refused:
             print(refused.message(), file=sys.stderr)
             failed += 1

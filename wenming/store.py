@@ -31,6 +31,8 @@ _VERSIONS: dict[str, int] = {}  # database file -> its data_version, see Store.v
 _LOCKS: dict[str, threading.RLock] = {}  # database file -> the process's write lock, see Store.writing
 _LOCKS_GUARD = threading.Lock()
 WAIT_SECONDS = 120.0  # how long a write waits for another one of this process before it gives up
+FEWER_SHARE = 0.5  # a sheet keeping under this share of the rows it replaces …
+FEWER_ROWS = 10  # … and at least this many fewer is confirmed first (a wrong or cut-down file)
 
 
 def _key(path: Path) -> str:
@@ -77,6 +79,20 @@ class ImportResult:
         for sheet in self.sheets:
             counts[str(sheet["kind"])] = counts.get(str(sheet["kind"]), 0) + int(sheet["rows"])  # type: ignore[arg-type]
         return counts
+
+
+@dataclass(frozen=True)
+class Fewer:
+    """A sheet that would replace the rows in force for its scope with far fewer rows."""
+
+    sheet: str
+    kind: str
+    before: int  # rows in force now for the sheet's scope
+    after: int  # rows in the sheet
+
+    def describe(self, lang: str | None = None) -> str:
+        kind = text.t(f"kind.{self.kind}", lang)
+        return text.t("fewer.sheet", lang, sheet=self.sheet, kind=kind, before=self.before, after=self.after)
 
 
 @dataclass
@@ -250,12 +266,13 @@ class Store:
         user: str | auth.User,
         as_of: dt.date | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        accept_fewer: bool = False,
     ) -> ImportResult:
         """Read and store one workbook, all or nothing; raises Refused for a bad file, Forbidden past the user's rights."""
         started = time.perf_counter()
         importer = auth.actor(self, user)
         parsed = self.parse(data, file_name, as_of=as_of, limits=limits)
-        return self.import_parsed(parsed, data, user=importer, as_of=as_of, started=started)
+        return self.import_parsed(parsed, data, user=importer, as_of=as_of, started=started, accept_fewer=accept_fewer)
 
     def import_parsed(
         self,
@@ -265,12 +282,15 @@ class Store:
         user: str | auth.User,
         as_of: dt.date | None = None,
         started: float | None = None,
+        accept_fewer: bool = False,
     ) -> ImportResult:
         """Store a workbook read by ``parse`` (the upload page previews it first), all or nothing.
 
         ``user`` is who imports: with users configured, an enabled user whose role and
         departments allow every row of the file (auth.check_import), else Forbidden and
         nothing is stored. Imports of one process run one at a time (see ``writing``).
+        A sheet replacing its scope with far fewer rows (see ``fewer_rows``) is refused
+        unless ``accept_fewer``: the user saw the difference and confirmed it.
         """
         started = started or time.perf_counter()
         importer = auth.actor(self, user)
@@ -283,6 +303,10 @@ class Store:
                 ).fetchall()[0][0]
                 if duplicate is not None:
                     raise _Duplicate(duplicate)
+                fewer = self.fewer_rows(parsed, as_of=as_of, con=con)
+                if fewer and not accept_fewer:
+                    detail = "；".join(f.describe() for f in fewer)
+                    raise Refused(parsed.file_name, "fewer_rows", detail=detail)
                 import_id, sheets, warnings = self._store(
                     con, parsed, data, user=importer.name, as_of=as_of or dt.date.today()
                 )
@@ -290,6 +314,29 @@ class Store:
             seconds = time.perf_counter() - started
             return ImportResult(None, parsed.file_name, [], [], seconds, duplicate_of=duplicate.import_id)
         return ImportResult(import_id, parsed.file_name, sheets, warnings, time.perf_counter() - started)
+
+    def fewer_rows(self, parsed: ParsedWorkbook, *, as_of: dt.date | None = None, con: Any = None) -> list[Fewer]:
+        """The sheets that would replace the rows in force for their scope (the whole kind, or
+        their departments) with under FEWER_SHARE of them and at least FEWER_ROWS fewer.
+
+        A sheet dated before the stored data of its scope replaces nothing now and is left out.
+        """
+        con = con or self.con
+        in_force: dict[tuple[str, str | None], int] = {
+            (kind, department): int(rows)
+            for kind, department, rows in con.execute(query_text("rows_in_force")).fetchall()
+        }
+        found = []
+        for sheet in parsed.sheets:
+            effective = sheet.ref_date or as_of or dt.date.today()
+            if self._older_than_stored(con, sheet.name, sheet.kind, sheet.departments, sheet.whole, effective):
+                continue
+            scope = None if sheet.whole else set(sheet.departments)
+            before = sum(n for (k, d), n in in_force.items() if k == sheet.kind and (scope is None or d in scope))
+            after = sheet.table.num_rows
+            if after < before * FEWER_SHARE and before - after >= FEWER_ROWS:
+                found.append(Fewer(sheet.name, sheet.kind, before, after))
+        return found
 
     def _store(
         self, con: Any, parsed: ParsedWorkbook, data: bytes, *, user: str, as_of: dt.date

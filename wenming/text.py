@@ -145,8 +145,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "every sheet with content ({sheets}) is hidden, so there is nothing to import; unhide it in Excel (right-click a sheet tab > Unhide) and import again.",
     ),
     "refused.locked": (
-        "数据库文件 {db} 正被另一个程序使用（例如正在运行的看板）；请在看板的“数据导入”页上传，或先停止看板再运行命令。",
-        "the database {db} is in use by another program (such as the running dashboard); upload on the dashboard's import page, or stop the dashboard first.",
+        "数据库文件 {db} 已被另一个程序打开（例如已在运行的看板），一个数据库同一时间只能由一个程序写入；请使用已在运行的看板（导入请到它的“数据导入”页），或先停止它，或用 --db / WENMING_DB 指定另一个数据库文件。",
+        "the database {db} is open in another program (such as a dashboard already running), and only one program at a time may write to it; use the running dashboard (import on its import page), stop it first, or choose another database file with --db or WENMING_DB.",
+    ),
+    "refused.fewer_rows": (
+        "比它将替换的现有数据少很多（{detail}），未导入；请核对是否选错了文件或漏了行，确认无误后在导入页勾选确认，或在命令行加 --accept-fewer。",
+        "it has far fewer rows than the data it would replace ({detail}) and was not imported; check it is the right, complete file, then tick the confirmation on the import page or add --accept-fewer on the command line.",
+    ),
+    "fewer.sheet": (
+        "{sheet}（{kind}）现有 {before} 行，本文件 {after} 行",
+        "{sheet} ({kind}): {before} rows now, {after} in this file",
     ),
     # warnings about one cell or row: "{ref}" is like 任务分解!H17
     "warn.date": (
@@ -377,6 +385,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.recognised": ("**{file}** 识别结果：", "**{file}**, what was recognised:"),
     "upload.warnings": ("需要核对的单元格 {count} 处（导入后仍可修改原表重新上传）", "{count} cells to check"),
     "upload.need_user": ("请先填写导入人。", "Fill in your name first."),
+    "upload.fewer": (
+        "**{file}** 的行数比它将替换的现有数据少很多，请核对是否选错了文件或漏了行：",
+        "**{file}** has far fewer rows than the data it would replace; check it is the right, complete file:",
+    ),
+    "upload.accept_fewer": ("已核对，仍用 {file} 替换现有数据", "Checked: replace the data with {file} anyway"),
     "upload.confirm": ("确认导入 {count} 个文件", "Import {count} files"),
     "upload.importing": ("正在导入……", "Importing…"),
     "upload.importing_file": ("正在导入 {file}……", "Importing {file}…"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -13,7 +13,7 @@ import streamlit as st
 from wenming import auth, signin, web
 from wenming.guard import Refused
 from wenming.reader import ParsedWorkbook
-from wenming.store import ImportResult
+from wenming.store import Fewer, ImportResult
 from wenming.text import t
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ class Preview:
     data: bytes
     parsed: ParsedWorkbook | None = None
     refused: str | None = None  # the one sentence saying why the file cannot be imported
+    fewer: list[Fewer] = field(default_factory=list)  # sheets replacing far more rows than they hold
 
     def sheets(self) -> pd.DataFrame:
         """What was recognised: one row per sheet."""
@@ -76,6 +77,7 @@ def _read(file_name: str, data: bytes) -> Preview:
         user = signin.current()
         if user is not None:
             auth.check_import(web.store(), user, parsed)
+        result.fewer = web.store().fewer_rows(parsed)
         result.parsed = parsed
     except Refused as refused:
         result.refused = refused.message()
@@ -90,10 +92,14 @@ def internal_error(file_name: str, error: Exception) -> str:
     return t("refused.sentence", file=file_name, reason=reason)
 
 
-def import_all(previews: list[Preview], user: str | auth.User) -> list[tuple[bool, str]]:
+def import_all(
+    previews: list[Preview], user: str | auth.User, accepted: set[str] = frozenset()
+) -> list[tuple[bool, str]]:
     """Import each previewed file (each all or nothing), showing progress; (imported, one line) per file.
 
-    The store checks ``user``'s rights again and refuses what they do not allow.
+    The store checks ``user``'s rights again and refuses what they do not allow. ``accepted``:
+    the files whose far fewer rows the user confirmed (see Preview.fewer); a file that has
+    become far fewer since its preview, by another import, is refused and previewed again.
     """
     results = []
     progress = st.progress(0.0, text=t("upload.importing"))
@@ -101,7 +107,19 @@ def import_all(previews: list[Preview], user: str | auth.User) -> list[tuple[boo
         progress.progress(done / len(previews), text=t("upload.importing_file", file=item.file_name))
         assert item.parsed is not None
         try:
-            results.append((True, describe(web.store().import_parsed(item.parsed, item.data, user=user))))
+            results.append(
+                (
+                    True,
+                    describe(
+                        web.store().import_parsed(
+                            item.parsed,
+                            item.data,
+                            user=user,
+                            accept_fewer=bool(item.fewer) and item.file_name in accepted,
+                        )
+                    ),
+                )
+            )
         except Refused as refused:  # the user's rights, or another import that did not finish in time
             results.append((False, refused.message()))
         except Exception as error:  # the store rolled back: nothing of this file was kept
