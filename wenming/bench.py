@@ -18,6 +18,7 @@ It prints a table and writes every figure to a JSON file.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
 import json
 import os
 import platform
@@ -109,6 +110,17 @@ def size_label(n: int) -> str:
 
 
 # ---------------------------------------------------------------- one run in a fresh process
+
+
+def _cpu_model() -> str:
+    """The processor's name, from /proc/cpuinfo where there is one."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
 
 
 def _peak_mb() -> float:
@@ -360,7 +372,6 @@ def measure_pages(options: Options, n: int, echo: Echo) -> dict[str, Any]:
 def run(options: Options, echo: Echo = print) -> dict[str, Any]:
     """Measure everything the options ask for; write the JSON file; return the figures."""
     import duckdb
-    import python_calamine
 
     started = dt.datetime.now()
     results: dict[str, Any] = {
@@ -370,7 +381,8 @@ def run(options: Options, echo: Echo = print) -> dict[str, Any]:
             "python": platform.python_version(),
             "platform": platform.platform(),
             "duckdb": duckdb.__version__,
-            "python_calamine": getattr(python_calamine, "__version__", ""),
+            "python_calamine": importlib.metadata.version("python-calamine"),  # the module has no __version__
+            "cpu": _cpu_model(),
         },
         "options": {
             "sizes": list(options.sizes),
