@@ -1,4 +1,4 @@
-"""The command line: `python -m wenming import|summary|history|restore-import|sample|bench`."""
+"""The command line: `python -m wenming import|summary|history|restore-import|backup|restore|review|users|sample|bench`."""
 
 from __future__ import annotations
 
