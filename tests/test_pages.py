@@ -624,3 +624,31 @@ def test_upload_internal_error_is_one_sentence(tmp_path: Path, monkeypatch: pyte
     assert [e.value for e in at.error] == [
         zh("refused.sentence", file="台账.xlsx", reason=zh("upload.internal_error", error="RuntimeError"))
     ]
+
+
+def _changes_a_cached_figure() -> None:
+    import datetime as dt
+
+    import streamlit as st
+
+    from wenming import web
+
+    params = {"as_of": dt.date(2026, 11, 20), "departments": None, "snapshot": None}
+    first = web.query("tasks_by_department", **params)
+    first["department"] = "改过"  # what a careless page might do to a query's frame
+    first.iloc[0, first.columns.get_loc("total")] = -1
+    st.write(web.query("tasks_by_department", **params)[["department", "total"]].values.tolist())
+
+
+def test_the_figures_cached_for_every_session_are_never_changed_by_one(
+    sample: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Query results are shared, not copied per hit: a page changing its frame changes only its own."""
+    monkeypatch.setenv("WENMING_DB", str(sample.path))
+    at = AppTest.from_function(_changes_a_cached_figure, default_timeout=30).run()
+    assert not at.exception
+    params = {"as_of": dt.date(2026, 11, 20), "departments": None, "snapshot": None}
+    expected = sample.query("tasks_by_department", **params)[["department", "total"]].values.tolist()
+    assert len(expected) == 10 and min(total for _, total in expected) > 0
+    (shown,) = at.json
+    assert json.loads(shown.value) == expected

@@ -178,11 +178,10 @@ def _child_page(db: str, page: str, repeat: int) -> dict[str, Any]:
     """A fresh app on ``db`` through AppTest: its first page, then ``page``'s queries and warm reruns."""
     os.environ["WENMING_DB"] = db
     os.environ["WENMING_SAMPLES"] = "0"
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from wenming import review_ui, web
     from wenming import store as store_mod
-    from wenming import web
 
     calls: list[tuple[str, dict[str, Any]]] = []
     query = store_mod.Store.query
@@ -198,7 +197,8 @@ def _child_page(db: str, page: str, repeat: int) -> dict[str, Any]:
     at.run()
     first = time.perf_counter() - started
     errors = [f"app: {e.value}" for e in at.exception]
-    st.cache_data.clear()  # the page's own queries run (and are recorded) on its first run
+    web.clear_caches()  # the page's own queries run (and are recorded) on its first run
+    review_ui.clear_cache()
     store_mod.Store.query = recording  # type: ignore[method-assign]
     started = time.perf_counter()
     at.switch_page(f"pages/{page}.py").run()

@@ -99,7 +99,7 @@ def _reader() -> tuple[Store, int]:
     return current, current.version()
 
 
-@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
 def _cached_query(
     path: str, version: int, name: str, params: tuple[tuple[str, Any], ...], _reader: Store
 ) -> pd.DataFrame:
@@ -116,10 +116,13 @@ def query(name: str, f: Filters | None = None, **params: Any) -> pd.DataFrame:
     reader, version = _reader()
     merged = {**(f.params() if f else {}), **params}
     key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in merged.items()))
-    return _cached_query(str(reader.path), version, name, key, reader)
+    # One frame shared by every session, not a pickled copy per hit (st.cache_data), which took
+    # ~1 s per rerun for a million-row list. Each caller gets a shallow copy: under pandas'
+    # copy-on-write, what it changes is copied then, never written into the shared frame.
+    return _cached_query(str(reader.path), version, name, key, reader).copy(deep=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
 def _cached_sources(path: str, version: int, _reader: Store) -> pd.DataFrame:
     return _reader.sources()
 
@@ -127,7 +130,19 @@ def _cached_sources(path: str, version: int, _reader: Store) -> pd.DataFrame:
 def sources() -> pd.DataFrame:
     """The imports whose rows are in force, per kind and department (Store.sources), cached like a query."""
     reader, version = _reader()
-    return _cached_sources(str(reader.path), version, reader)
+    return _cached_sources(str(reader.path), version, reader).copy(deep=False)
+
+
+def data_key() -> tuple[str, int]:
+    """The database file and data version this run reads: the key of anything cached from its figures."""
+    reader, version = _reader()
+    return str(reader.path), version
+
+
+def clear_caches() -> None:
+    """Forget every cached figure (the connection stays): for measuring a page's cold run."""
+    _cached_query.clear()
+    _cached_sources.clear()
 
 
 def series(name: str, f: Filters, months: int = 12) -> pd.DataFrame:
