@@ -50,8 +50,20 @@ def pick_period(today: dt.date) -> Period:
 
 
 def build(period: Period, f: Filters) -> Review:
-    """The review as the data stands on the sidebar's date (each query is cached until the next import)."""
-    return review.build(web.query, period, f.as_of, list(f.departments) or None)
+    """The review as the data stands on the sidebar's date, cached like its queries until the data changes."""
+    path, version = web.data_key()
+    return _built(path, version, period.code, f.as_of, tuple(f.departments))
+
+
+def clear_cache() -> None:
+    """Forget the built reviews (their queries stay cached: see web.clear_caches)."""
+    _built.clear()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=3600)
+def _built(path: str, version: int, period: str, as_of: dt.date, departments: tuple[str, ...]) -> Review:
+    # shared by the sessions, read only: the pages, slides and exports make new frames from it
+    return review.build(web.query, Period.parse(period), as_of, list(departments) or None)
 
 
 def for_presentation() -> tuple[Review, bool]:
