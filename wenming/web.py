@@ -20,7 +20,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
-from wenming import auth, charts, export, filters, trend
+from wenming import auth, charts, export, filters, slides, trend
 from wenming.filters import Filters
 from wenming.store import DEFAULT_DB, ROOT, Store, StoreLocked, db_path
 from wenming.text import t
@@ -359,15 +359,9 @@ def table(frame: pd.DataFrame, columns: list[str], *, key: str | None = None, he
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     """State codes and flags as words in the current language."""
-    out = frame.copy()
-    if "state" in out:
-        out["state"] = out["state"].map(lambda s: t(f"state.{s}") if isinstance(s, str) else s)
-    if "is_closed" in out:
-        out["is_closed"] = out["is_closed"].map(lambda c: t("state.closed") if c else t("state.open"))
-    if "department" in out:
-        out["department"] = out["department"].fillna(t("no_department"))
+    out = slides.coded_as_words(frame.copy())
     if "action" in out:
-        out["action"] = out["action"].map(lambda a: t(f"action.{a}"))
+        out["action"] = slides.words(out["action"], lambda a: t(f"action.{a}"))
     if "rows" in out and out["rows"].map(lambda r: isinstance(r, str)).all():
         out["rows"] = out["rows"].map(_rows_text)
     return out
