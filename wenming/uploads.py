@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,7 +94,7 @@ def internal_error(file_name: str, error: Exception) -> str:
 
 
 def import_all(
-    previews: list[Preview], user: str | auth.User, accepted: set[str] = frozenset()
+    previews: list[Preview], user: str | auth.User, accepted: Collection[str] = ()
 ) -> list[tuple[bool, str]]:
     """Import each previewed file (each all or nothing), showing progress; (imported, one line) per file.
 
@@ -107,19 +108,9 @@ def import_all(
         progress.progress(done / len(previews), text=t("upload.importing_file", file=item.file_name))
         assert item.parsed is not None
         try:
-            results.append(
-                (
-                    True,
-                    describe(
-                        web.store().import_parsed(
-                            item.parsed,
-                            item.data,
-                            user=user,
-                            accept_fewer=bool(item.fewer) and item.file_name in accepted,
-                        )
-                    ),
-                )
-            )
+            confirmed = bool(item.fewer) and item.file_name in accepted
+            imported = web.store().import_parsed(item.parsed, item.data, user=user, accept_fewer=confirmed)
+            results.append((True, describe(imported)))
         except Refused as refused:  # the user's rights, or another import that did not finish in time
             results.append((False, refused.message()))
         except Exception as error:  # the store rolled back: nothing of this file was kept
