@@ -251,6 +251,31 @@ def test_upload_through_the_page_changes_the_task_count(server: Server, browser:
         page.close()
 
 
+def test_a_cut_down_tracker_shows_the_difference_and_waits_for_a_tick(server: Server, browser: Any) -> None:
+    """团委 has 13 tasks in the samples; a tracker of 2 asks first. Nothing is imported here."""
+    data = workbook(("任务", [["工作任务", "牵头部门"], ["只剩一项", "团委"], ["另一项", "团委"]]))
+    page = open_page(browser, f"{server.url}/upload?as_of={AS_OF}")
+    try:
+        settle(page, "数据导入")
+        page.get_by_label("导入人").fill("浏览器测试")
+        page.get_by_label("导入人").press("Enter")
+        page.wait_for_selector(IDLE)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            files=[{"name": "团委台账.xlsx", "mimeType": XLSX, "buffer": data}]
+        )
+        warning = page.locator('[data-testid="stAlertContentWarning"]')
+        warning.wait_for()
+        assert "任务（任务分解）现有 13 行，本文件 2 行" in warning.inner_text()
+        page.wait_for_selector(IDLE)
+        assert page.get_by_role("button", name="确认导入 1 个文件").count() == 0
+        page.get_by_text("已核对，仍用 团委台账.xlsx 替换现有数据").click()
+        page.get_by_role("button", name="确认导入 1 个文件").wait_for()
+        page.screenshot(path=server.folder / "fewer.png", full_page=False)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.close()
+
+
 def test_clicking_a_bar_narrows_the_table_below(server: Server, browser: Any, reference: Store) -> None:
     overdue = summary.build(reference, AS_OF)["tasks"]["by_department"]["工会"]["overdue"]
     assert overdue >= 1
