@@ -9,14 +9,16 @@ import json
 import sys
 import traceback
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from wenming import auth, text
 from wenming import summary as summary_mod
 from wenming.guard import Refused
 from wenming.store import Store, StoreLocked, db_path
+
+T = TypeVar("T")
 
 MAX_WARNINGS_SHOWN = 20
 
@@ -304,17 +306,25 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup_step(step: Callable[[], T], database: Path) -> T | None:
+    """Run a backup or restore; a refusal is one sentence on stderr and None."""
+    from wenming import backup
+
+    try:
+        return step()
+    except backup.BackupError as error:
+        print(error.message(), file=sys.stderr)
+    except StoreLocked:
+        print(text.t("cli.db_busy", db=database), file=sys.stderr)
+    return None
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from wenming import backup
 
     database = db_path(args.db)
-    try:
-        done = backup.backup(database, args.folder)
-    except backup.BackupError as error:
-        print(error.message(), file=sys.stderr)
-        return 1
-    except StoreLocked:
-        print(text.t("cli.db_busy", db=database), file=sys.stderr)
+    done = _backup_step(lambda: backup.backup(database, args.folder), database)
+    if done is None:
         return 1
     print(
         text.t(
@@ -334,13 +344,8 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
     from wenming import backup
 
     database = db_path(args.db)
-    try:
-        done = backup.restore(args.folder, database, force=args.force)
-    except backup.BackupError as error:
-        print(error.message(), file=sys.stderr)
-        return 1
-    except StoreLocked:
-        print(text.t("cli.db_busy", db=database), file=sys.stderr)
+    done = _backup_step(lambda: backup.restore(args.folder, database, force=args.force), database)
+    if done is None:
         return 1
     print(
         text.t(
