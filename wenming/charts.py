@@ -127,6 +127,23 @@ def _counts(values: pd.Series) -> list[str]:
     return [f"{v:g}" if v and v == v else "" for v in values]
 
 
+def _count_bars(
+    fig: go.Figure, name: str, values: pd.Series, names: Sequence[str], color: str, text_at: str, **extra: str
+) -> None:
+    """One series of horizontal bars labelled with their counts; a bar's customdata is its name (for clicks)."""
+    fig.add_bar(
+        name=name,
+        x=values,
+        y=names,
+        orientation="h",
+        marker_color=color,
+        text=_counts(values),
+        textposition=text_at,
+        customdata=list(names),
+        **extra,
+    )
+
+
 def _bar_height(rows: int) -> int:
     return max(260, 150 + ROW_HEIGHT * rows)
 
@@ -169,15 +186,13 @@ def status_stack(frame: pd.DataFrame, by: str, order: Sequence[str] | None = Non
     data = data.iloc[::-1]  # first at the top of a horizontal chart
     fig = go.Figure()
     for state, color in STATE_COLORS.items():
-        fig.add_bar(
-            name=t(f"state.{state}"),
-            x=data[state],
-            y=data["_name"],
-            orientation="h",
-            marker_color=color,
-            text=_counts(data[state]),
-            textposition="inside",
-            customdata=data["_name"],
+        _count_bars(
+            fig,
+            t(f"state.{state}"),
+            data[state],
+            data["_name"],
+            color,
+            "inside",
             hovertemplate="%{y}<br>" + t(f"state.{state}") + " %{x}<extra></extra>",
         )
     fig.update_layout(barmode="stack")
@@ -258,16 +273,7 @@ def overdue_by_department(frame: pd.DataFrame) -> go.Figure:
     names = [_label(v) for v in data["department"]]
     fig = go.Figure()
     for column, color in (("overdue", OVERDUE), ("due_soon", DUE_SOON)):
-        fig.add_bar(
-            name=t(f"label.{column}"),
-            x=data[column],
-            y=names,
-            orientation="h",
-            marker_color=color,
-            text=_counts(data[column]),
-            textposition="outside",
-            customdata=names,
-        )
+        _count_bars(fig, t(f"label.{column}"), data[column], names, color, "outside")
     fig.update_layout(barmode="group")
     return _layout(fig, t("chart.overdue_by_department"), _bar_height(len(data)) + 40)
 
@@ -280,16 +286,7 @@ def aging(frame: pd.DataFrame) -> go.Figure:
     wide = wide.assign(_total=wide.sum(axis=1)).sort_values("_total")
     fig = go.Figure()
     for bucket, color in zip(AGING_BUCKETS, AGING_COLORS, strict=True):
-        fig.add_bar(
-            name=t("chart.days", days=bucket),
-            x=wide[bucket],
-            y=wide.index,
-            orientation="h",
-            marker_color=color,
-            text=_counts(wide[bucket]),
-            textposition="inside",
-            customdata=list(wide.index),
-        )
+        _count_bars(fig, t("chart.days", days=bucket), wide[bucket], list(wide.index), color, "inside")
     fig.update_layout(barmode="stack")
     return _layout(fig, t("chart.aging"), _bar_height(len(wide)))
 
@@ -304,16 +301,7 @@ def issues_by_department(frame: pd.DataFrame) -> go.Figure:
         ("open_in_time", "chart.open_in_time", OPEN),
         ("overdue", "chart.open_overdue", OVERDUE),
     ):
-        fig.add_bar(
-            name=t(label),
-            x=data[column],
-            y=names,
-            orientation="h",
-            marker_color=color,
-            text=_counts(data[column]),
-            textposition="inside",
-            customdata=names,
-        )
+        _count_bars(fig, t(label), data[column], names, color, "inside")
     fig.update_layout(barmode="stack")
     return _layout(fig, t("chart.issues_by_department"), _bar_height(len(data)))
 
