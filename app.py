@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from wenming import filters, signin, web
+from wenming import web
 from wenming.text import t
+from wenming.web import filters, signin
 
 web.route()
 st.set_page_config(page_title="文明创建工作看板", page_icon=":material/flag:", layout="wide")

@@ -1,6 +1,8 @@
 """用户与设置 (administrators): users and roles, department aliases, the sign-in and administrative logs."""
 
-from wenming import admin_ui, signin, web
+from wenming import web
+from wenming.web import admin as admin_ui
+from wenming.web import signin
 
 web.page("page.admin", (), need="admin")
 me = signin.current()

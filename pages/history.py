@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from wenming import history_ui, signin, web
+from wenming import web
 from wenming.text import t
+from wenming.web import history as history_ui
+from wenming.web import signin
 
 web.page("page.history", ())
 me = signin.current()

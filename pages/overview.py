@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from wenming import charts, headline, web
+from wenming import web
+from wenming.figures import headline
+from wenming.render import charts
 from wenming.text import t
 
 f, present = web.page("page.overview", ("tasks", "scores", "issues", "activities"))

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from wenming import charts, web
+from wenming import web
+from wenming.render import charts
 from wenming.text import t
 
 DEPARTMENT_COLUMNS = [

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from wenming import present, review_ui, web
+from wenming import web
+from wenming.web import present
+from wenming.web import review as review_ui
 
 if present.active():
     present.show(*review_ui.for_presentation())

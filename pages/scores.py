@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from wenming import charts, scoring, web
+from wenming import web
+from wenming.figures import scoring
+from wenming.render import charts
 from wenming.text import t
 
 ITEM_COLUMNS = [

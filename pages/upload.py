@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from wenming import signin, uploads, web
+from wenming import web
 from wenming.text import t
+from wenming.web import signin, uploads
 
 HISTORY = ["import_id", "imported_at", "user_name", "action", "file_name", "rows", "warning_count", "sha256"]
 

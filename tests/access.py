@@ -10,8 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.workbooks import workbook
-from wenming import auth
-from wenming.store import Store
+from wenming.store import Store, auth
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"

@@ -21,8 +21,7 @@ from tests.access import (
     sign_in,
     signed_in_app,
 )
-from wenming import auth
-from wenming.store import Store
+from wenming.store import Store, auth
 from wenming.text import t
 
 
@@ -253,7 +252,7 @@ def test_without_users_an_open_server_shows_no_data(
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
 def test_loopback_addresses(address: str) -> None:
-    from wenming import signin
+    from wenming.web import signin
 
     assert signin.loopback(address)
     assert not signin.loopback("0.0.0.0") and not signin.loopback(None) and not signin.loopback("10.0.0.1")

@@ -14,9 +14,9 @@ import pytest
 
 from tests.conftest import ROOT, dump
 from tests.workbooks import workbook
-from wenming import backup, summary
 from wenming.cli import main
-from wenming.store import Store
+from wenming.figures import summary
+from wenming.store import Store, backup
 
 AS_OF = dt.date(2025, 10, 31)
 FIRST = workbook(

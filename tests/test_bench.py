@@ -18,9 +18,12 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from wenming import bench, bigbook, grid, reader, sample, values
+from wenming import sample
 from wenming.cli import main
-from wenming.store import Store, bind, query_names
+from wenming.devtools import bench, bigbook
+from wenming.read import grid, reader, values
+from wenming.store import Store
+from wenming.store.db import bind, query_names
 
 AS_OF = sample.AS_OF
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.workbooks import workbook
-from wenming import summary
+from wenming.figures import summary
 from wenming.store import Store
 
 try:

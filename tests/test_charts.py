@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from wenming import charts, web
+from wenming import web
+from wenming.render import charts
 
 
 def trace_by_name(fig, name: str):

@@ -230,7 +230,7 @@ def test_an_internal_error_is_one_sentence_and_a_log_file(db: Path, capsys, monk
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("wenming.summary.build", broken)
+    monkeypatch.setattr("wenming.figures.summary.build", broken)
     capsys.readouterr()
     assert main(["summary", "--db", str(db)]) == 1
     err = capsys.readouterr().err

@@ -23,9 +23,10 @@ import pytest
 
 from tests.access import AS_OF, tasks_book
 from tests.conftest import dump
-from wenming import bigbook, summary
-from wenming import store as store_mod
+from wenming.devtools import bigbook
+from wenming.figures import summary
 from wenming.store import Busy, ImportResult, Store
+from wenming.store import db as store_mod
 from wenming.text import t
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,8 +21,7 @@ from tests.access import (
     tasks_book,
 )
 from tests.workbooks import workbook
-from wenming import auth
-from wenming.store import Store
+from wenming.store import Store, auth
 from wenming.text import t
 
 

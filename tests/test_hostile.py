@@ -24,10 +24,11 @@ from python_calamine import CalamineWorkbook
 
 from tests.conftest import ROOT, dump
 from tests.workbooks import workbook
-from wenming import export, grid, guard
 from wenming.cli import main
-from wenming.guard import DEFAULT_LIMITS, Limits, Refused
-from wenming.reader import read_workbook
+from wenming.read import grid, guard
+from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused
+from wenming.read.reader import read_workbook
+from wenming.render import export
 from wenming.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

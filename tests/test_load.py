@@ -33,8 +33,11 @@ from typing import Any
 import pytest
 
 from tests.test_browser import ARGS, CHROMIUM, free_port, unavailable
-from wenming import auth, bigbook, headline, web
-from wenming.store import Store
+from wenming import web
+from wenming.devtools import bigbook
+from wenming.figures import headline
+from wenming.store import Store, auth
+from wenming.web import data
 
 pytestmark = pytest.mark.load
 
@@ -128,11 +131,11 @@ def page_run(base: Store) -> tuple[str, ...]:
     """What a page run of the overview does with the data: one snapshot, the headline queries, cached by version."""
     reader = base.cursor()
     reader.con.begin()
-    token = web._SNAPSHOT.set(web.Snapshot(reader, reader.snapshot_version()))
+    token = data._SNAPSHOT.set(data.Snapshot(reader, reader.snapshot_version()))
     try:
         return shown(web.query)
     finally:
-        web._SNAPSHOT.reset(token)
+        data._SNAPSHOT.reset(token)
         reader.con.rollback()
         reader.close()
 

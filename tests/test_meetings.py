@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from tests.test_review import OCTOBER, TODAY, history, month  # noqa: F401 - the fixture is used by name
-from wenming import meetings, review
-from wenming.review import Period
+from wenming.figures import meetings, review
+from wenming.figures.review import Period
 from wenming.store import Store
 
 PARAMS = {"snapshot": None, "departments": None}
@@ -101,7 +101,7 @@ def test_follow_ups_change_the_cache_key(history: Store) -> None:  # noqa: F811
 
 
 def test_only_the_campaign_office_records_meetings(history: Store) -> None:  # noqa: F811
-    from wenming import auth
+    from wenming.store import auth
 
     auth.add_user(history, "管理员", "admin", password="correct-horse-1")
     auth.add_user(history, "王局", "leader", password="correct-horse-1", by="管理员")

@@ -1,6 +1,6 @@
 """Every page through app.py with AppTest: the figures, tables and chart data a user sees.
 
-Expected numbers come from wenming.summary / Store.query on the same database, or are
+Expected numbers come from wenming.figures.summary / Store.query on the same database, or are
 worked out by hand on a tiny workbook built here; never copied from a run.
 """
 
@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import dump
 from tests.test_queries import ISSUES, SCORES, SURVEYS, TASKS
 from tests.workbooks import workbook
-from wenming import summary
+from wenming.figures import summary
 from wenming.store import Store
 from wenming.text import t
 

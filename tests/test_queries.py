@@ -9,8 +9,9 @@ import pytest
 
 from tests.conftest import AS_OF
 from tests.workbooks import workbook
-from wenming import summary
-from wenming.store import Store, query_names, query_params
+from wenming.figures import summary
+from wenming.store import Store
+from wenming.store.db import query_names, query_params
 
 # as of 2025-10-31
 TASKS = [
@@ -180,7 +181,7 @@ def test_empty_database_gives_zeros_not_errors(store: Store) -> None:
 
 @pytest.mark.parametrize("name", query_names())
 def test_every_query_runs_and_says_what_a_row_is(loaded: Store, name: str) -> None:
-    from wenming.store import query_text
+    from wenming.store.db import query_text
 
     assert query_text(name).startswith("-- One row"), "first line says what one row is"
     params = {

@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from tests.workbooks import Formatted, workbook
-from wenming import contract, reader, values
-from wenming.guard import Refused
-from wenming.reader import ParsedSheet, ParsedWorkbook, read_workbook
+from wenming.read import contract, reader, values
+from wenming.read.guard import Refused
+from wenming.read.reader import ParsedSheet, ParsedWorkbook, read_workbook
 
 AS_OF = dt.date(2025, 7, 15)
 D = dt.date

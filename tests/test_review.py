@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from tests.workbooks import workbook
-from wenming import review
-from wenming.review import Period
+from wenming.figures import review
+from wenming.figures.review import Period
 from wenming.store import Store
 
 HEADER = ["工作任务", "牵头部门", "完成时限", "完成情况", "完成日期"]

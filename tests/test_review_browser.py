@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from tests.test_browser import AS_OF, IDLE, browser, open_page, reference, server, settle  # noqa: F401 - fixtures
-from wenming import present, report, review, slides
-from wenming.review import Period
+from wenming.figures import review
+from wenming.figures.review import Period
+from wenming.render import report, slides
 from wenming.store import Store
+from wenming.web import present
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,9 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.test_review import TODAY, history  # noqa: F401 - the fixture is used by name
-from wenming import export, report, review
-from wenming.review import Period
+from wenming.figures import review
+from wenming.figures.review import Period
+from wenming.render import export, report
 from wenming.store import Store
 from wenming.text import t
 

@@ -9,8 +9,8 @@ import pytest
 
 from tests.test_pages import AS_OF, SAMPLES, app, sample  # noqa: F401 - the fixture is used by name
 from tests.workbooks import workbook
-from wenming import review
-from wenming.review import Period
+from wenming.figures import review
+from wenming.figures.review import Period
 from wenming.store import Store
 
 PAGE = "pages/review.py"

@@ -33,8 +33,8 @@ from tests.access import (
     tasks_book,
 )
 from tests.conftest import dump
-from wenming import auth, cli
-from wenming.store import Store
+from wenming import cli
+from wenming.store import Store, auth
 from wenming.text import t
 
 

@@ -12,8 +12,7 @@ import pytest
 
 from tests.test_browser import ARGS, CHROMIUM, IDLE, unavailable
 from tests.test_concurrency import sample_db, start_server
-from wenming import auth
-from wenming.store import Store
+from wenming.store import Store, auth
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import AS_OF, ROOT, dump
 from tests.workbooks import workbook
 from wenming import text
-from wenming.guard import Refused
+from wenming.read.guard import Refused
 from wenming.store import Store
 
 HEADER = ["工作任务", "牵头部门", "完成时限", "完成情况"]

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from wenming import contract, values
-from wenming.values import DateValue, Number, TaskStatus
+from wenming.read import contract, values
+from wenming.read.values import DateValue, Number, TaskStatus
 
 D = dt.date
 YEAR = 2025  # the reference year: the sheet's 截至 date, else the as-of date

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from wenming import auth, text
-from wenming import summary as summary_mod
-from wenming.guard import Refused
-from wenming.store import Store, StoreLocked, db_path
+from wenming import text
+from wenming.figures import summary as summary_mod
+from wenming.read.guard import Refused
+from wenming.store import Store, StoreLocked, auth, db_path
 
 T = TypeVar("T")
 
@@ -254,7 +254,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from wenming import bench
+    from wenming.devtools import bench
 
     try:
         options = bench.Options(
@@ -274,7 +274,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from wenming import export, meetings, report, review
+    from wenming.figures import meetings, review
+    from wenming.render import export, report
 
     try:
         period = review.Period.parse(args.month or args.quarter)
@@ -308,7 +309,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _backup_step(step: Callable[[], T], database: Path) -> T | None:
     """Run a backup or restore; a refusal is one sentence on stderr and None."""
-    from wenming import backup
+    from wenming.store import backup
 
     try:
         return step()
@@ -320,7 +321,7 @@ def _backup_step(step: Callable[[], T], database: Path) -> T | None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from wenming import backup
+    from wenming.store import backup
 
     database = db_path(args.db)
     done = _backup_step(lambda: backup.backup(database, args.folder), database)
@@ -341,7 +342,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore_backup(args: argparse.Namespace) -> int:
-    from wenming import backup
+    from wenming.store import backup
 
     database = db_path(args.db)
     done = _backup_step(lambda: backup.restore(args.folder, database, force=args.force), database)

@@ -15,8 +15,9 @@ import streamlit as st
 from streamlit import config
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from wenming import auth, web
+from wenming.store import Store, auth
 from wenming.text import t
+from wenming.web import data
 
 USER = "_signed_in"  # session state: the signed-in user's name
 OIDC_LOGGED = "_oidc_logged"  # session state: the identity whose sign-in was already logged
@@ -49,7 +50,7 @@ def _session_id() -> str | None:
 
 def current() -> auth.User | None:
     """This session's user: the local user when no users are configured, None before sign-in."""
-    store = web.store()
+    store = data.store()
     if not auth.has_users(store):
         return auth.local() if loopback(config.get_option("server.address")) else None
     name = st.session_state.get(USER)
@@ -64,7 +65,7 @@ def gate() -> auth.User | None:
     else one sentence and st.stop(). A single sign-on identity not in the users table:
     one sentence and st.stop().
     """
-    store = web.store()
+    store = data.store()
     if not auth.has_users(store):
         address = config.get_option("server.address")
         if not loopback(address):
@@ -87,11 +88,11 @@ def gate() -> auth.User | None:
 def required(user: auth.User | None) -> None:
     """Before sign-in: the sign-in form, and the script stops here (st.navigation has kept the page's URL)."""
     if user is None:
-        _form(web.store())
+        _form(data.store())
         st.stop()
 
 
-def _identity(store: web.Store) -> auth.User | None:
+def _identity(store: Store) -> auth.User | None:
     """The single sign-on identity mapped onto the users table; an identity not in it is denied."""
     email = str(st.user.get("email") or "")
     if st.session_state.get(OIDC_LOGGED) != email:
@@ -114,7 +115,7 @@ def _identity(store: web.Store) -> auth.User | None:
     return None
 
 
-def _form(store: web.Store) -> None:
+def _form(store: Store) -> None:
     st.title(t("signin.title"))
     with st.form("signin"):
         st.caption(t("signin.intro"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from wenming import auth, web
+from wenming import web
+from wenming.store import auth
 from wenming.text import t
 
 USERS = ["user_name", "role", "departments", "email", "enabled", "has_password", "created_at", "last_sign_in"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wenming import trend
+from wenming.figures import trend
 from wenming.text import t
 
 Query = Callable[..., pd.DataFrame]

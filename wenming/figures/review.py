@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from wenming import trend
+from wenming.figures import trend
 from wenming.text import t
 
 Query = Callable[..., pd.DataFrame]

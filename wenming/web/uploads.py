@@ -11,11 +11,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from wenming import auth, signin, web
-from wenming.guard import Refused
-from wenming.reader import ParsedWorkbook
-from wenming.store import Fewer, ImportResult
+from wenming import web
+from wenming.read.guard import Refused
+from wenming.read.reader import ParsedWorkbook
+from wenming.store import Fewer, ImportResult, auth
 from wenming.text import t
+from wenming.web import signin
 
 log = logging.getLogger(__name__)
 

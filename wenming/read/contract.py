@@ -1,7 +1,7 @@
 """The data contract of WORKBOOKS.md: sheet kinds, column roles, header synonyms, value words.
 
 Everything the reader recognises by name lives here, so the contract can be read
-(and changed) in one place. Parsing of values lives in ``wenming.values``.
+(and changed) in one place. Parsing of values lives in ``wenming.read.values``.
 """
 
 from __future__ import annotations

@@ -1,16 +1,14 @@
-"""Streamlit glue: one store per process, a cursor per session, cached queries, page furniture.
+"""Page furniture: routing through app.py, the title and data provenance, tables, downloads, charts.
 
-Pages call ``query`` (cached by database version), ``page`` (title, provenance,
-filters), ``table`` and ``download`` here, and draw charts from wenming.charts.
+Pages call ``page`` (title, provenance, filters), ``table`` and ``download`` here,
+read figures through wenming.web.data and draw charts from wenming.render.charts.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +18,14 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
-from wenming import auth, charts, export, filters, slides, trend
-from wenming.filters import Filters
-from wenming.store import DEFAULT_DB, ROOT, Store, StoreLocked, db_path
+from wenming.render import charts, export, slides
+from wenming.store import ROOT, db_path
 from wenming.text import t
+from wenming.web import filters, signin
+from wenming.web.data import _SNAPSHOT, Snapshot, _open, sources
+from wenming.web.filters import Filters
 
 APP = ROOT / "app.py"
-SAMPLES = ROOT / "data" / "sample"
 TEMPLATES = ROOT / "data" / "templates"
 MAX_ROWS = 10_000  # rows drawn in one on-screen table
 DECIMAL_COLUMNS = {"person_times_per_head", "volunteer_hours_per_head", "volunteer_hours", "max", "score", "lost"}
@@ -41,124 +40,6 @@ PERCENT_COLUMNS = {
     "satisfaction_rate",
 }
 DATE_COLUMNS = {"deadline", "done_on", "found_on", "closed_on", "date", "effective_on", "month", "day"}
-
-
-# ---------------------------------------------------------------- the store
-
-
-def _seed_samples(path: Path) -> bool:
-    """Load data/sample into an empty database: by default only for the default database file.
-
-    Never once users are configured: their dashboard is for their own data.
-    """
-    flag = os.environ.get("WENMING_SAMPLES")
-    return flag == "1" if flag is not None else path.resolve() == DEFAULT_DB.resolve()
-
-
-@st.cache_resource(show_spinner=False)
-def _open(path: str) -> Store:
-    """The process's one connection (DuckDB lets one process write a file)."""
-    store = Store.open(path)
-    if store.is_empty() and _seed_samples(Path(path)) and not auth.has_users(store):
-        for file in sorted(SAMPLES.glob("*.xlsx")):
-            store.import_file(file.read_bytes(), file.name, user=t("sample.user"))
-    return store
-
-
-def store() -> Store:
-    """This session's cursor on the process's store."""
-    path = str(db_path())
-    cursor = st.session_state.get("_store")
-    if cursor is None or str(cursor.path) != path:
-        try:
-            cursor = _open(path).cursor()
-        except StoreLocked as locked:
-            st.error(str(locked))
-            st.stop()
-        st.session_state["_store"] = cursor
-    return cursor
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One page run's view of the data: a read transaction and the data version it sees."""
-
-    store: Store
-    version: int
-
-
-_SNAPSHOT: ContextVar[Snapshot | None] = ContextVar("wenming_snapshot", default=None)
-
-
-def _reader() -> tuple[Store, int]:
-    """The cursor and data version to read with: the page run's snapshot, else the session's cursor."""
-    snapshot = _SNAPSHOT.get()
-    if snapshot is not None:
-        return snapshot.store, snapshot.version
-    current = store()
-    return current, current.version()
-
-
-@st.cache_resource(show_spinner=False, max_entries=256, ttl=3600)
-def _cached_query(
-    path: str, version: int, name: str, params: tuple[tuple[str, Any], ...], _reader: Store
-) -> pd.DataFrame:
-    # computed on the reader that saw ``version``, so a figure is never cached under another version
-    return _reader.query(name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
-
-
-def query(name: str, f: Filters | None = None, **params: Any) -> pd.DataFrame:
-    """Run queries/<name>.sql with the filters' parameters; cached until the data changes.
-
-    Within a page run every query reads one snapshot (see run_page), so a page shows the
-    figures before an import or after it, never some of each.
-    """
-    reader, version = _reader()
-    merged = {**(f.params() if f else {}), **params}
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in merged.items()))
-    # One frame shared by every session, not a pickled copy per hit (st.cache_data), which took
-    # ~1 s per rerun for a million-row list. Each caller gets a shallow copy: under pandas'
-    # copy-on-write, what it changes is copied then, never written into the shared frame.
-    return _cached_query(str(reader.path), version, name, key, reader).copy(deep=False)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
-def _cached_sources(path: str, version: int, _reader: Store) -> pd.DataFrame:
-    return _reader.sources()
-
-
-def sources() -> pd.DataFrame:
-    """The imports whose rows are in force, per kind and department (Store.sources), cached like a query."""
-    reader, version = _reader()
-    return _cached_sources(str(reader.path), version, reader).copy(deep=False)
-
-
-def data_key() -> tuple[str, int]:
-    """The database file and data version this run reads: the key of anything cached from its figures."""
-    reader, version = _reader()
-    return str(reader.path), version
-
-
-def clear_caches() -> None:
-    """Forget every cached figure (the connection stays): for measuring a page's cold run."""
-    _cached_query.clear()
-    _cached_sources.clear()
-
-
-def series(name: str, f: Filters, months: int = 12) -> pd.DataFrame:
-    """A query's figures at the end of each month up to the as-of date."""
-    return trend.series(lambda n, **p: query(n, **p), name, f.as_of, list(f.departments) or None, months)
-
-
-def department_colors() -> dict[str, str]:
-    return charts.department_colors(department_order())
-
-
-def department_order() -> list[str]:
-    return query("departments")["department"].tolist()
-
-
-# ---------------------------------------------------------------- page furniture
 
 
 _ROUTED: ContextVar[bool] = ContextVar("wenming_routed", default=False)
@@ -216,8 +97,6 @@ def page(title_key: str, kinds: Iterable[str], *, need: str | None = None) -> tu
     here (app.py lists only the pages the user's role may use; this holds when it is run another way).
     """
     route()
-    from wenming import signin  # signin builds on this module
-
     signin.require(need)
     f = filters.current()
     st.title(t(title_key))
@@ -363,11 +242,11 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     if "action" in out:
         out["action"] = slides.words(out["action"], lambda a: t(f"action.{a}"))
     if "rows" in out and out["rows"].map(lambda r: isinstance(r, str)).all():
-        out["rows"] = out["rows"].map(_rows_text)
+        out["rows"] = out["rows"].map(rows_text)
     return out
 
 
-def _rows_text(rows_json: str) -> str:
+def rows_text(rows_json: str) -> str:
     """{"tasks": 121} as 任务分解 121 行."""
     rows = json.loads(rows_json)
     return "，".join(t("upload.rows", kind=t(f"kind.{kind}"), rows=n) for kind, n in rows.items())

@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from wenming import charts
-from wenming.review import Review
+from wenming.figures.review import Review
+from wenming.render import charts
 from wenming.text import t
 
 RATE_COLUMNS = {

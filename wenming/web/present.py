@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from wenming import report, slides
-from wenming.review import Review
+from wenming.figures.review import Review
+from wenming.render import report, slides
 from wenming.text import t
 
 MIN_FONT_PX = 18  # the smallest text on a screen; the browser test holds us to it

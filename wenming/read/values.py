@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from wenming import contract
+from wenming.read import contract
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 SERIAL_MIN, SERIAL_MAX = 20000, 80000  # 1954-10-03 .. 2119-01-11

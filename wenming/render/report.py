@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.offline
 
-from wenming import slides
-from wenming.review import Review
+from wenming.figures.review import Review
+from wenming.render import slides
 from wenming.text import t
 
 CSS = """

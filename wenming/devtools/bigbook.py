@@ -15,8 +15,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from wenming import sample, values
-from wenming.reader import column_letter
+from wenming import sample
+from wenming.read import values
+from wenming.read.reader import column_letter
 
 FORMAT = 2  # in the cached file names: bump when the files written change
 SHEET = "任务分解"

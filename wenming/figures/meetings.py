@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wenming import auth, values
-from wenming.review import Period, Review
-from wenming.store import Store
+from wenming.figures.review import Period, Review
+from wenming.read import values
+from wenming.store import Store, auth
 from wenming.text import t
 
 

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from python_calamine import CalamineSheet, CalamineWorkbook
 
-from wenming import guard
-from wenming.guard import DEFAULT_LIMITS, Limits, SheetShape
+from wenming.read import guard
+from wenming.read.guard import DEFAULT_LIMITS, Limits
+from wenming.read.measure import SheetShape, measure_sheet
 
 Cell = object
 Merge = tuple[tuple[int, int], tuple[int, int]]
@@ -247,7 +248,7 @@ def read_checked(
             return read + (shape,)
     context = _context(archive)
     xml = guard.read_member(archive, member)
-    shape = guard.measure_sheet(xml)
+    shape = measure_sheet(xml)
     shape.check(limits, name)
     sheet = _parse_part(_part_book(xml, context.shared, context.date1904))
     return _read_whole(sheet) + (shape,)
@@ -267,7 +268,7 @@ def _read_unresolved(
     shape = SheetShape()
     for info in archive.infolist():
         if info.filename.endswith(".xml") and info.filename not in guard.FIXED_MEMBERS:
-            shape.add(guard.measure_sheet(guard.read_member(archive, info)))
+            shape.add(measure_sheet(guard.read_member(archive, info)))
     shape.formulas = []  # which of them is the sheet is not known
     shape.check(limits, name)
     return _read_whole(book.get_sheet_by_name(name)) + (shape,)
@@ -426,7 +427,7 @@ def _read_in_parts(
             previous: bytes | None = None
             for item in parts:
                 if previous is not None:
-                    total.add(guard.measure_sheet(previous))
+                    total.add(measure_sheet(previous))
                     total.check(limits, sheet)  # the sheet so far, as the grid will hold it
                     queue.append(pool.submit(_parse_part, _part_book(previous, context.shared, context.date1904)))
                     while len(queue) >= IN_FLIGHT:

@@ -12,21 +12,18 @@ no page or command can get round them. Nothing here calls Streamlit.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from wenming import text
-from wenming.guard import Refused
-
-if TYPE_CHECKING:
-    from wenming.reader import ParsedWorkbook
-    from wenming.store import Store
+from wenming.read.guard import Refused
+from wenming.read.reader import ParsedWorkbook
+from wenming.store.db import Database
+from wenming.store.db import audit as _audit
 
 ROLES = ("leader", "staff", "admin")
 MAX_FAILURES = 5  # failed sign-ins of one user name, or of one session, ...
@@ -86,7 +83,7 @@ class UserError(ValueError):
 # ---------------------------------------------------------------- the users table
 
 
-def has_users(store: Store) -> bool:
+def has_users(store: Database) -> bool:
     return bool(store._scalar("select count(*) > 0 from users"))
 
 
@@ -98,18 +95,18 @@ def _user(row: tuple) -> User:
 _COLUMNS = "user_name, role, departments, email, enabled"
 
 
-def find(store: Store, name: str) -> User | None:
+def find(store: Database, name: str) -> User | None:
     """The user called ``name`` (names are compared as typed, without surrounding spaces)."""
     row = store._row(f"select {_COLUMNS} from users where user_name = ?", [name.strip()])
     return _user(row) if row else None
 
 
-def find_by_email(store: Store, email: str) -> User | None:
+def find_by_email(store: Database, email: str) -> User | None:
     row = store._row(f"select {_COLUMNS} from users where lower(email) = lower(?)", [email.strip()])
     return _user(row) if row else None
 
 
-def users(store: Store) -> pd.DataFrame:
+def users(store: Database) -> pd.DataFrame:
     """Every user with the time of their last successful sign-in."""
     return store.con.execute(
         """
@@ -142,7 +139,7 @@ def hash_password(password: str) -> str:
 
 
 def add_user(
-    store: Store,
+    store: Database,
     name: str,
     role: str,
     departments: list[str] | tuple[str, ...] = (),
@@ -176,7 +173,7 @@ def add_user(
 
 
 def update_user(
-    store: Store,
+    store: Database,
     name: str,
     *,
     by: str,
@@ -216,7 +213,7 @@ def update_user(
     return new
 
 
-def set_password(store: Store, name: str, password: str, *, by: str) -> None:
+def set_password(store: Database, name: str, password: str, *, by: str) -> None:
     if find(store, name) is None:
         raise UserError("unknown", name=name)
     if len(password) < MIN_PASSWORD:
@@ -257,7 +254,9 @@ def _lock_end(times: list[dt.datetime], now: dt.datetime) -> dt.datetime | None:
     return end if end is not None and end > now else None
 
 
-def locked_until(store: Store, name: str, session_id: str | None, now: dt.datetime | None = None) -> dt.datetime | None:
+def locked_until(
+    store: Database, name: str, session_id: str | None, now: dt.datetime | None = None
+) -> dt.datetime | None:
     """The end of a lockout of this user name or this session, if one is in force."""
     now = now or dt.datetime.now()
     since = now - WINDOW - LOCKOUT
@@ -276,7 +275,7 @@ def locked_until(store: Store, name: str, session_id: str | None, now: dt.dateti
     return max(ends) if ends else None
 
 
-def _log(store: Store, name: str, success: bool, reason: str, method: str, session_id: str | None, at: dt.datetime):
+def _log(store: Database, name: str, success: bool, reason: str, method: str, session_id: str | None, at: dt.datetime):
     cursor = store.con.cursor()  # an append of its own: never waits for an import
     try:
         cursor.execute(
@@ -287,7 +286,7 @@ def _log(store: Store, name: str, success: bool, reason: str, method: str, sessi
 
 
 def sign_in(
-    store: Store, name: str, password: str, *, session_id: str | None = None, now: dt.datetime | None = None
+    store: Database, name: str, password: str, *, session_id: str | None = None, now: dt.datetime | None = None
 ) -> Attempt:
     """Check a user name and password; every attempt is logged, and repeated failures lock the name."""
     now = now or dt.datetime.now()
@@ -323,7 +322,7 @@ def _verify(stored: str | None, password: str) -> bool:
         return False
 
 
-def identity(store: Store, email: str, *, session_id: str | None = None) -> Attempt:
+def identity(store: Database, email: str, *, session_id: str | None = None) -> Attempt:
     """A single sign-on identity (the provider verified the email) mapped onto the users table."""
     found = find_by_email(store, email) if email else None
     if found is None:
@@ -336,14 +335,14 @@ def identity(store: Store, email: str, *, session_id: str | None = None) -> Atte
     return result
 
 
-def attempts(store: Store, limit: int = 200) -> pd.DataFrame:
+def attempts(store: Database, limit: int = 200) -> pd.DataFrame:
     return store.con.execute("select * from sign_ins order by attempted_at desc limit ?", [limit]).df()
 
 
 # ---------------------------------------------------------------- rights, checked by the store
 
 
-def actor(store: Store, user: str | User) -> User:
+def actor(store: Database, user: str | User) -> User:
     """Who is writing: in the local mode anyone (by the name given); else an enabled user of the table."""
     name = user.name if isinstance(user, User) else str(user)
     if not has_users(store):
@@ -354,7 +353,7 @@ def actor(store: Store, user: str | User) -> User:
     return found
 
 
-def writable(store: Store, user: User) -> set[str] | None:
+def writable(store: Database, user: User) -> set[str] | None:
     """The departments ``user`` may import rows for (aliases applied); None: every department."""
     if user.local or user.is_admin:
         return None
@@ -364,7 +363,7 @@ def writable(store: Store, user: User) -> set[str] | None:
     return {aliases.get(d, d) for d in user.departments} | set(user.departments)
 
 
-def denied(store: Store, user: User, parsed: ParsedWorkbook) -> list[str]:
+def denied(store: Database, user: User, parsed: ParsedWorkbook) -> list[str]:
     """The departments of this workbook that ``user`` may not write (a sheet without departments: all)."""
     allowed = writable(store, user)
     if allowed is None:
@@ -378,7 +377,7 @@ def denied(store: Store, user: User, parsed: ParsedWorkbook) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def check_import(store: Store, user: User, parsed: ParsedWorkbook) -> None:
+def check_import(store: Database, user: User, parsed: ParsedWorkbook) -> None:
     """Refuse the whole file if it holds rows the user may not write; the sentence names them."""
     if user.local or user.is_admin:
         return
@@ -409,14 +408,7 @@ def check_meeting(user: User, subject: str) -> None:
 # ---------------------------------------------------------------- the audit log
 
 
-def _audit(con: object, who: str, action: str, **detail: object) -> None:
-    con.execute(  # type: ignore[attr-defined]
-        "insert into audit_log values (?, ?, ?, ?)",
-        [dt.datetime.now(), who, action, json.dumps(detail, ensure_ascii=False, default=str)],
-    )
-
-
-def audit(store: Store, who: str, action: str, **detail: object) -> None:
+def audit(store: Database, who: str, action: str, **detail: object) -> None:
     """Log an administrative action that changes nothing else (a download of an original)."""
     cursor = store.con.cursor()
     try:
@@ -425,5 +417,5 @@ def audit(store: Store, who: str, action: str, **detail: object) -> None:
         cursor.close()
 
 
-def audit_log(store: Store, limit: int = 200) -> pd.DataFrame:
+def audit_log(store: Database, limit: int = 200) -> pd.DataFrame:
     return store.con.execute("select * from audit_log order by happened_at desc limit ?", [limit]).df()

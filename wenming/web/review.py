@@ -7,10 +7,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from wenming import export, filters, meetings, report, review, signin, slides, web
-from wenming.filters import Filters
-from wenming.review import Period, Review
+from wenming import web
+from wenming.figures import meetings, review
+from wenming.figures.review import Period, Review
+from wenming.render import export, report, slides
 from wenming.text import t
+from wenming.web import filters, signin
+from wenming.web.filters import Filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -34,9 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wenming import bigbook, sample
+from wenming import sample
+from wenming.devtools import bigbook
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "bench" / "cache"
 RESULTS = ROOT / "bench" / "results"
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
@@ -174,82 +175,16 @@ def _child_import(path: str, naive: bool, warm_up: str) -> dict[str, Any]:
     return {**result, "base_mb": base, "peak_mb": _peak_mb()}
 
 
-def _child_page(db: str, page: str, repeat: int) -> dict[str, Any]:
-    """A fresh app on ``db`` through AppTest: its first page, then ``page``'s queries and warm reruns."""
-    os.environ["WENMING_DB"] = db
-    os.environ["WENMING_SAMPLES"] = "0"
-    from streamlit.testing.v1 import AppTest
-
-    from wenming import review_ui, web
-    from wenming import store as store_mod
-
-    calls: list[tuple[str, dict[str, Any]]] = []
-    query = store_mod.Store.query
-
-    def recording(self: store_mod.Store, name: str, **params: Any) -> Any:
-        calls.append((name, params))
-        return query(self, name, **params)
-
-    base = _rss_mb()
-    started = time.perf_counter()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
-    at.query_params["as_of"] = AS_OF.isoformat()
-    at.run()
-    first = time.perf_counter() - started
-    errors = [f"app: {e.value}" for e in at.exception]
-    web.clear_caches()  # the page's own queries run (and are recorded) on its first run
-    review_ui.clear_cache()
-    store_mod.Store.query = recording  # type: ignore[method-assign]
-    started = time.perf_counter()
-    at.switch_page(f"pages/{page}.py").run()
-    cold = time.perf_counter() - started
-    store_mod.Store.query = query  # type: ignore[method-assign]
-    reruns = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        at.run()
-        reruns.append(time.perf_counter() - started)
-    errors += [str(e.value) for e in at.exception]
-    cursor = web._open(db).cursor()
-    distinct = {(q, json.dumps(p, default=str, sort_keys=True)): (q, p) for q, p in calls}
-    timed = []
-    for q, params in distinct.values():
-        runs = []
-        for _ in range(repeat):
-            began = time.perf_counter()
-            cursor.query(q, **params)
-            runs.append(time.perf_counter() - began)
-        timed.append((q, statistics.median(runs)))
-    cursor.close()
-    slowest = max(timed, key=lambda item: item[1], default=("", 0.0))
-    by_name: dict[str, float] = {}
-    for q, seconds in timed:
-        by_name[q] = max(by_name.get(q, 0.0), seconds)
-    return {
-        "first_page_s": first,
-        "page": {
-            "cold_s": cold,
-            "rerun_s": statistics.median(reruns),
-            "rerun_runs": reruns,
-            "queries": len(timed),
-            "query_s": sum(seconds for _, seconds in timed),
-            "slowest_query": slowest[0],
-            "slowest_query_s": slowest[1],
-            "query_times": by_name,  # the slowest run of each query file (a page may run one several times)
-        },
-        "errors": errors,
-        "base_mb": base,
-        "peak_mb": _peak_mb(),
-    }
-
-
 def child_main(argv: Sequence[str]) -> int:
     """Entry of the measuring processes: one JSON argument in, one JSON line out."""
     task = json.loads(argv[0])
     if task["task"] == "import":
         result = _child_import(task["path"], task["naive"], task["warm_up"])
     else:
-        result = _child_page(task["db"], task["page"], task["repeat"])
+        from wenming.web.timing import page_times  # the one part of the bench that runs Streamlit
+
+        result = page_times(task["db"], task["page"], task["repeat"], AS_OF)
+        result["peak_mb"] = _peak_mb()
     print(json.dumps(result, default=str))
     return 0
 
@@ -263,7 +198,11 @@ def _in_child(task: dict[str, Any], timeout: float = 3600, memory_mb: float = 81
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         child = subprocess.Popen(
-            [sys.executable, "-m", "wenming.bench", json.dumps(task)], stdout=out, stderr=err, cwd=ROOT, env=env
+            [sys.executable, "-m", "wenming.devtools.bench", json.dumps(task)],
+            stdout=out,
+            stderr=err,
+            cwd=ROOT,
+            env=env,
         )
         started, peak = time.monotonic(), 0.0
         while child.poll() is None:

@@ -8,8 +8,9 @@ import mimetypes
 import pandas as pd
 import streamlit as st
 
-from wenming import auth, web
-from wenming.guard import Refused
+from wenming import web
+from wenming.read.guard import Refused
+from wenming.store import auth
 from wenming.text import t
 
 LOG = ["import_id", "imported_at", "user_name", "action", "file_name", "sha256", "sheets", "rows", "warning_count"]
@@ -118,7 +119,7 @@ def restore(import_id: int, user: auth.User) -> None:
             return
         rows = store.imports().set_index("import_id").loc[new_id, "rows"]
         st.session_state[RESTORED] = t(
-            "history.restored", source=import_id, import_id=new_id, rows=web._rows_text(rows) or "0"
+            "history.restored", source=import_id, import_id=new_id, rows=web.rows_text(rows) or "0"
         )
         st.rerun()
 

@@ -11,8 +11,8 @@ import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from wenming import slides
-from wenming.review import Review
+from wenming.figures.review import Review
+from wenming.render import slides
 from wenming.text import t
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")

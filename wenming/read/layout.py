@@ -1,0 +1,101 @@
+"""Where a sheet's table starts and how its merged cells spread: header detection and merges (WORKBOOKS.md §2, §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from wenming.read import contract, grid
+from wenming.read.grid import Cell, Grid, Merge
+
+
+@dataclass(frozen=True)
+class Header:
+    row: int  # 0-based index into the sheet's rows
+    kind: contract.Kind
+    columns: dict[str, int]  # role -> 0-based column index
+
+
+def match_roles(cells: Sequence[Cell], kind: contract.Kind) -> dict[str, int]:
+    """Map each role of ``kind`` to the first header cell that starts with one of its synonyms."""
+    synonyms = kind.synonyms()
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        header = contract.normalize_header(cell)
+        for synonym, role in synonyms:
+            if header.startswith(synonym):
+                found.setdefault(role, index)
+                break
+    return found
+
+
+def find_header(rows: list[list[Cell]]) -> Header | None:
+    """The first row within the first 15 that holds the required roles of some kind."""
+    for index, cells in enumerate(rows[: contract.HEADER_SCAN_ROWS]):
+        best: Header | None = None
+        for kind in contract.SHEET_KINDS.values():
+            columns = match_roles(cells, kind)
+            if not all(role in columns for role in kind.required):
+                continue
+            if kind.any_of and not any(role in columns for role in kind.any_of):
+                continue
+            if best is None or (len(kind.required), len(columns)) > (
+                len(best.kind.required),
+                len(best.columns),
+            ):
+                best = Header(index, kind, columns)
+        if best:
+            return best
+    return None
+
+
+
+
+def apply_merges(cells: Grid, merges: np.ndarray) -> list[Merge]:
+    """Give every cell of a merged range the range's value; return the horizontal merges.
+
+    ``merges`` holds one range per row: first row, first column, last row, last column
+    (0-based). Horizontal merges later tell section headings ("一、学雷锋活动" across the
+    whole row) from data.
+    """
+    height = cells.height
+    merges = merges[merges[:, 0] < height]
+    if not len(merges):
+        return []
+    merges = merges.copy()
+    merges[:, 2] = np.minimum(merges[:, 2], height - 1)
+    cells.widen(int(merges[:, 3].max()) + 1)
+    wide = merges[:, 3] > merges[:, 1]
+    horizontal = [((r0, c0), (r1, c1)) for r0, c0, r1, c1 in merges[wide].tolist()]
+    if grid.merges_overlap(merges):
+        # Overlapping ranges (never written by Excel): one after the other, as listed.
+        for r0, c0, r1, c1 in merges.tolist():
+            _fill_range(cells, r0, c0, r1, c1)
+        return horizontal
+    for r0, c0, r1, c1 in merges[wide].tolist():
+        _fill_range(cells, r0, c0, r1, c1)
+    vertical = merges[~wide]
+    for c in np.unique(vertical[:, 1]).tolist():
+        # Each row inside a range takes the code of the range's first row, all at once.
+        tops, ends = vertical[vertical[:, 1] == c][:, [0, 2]].T
+        column = cells.columns[c]
+        delta = np.zeros(height + 1, dtype=np.int64)
+        np.add.at(delta, tops + 1, 1)
+        np.add.at(delta, ends + 1, -1)
+        inside = np.cumsum(delta[:height]) > 0
+        top = np.full(height, -1, dtype=np.int64)
+        top[tops] = tops
+        top = np.maximum.accumulate(top)
+        column.codes = np.where(inside, column.codes[np.maximum(top, 0)], column.codes)
+    return horizontal
+
+
+def _fill_range(cells: Grid, r0: int, c0: int, r1: int, c1: int) -> None:
+    value = cells.cell(r0, c0)
+    for c in range(c0, c1 + 1):
+        column = cells.columns[c]
+        column.codes[r0 : r1 + 1] = column.code(value)
