@@ -53,8 +53,6 @@ def find_header(rows: list[list[Cell]]) -> Header | None:
     return None
 
 
-
-
 def apply_merges(cells: Grid, merges: np.ndarray) -> list[Merge]:
     """Give every cell of a merged range the range's value; return the horizontal merges.
 
