@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from wenming.read.reader import ParsedWorkbook
 
 Query = Callable[..., pd.DataFrame]
 
@@ -36,3 +41,34 @@ def default_date(until: dt.date | None, today: dt.date | None = None) -> dt.date
     """The default D: the data's latest 截至 (``data_until``), never later than today; today without data."""
     today = today or dt.date.today()
     return today if until is None else min(until, today)
+
+
+@dataclass(frozen=True)
+class Undated:
+    """Rows of a sheet counted done (closed) without a date: they count from the report's date on."""
+
+    sheet: str
+    kind: str  # tasks | issues
+    count: int
+    counts_from: dt.date
+
+
+UNDATED = {"tasks": ("done", "done_on"), "issues": ("closed", "closed_on")}  # kind -> (status, its date)
+
+
+def undated(parsed: ParsedWorkbook, as_of: dt.date | None = None) -> list[Undated]:
+    """Per sheet, the tasks done (problems closed) without 完成日期 (销号时间), for the import preview.
+
+    The store dates each sheet by its 截至, else the import's as-of date (today by default).
+    """
+    found = []
+    for sheet in parsed.sheets:
+        if sheet.kind not in UNDATED:
+            continue
+        status, date = UNDATED[sheet.kind]
+        table = sheet.table
+        mask = pc.and_(pc.equal(table.column("status"), status), pc.is_null(table.column(date)))
+        count = int(pc.sum(pc.cast(pc.fill_null(mask, False), pa.int64())).as_py() or 0)
+        if count:
+            found.append(Undated(sheet.name, sheet.kind, count, sheet.ref_date or as_of or dt.date.today()))
+    return found
