@@ -20,6 +20,7 @@ from tests.conftest import ROOT
 from tests.workbooks import workbook
 from wenming.figures import at, summary, trend
 from wenming.store import Store, auth, voids
+from wenming.text import t
 
 SAMPLES = ROOT / "data" / "sample"
 ATTACK = workbook(
@@ -129,3 +130,31 @@ def test_the_command_line_voids_and_undoes(sample: Store) -> None:
     october = json.loads(run("summary", "--as-of", "2026-10-31", "--json").stdout)
     assert october["tasks"]["by_department"]["工会"]["total"] == 1
     assert run("void", "999", "--user", "管理员").returncode == 1
+
+
+def test_an_admin_voids_and_unvoids_on_the_history_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.access import ADMIN, AS_OF, OFFICE, database, signed_in_app, tasks_book
+
+    db = database(tmp_path)
+    store = Store.open(db)
+    store.import_file(tasks_book(["办公室第二版", "办公室", "", ""]), "v2.xlsx", user=OFFICE, as_of=AS_OF)
+    store.close()
+    page = signed_in_app(db, monkeypatch, ADMIN, "pages/history.py")
+    page.button(key="history_void_2").click().run()
+    assert not page.exception and [s.value for s in page.success] == [t("history.voided", "zh", import_id=2)]
+    log = page.dataframe[0].value.set_index("import_id")
+    assert log.loc[2, "voided"].startswith("已作废（") and log.loc[2, "voided"].endswith(f"{ADMIN}）")
+    assert log.loc[1, "voided"] == ""
+    store = Store.open(db)
+    assert sorted(store.con.execute("select task from tasks_at(null)").fetchall()) == [
+        ("办公室任务一",),
+        ("办公室任务二",),
+    ]
+    store.close()
+    assert page.button(key="history_void_2").label == t("history.unvoid_confirm", "zh", import_id=2)
+    page.button(key="history_void_2").click().run()
+    assert [s.value for s in page.success] == [t("history.unvoided", "zh", import_id=2)]
+    store = Store.open(db)
+    assert store.con.execute("select task from tasks_at(null)").fetchall() == [("办公室第二版",)]
+    assert voids.voided(store) == {}
+    store.close()
