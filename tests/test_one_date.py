@@ -296,3 +296,16 @@ def test_the_import_preview_counts_what_is_done_without_a_date(store: Store) -> 
     ledger = workbook(("问题", [LEDGER, ["P", "办公室", "2025-09-01", "", "已销号", ""]]))
     found = at.undated(store.parse(ledger, "y.xlsx", as_of=dt.date(2025, 10, 1)), dt.date(2025, 10, 1))
     assert [(u.kind, u.count, u.counts_from) for u in found] == [("issues", 1, dt.date(2025, 10, 1))]
+
+
+def test_a_correction_of_the_first_report_does_not_rewrite_the_months_before_it(history: Store) -> None:
+    """Before a department's first report that report stands in; re-uploading it (same date) later,
+    with √ and no 完成日期, is a report dated after those months and changes none of them."""
+    july = summary.build(history, dt.date(2025, 7, 31))
+    august = summary.build(history, dt.date(2025, 8, 31))
+    corrected = [["A1", "办公室", "2025-08-20", "√", ""], ["A2", "办公室", "2025-09-15", "√", ""]]
+    history.import_file(tracker("办公室", "2025-08-31", corrected), "办公室8月更正.xlsx", user="t")
+    assert summary.build(history, dt.date(2025, 7, 31)) == july
+    office = summary.build(history, dt.date(2025, 8, 31))["tasks"]["by_department"]["办公室"]
+    assert office == {"total": 2, "done": 2, "overdue": 0, "completion_rate": 1}  # the correction, on its date
+    assert summary.build(history, dt.date(2025, 8, 31)) != august

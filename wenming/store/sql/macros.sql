@@ -11,8 +11,10 @@ where not exists (select 1 from import_voids v where v.import_id = l.import_id);
 
 -- One row per (department, load): the load whose rows of kind k are in force for that department on d.
 -- Per kind AND department: the latest report dated on or before d (a later date, then a later
--- import, wins); a department with no report by d is read from its earliest report, through that
--- report's own dates. A report of one department never moves another department's figures.
+-- import, wins); a department with no report by d is read from its earliest report (the first
+-- import of the earliest date), through that report's own dates. So no report dated after d, not
+-- even a correction of that earliest report, changes a figure of d, and a report of one
+-- department never moves another department's figures.
 create or replace macro live_keys(k, d) as table
 with kind_loads as (
     select * from counted_loads() where kind = k
@@ -40,7 +42,8 @@ qualify row_number() over (
     order by by_d desc,
         case when by_d then effective_on end desc,
         case when not by_d then effective_on end asc,
-        load_id desc
+        case when by_d then load_id end desc,
+        load_id asc
 ) = 1;
 
 -- The rows of kind k in force on d, with the date of the report they come from.
