@@ -101,6 +101,7 @@ def test_the_html_report_and_the_presentation(changed: Review) -> None:
     assert spans["↑ +2"] == ("bad", BAD)  # more overdue tasks
     assert spans["↓ -2"] == ("good", GOOD)  # fewer open problems
     assert spans["持平"] == ("flat", changes.COLOURS["flat"])
+    assert report.escape(review.t("review.board_rule")) in report.render(changed)  # the boards' rule, stated
 
 
 def test_the_review_pages_metrics(changed: Review) -> None:
@@ -213,3 +214,12 @@ def test_ties_follow_the_stated_rule_or_are_all_shown() -> None:
     assert listed["department"].tolist()[:3] == ["部门00", "部门01", "部门02"]
     assert listed["department"].iloc[-1] == "等 6 个部门并列" and listed["more"].iloc[-1] == 6
     assert review.listed(black, "most_overdue")["department"].tolist() == ["部门00", "部门01", "部门02"]
+
+
+def test_a_page_download_keeps_rates_as_percentages() -> None:
+    frame = pd.DataFrame({"department": ["=办公室"], "completion_rate": [0.625], "overdue": [2]})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.workbook_bytes({"表": frame}))).active
+    name, rate, overdue = sheet[2]
+    assert (name.value, name.data_type) == ("=办公室", "s")  # text stays text, as written
+    assert (rate.value, rate.number_format) == (0.625, "0.0%")
+    assert (overdue.value, overdue.number_format) == (2, "General")

@@ -21,6 +21,7 @@ from tests.workbooks import workbook
 from wenming.figures import at, headline, review, review_summaries, summary, trend
 from wenming.figures.review import Period
 from wenming.store import Store
+from wenming.text import t
 
 HEADER = ["工作任务", "牵头部门", "完成时限", "完成情况", "完成日期"]
 LEDGER = ["存在问题", "责任部门", "督查时间", "整改时限", "整改情况", "销号时间"]
@@ -287,6 +288,7 @@ def test_the_overview_and_the_review_pages_show_the_summary_of_the_date(
     assert cards["任务完成率"] == f"{figures['tasks']['completion_rate']:.1%}"
     assert cards["逾期任务"] == str(figures["tasks"]["overdue"])
     assert cards["任务总数"] == str(figures["tasks"]["total"])
+    assert t("review.board_rule", "zh") in [c.value for c in meeting.caption]  # the boards' rule, stated
 
 
 def test_the_import_preview_counts_what_is_done_without_a_date(store: Store) -> None:
@@ -296,6 +298,12 @@ def test_the_import_preview_counts_what_is_done_without_a_date(store: Store) -> 
     ledger = workbook(("问题", [LEDGER, ["P", "办公室", "2025-09-01", "", "已销号", ""]]))
     found = at.undated(store.parse(ledger, "y.xlsx", as_of=dt.date(2025, 10, 1)), dt.date(2025, 10, 1))
     assert [(u.kind, u.count, u.counts_from) for u in found] == [("issues", 1, dt.date(2025, 10, 1))]
+    no_date_column = workbook(
+        ("任务", [["工作任务", "牵头部门", "完成情况"], ["a", "办公室", "√"], ["b", "办公室", ""]])
+    )
+    found = at.undated(store.parse(no_date_column, "z.xlsx"), dt.date(2025, 10, 1))
+    assert [(u.kind, u.count) for u in found] == [("tasks", 1)]
+    assert at.undated(store.parse(workbook(("任务", [["工作任务", "牵头部门"], ["a", "办公室"]])), "w.xlsx")) == []
 
 
 def test_a_correction_of_the_first_report_does_not_rewrite_the_months_before_it(history: Store) -> None:

@@ -67,8 +67,12 @@ def undated(parsed: ParsedWorkbook, as_of: dt.date | None = None) -> list[Undate
             continue
         status, date = UNDATED[sheet.kind]
         table = sheet.table
-        mask = pc.and_(pc.equal(table.column("status"), status), pc.is_null(table.column(date)))
-        count = int(pc.sum(pc.cast(pc.fill_null(mask, False), pa.int64())).as_py() or 0)
+        if "status" not in table.column_names:
+            continue
+        done = pc.fill_null(pc.equal(table.column("status"), status), False)
+        if date in table.column_names:  # a sheet without the date column has no dates at all
+            done = pc.and_(done, pc.is_null(table.column(date)))
+        count = int(pc.sum(pc.cast(done, pa.int64())).as_py() or 0)
         if count:
             found.append(Undated(sheet.name, sheet.kind, count, sheet.ref_date or as_of or dt.date.today()))
     return found

@@ -79,7 +79,7 @@ def workbook_bytes(
         for record in frame.itertuples(index=False):
             append(sheet, record)
         _format(sheet, headers, frame)
-        _number_formats(sheet, frame, formats or {})
+        _number_formats(sheet, frame, {**_rate_formats(frame), **(formats or {})})
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -99,6 +99,12 @@ def _format(sheet, headers: list[str], frame: pd.DataFrame) -> None:
     sheet.freeze_panes = "A2"
     if len(frame):
         sheet.auto_filter.ref = sheet.dimensions
+
+
+def _rate_formats(frame: pd.DataFrame) -> dict[str, str]:
+    """Rates (0.75) shown as percentages (75.0%), whichever table they are in."""
+    rates = slides.RATE_COLUMNS | {"progress"}
+    return {str(c): RATE_FORMAT for c in frame.columns if c in rates and pd.api.types.is_numeric_dtype(frame[c].dtype)}
 
 
 def _number_formats(sheet, frame: pd.DataFrame, formats: Formats) -> None:

@@ -43,7 +43,7 @@ th { background: #1F4E79; color: #fff; }
 td.num { text-align: right; white-space: nowrap; }
 .boards { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
 .chart { width: 100%; }
-.empty { color: var(--muted); }
+.empty, .note { color: var(--muted); }
 footer { max-width: 1200px; margin: 0 auto; padding: 16px 32px 48px; color: var(--muted); font-size: 14px; }
 @media screen {
   body.present header, body.present footer { display: none; }
@@ -153,6 +153,8 @@ def render(review: Review, title: str | None = None) -> str:
     sections = []
     for slide in slides.slides(review):
         body = [headline_html(review)] if slide.key == "headline" else []
+        if slide.note:
+            body.append(f'<p class="note">{_e(slide.note)}</p>')
         body.extend(table_html(caption, frame, columns) for caption, frame, columns in slide.tables)
         body.extend(f'<div class="chart">{_figure(figure)}</div>' for figure in slide.figures)
         sections.append(f'<section id="{_e(slide.key)}"><h2>{_e(slide.title)}</h2>{"".join(body)}</section>')

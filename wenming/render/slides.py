@@ -68,6 +68,7 @@ class Slide:
     title: str
     tables: list[TaskTable] = field(default_factory=list)
     figures: list[go.Figure] = field(default_factory=list)
+    note: str = ""  # the rule a reader needs (how the boards are filled)
 
 
 @dataclass
@@ -188,6 +189,7 @@ def slides(review: Review, per_department: bool = False) -> list[Slide]:
                 (t("review.red"), review.red, BOARD_COLUMNS),
                 (t("review.black"), review.black, BOARD_COLUMNS),
             ],
+            note=t("review.board_rule"),
         ),
         Slide(
             "named",

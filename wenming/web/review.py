@@ -178,6 +178,8 @@ def sections(shown: Review) -> None:
                 delta = t("review.deltas", month=card.month.amount(), quarter=card.quarter.shown())
                 web.metric(column, card.label, card.value, card.month, delta, border=True)
             st.info(shown.summary(), icon=":material/campaign:")
+        if slide.note:
+            st.caption(slide.note)
         for caption, frame, columns in slide.tables:
             if caption:
                 st.markdown(f"**{report.escape(caption)}**")
