@@ -29,5 +29,5 @@ if user is None or user.is_admin:
     )
 navigation = st.navigation(pages, position="sidebar" if user else "hidden")
 signin.required(user)  # before sign-in: the form, and the script stops here, before any query or filter
-filters.sidebar(web.department_order())
+filters.sidebar(web.department_order(), web.data_until())
 web.run_page(navigation)

@@ -22,5 +22,6 @@ if chosen is not None:
     if me.is_admin:
         history_ui.download(import_id, me)
         history_ui.restore(import_id, me)
+        history_ui.void(import_id, me)
     else:
         st.caption(t("history.read_only"))

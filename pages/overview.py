@@ -14,11 +14,12 @@ if "tasks" not in present:
 
 figures = headline.headlines(web.query, f.as_of, list(f.departments) or None)
 for column, figure in zip(st.columns(len(figures)), figures, strict=True):
-    column.metric(
+    web.metric(
+        column,
         t(f"headline.{figure.key}"),
         figure.shown(),
+        figure.change,
         figure.shown_delta(),
-        delta_color="inverse" if figure.rise_is_bad else "normal",
         help=t("headline.help"),
         border=True,
     )

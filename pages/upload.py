@@ -28,6 +28,8 @@ for item in previews:
         continue
     st.markdown(t("upload.recognised", file=item.file_name))
     web.table(item.sheets(), ["sheet", "kind", "rows", "header_row", "ref_date", "scope"])
+    for line in item.undated():
+        st.caption(line)
     if item.parsed.warnings:
         with st.expander(t("upload.warnings", count=len(item.parsed.warnings))):
             web.table(item.warnings(), ["cell", "message"])

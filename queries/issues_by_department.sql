@@ -1,6 +1,6 @@
 -- One row per department: its ledger problems on $as_of (total, closed, open, overdue, closing rate).
 with source as (
-    select * from issue_facts($as_of::date, $snapshot::date)
+    select * from issue_facts($as_of::date)
 ),
 filtered as (
     select * from source

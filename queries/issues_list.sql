@@ -1,6 +1,6 @@
 -- One row per ledger problem (挂账) on $as_of: open or struck off (销号), overdue days, where it was read.
 with source as (
-    select * from issue_facts($as_of::date, $snapshot::date)
+    select * from issue_facts($as_of::date)
 ),
 filtered as (
     select * from source

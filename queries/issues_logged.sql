@@ -1,6 +1,6 @@
 -- One row per ledger problem found (督查时间) from $start to $end: newly logged (挂账) in the period, with its state on $end.
 with source as (
-    select * from issue_facts($end::date, $snapshot::date)
+    select * from issue_facts($end::date)
 ),
 filtered as (
     select * from source

@@ -1,6 +1,6 @@
 -- One row per ledger problem struck off (销号时间) from $start to $end.
 with source as (
-    select * from issue_facts($end::date, $snapshot::date)
+    select * from issue_facts($end::date)
 ),
 filtered as (
     select * from source

@@ -1,6 +1,6 @@
 -- One row: the issue ledger on $as_of (total, closed/销号, open, overdue, closing rate).
 with source as (
-    select * from issue_facts($as_of::date, $snapshot::date)
+    select * from issue_facts($as_of::date)
 ),
 filtered as (
     select * from source

@@ -1,6 +1,6 @@
 -- One row per department and aging bucket (1–7, 8–30, 31–90, >90 days) of its tasks overdue on $as_of.
 with source as (
-    select * from task_facts($as_of::date, $snapshot::date)
+    select * from task_facts($as_of::date)
 ),
 filtered as (
     select * from source

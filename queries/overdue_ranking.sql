@@ -1,13 +1,13 @@
 -- One row per department with overdue tasks or overdue ledger problems on $as_of, ranked for the 通报 (most overdue first).
 with tasks as (
     select department, count(*) as overdue_tasks, max(days_overdue) as max_days_overdue
-    from task_facts($as_of::date, $snapshot::date)
+    from task_facts($as_of::date)
     where is_overdue
     group by department
 ),
 problems as (
     select department, count(*) as overdue_issues
-    from issue_facts($as_of::date, $snapshot::date)
+    from issue_facts($as_of::date)
     where is_overdue
     group by department
 ),

@@ -6,12 +6,12 @@ with activity as (
         coalesce(sum(people), 0) as person_times,
         coalesce(sum(volunteer_hours), 0) as volunteer_hours,
         sum(people) filter (where expected > 0) / nullif(sum(expected) filter (where expected > 0), 0) as attendance_rate
-    from activity_facts($as_of::date, $snapshot::date)
+    from activity_facts($as_of::date)
     group by department
 ),
 heads as (
     select department, sum(people) as headcount
-    from headcount_at($snapshot::date)
+    from headcount_at($as_of::date)
     group by department
 ),
 joined as (

@@ -1,6 +1,6 @@
 -- One row per month and activity type: activities held and person-times (Σ people).
 with source as (
-    select * from activity_facts($as_of::date, $snapshot::date)
+    select * from activity_facts($as_of::date)
 ),
 filtered as (
     select * from source

@@ -1,6 +1,6 @@
 -- One row per department with activities held (活动日期) from $start to $end: activities, person-times, volunteer hours.
 with source as (
-    select * from activity_facts($end::date, $snapshot::date)
+    select * from activity_facts($end::date)
 ),
 filtered as (
     select * from source

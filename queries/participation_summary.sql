@@ -1,6 +1,6 @@
 -- One row: activities, person-times (Σ people), volunteer hours and attendance rate where expected counts are given.
 with source as (
-    select * from activity_facts($as_of::date, $snapshot::date)
+    select * from activity_facts($as_of::date)
 ),
 filtered as (
     select * from source

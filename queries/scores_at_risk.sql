@@ -1,6 +1,6 @@
 -- One row per scoring item put at risk by overdue tasks on $as_of: a task links to items of the same 测评内容, else (no such item) to every item of its 测评项目.
 with overdue as (
-    select * from task_facts($as_of::date, $snapshot::date)
+    select * from task_facts($as_of::date)
     where is_overdue
       and ($departments is null or list_contains($departments, department))
 ),

@@ -1,6 +1,6 @@
 -- One row per department: survey rates as given (知晓率、参与率、支持率、满意度, fractions) and respondents.
 with source as (
-    select * from surveys_at($snapshot::date)
+    select * from surveys_at($as_of::date)
 ),
 filtered as (
     select * from source

@@ -1,6 +1,6 @@
 -- One row per category (测评项目) of the task list: tasks per state on $as_of and completion rate.
 with source as (
-    select * from task_facts($as_of::date, $snapshot::date)
+    select * from task_facts($as_of::date)
 ),
 filtered as (
     select * from source

@@ -1,6 +1,6 @@
 -- One row per lead department: its task figures on $as_of (helpers are never counted).
 with source as (
-    select * from task_facts($as_of::date, $snapshot::date)
+    select * from task_facts($as_of::date)
 ),
 filtered as (
     select * from source

@@ -1,6 +1,6 @@
 -- One row per task due within 7 days of $as_of (due date from $as_of to $as_of + 7) and not done, the nearest first.
 with source as (
-    select * from task_facts($as_of::date, $snapshot::date)
+    select * from task_facts($as_of::date)
 ),
 filtered as (
     select * from source

@@ -1,6 +1,6 @@
 -- One row per task in force, with its state on $as_of (done / in progress / not started / ongoing), overdue days and where it was read.
 with source as (
-    select * from task_facts($as_of::date, $snapshot::date)
+    select * from task_facts($as_of::date)
 ),
 filtered as (
     select * from source

@@ -1,6 +1,6 @@
 -- One row per task overdue on $as_of, the $limit longest overdue only (the overview's short list).
 with source as (
-    select * from task_facts($as_of::date, $snapshot::date)
+    select * from task_facts($as_of::date)
 ),
 filtered as (
     select * from source

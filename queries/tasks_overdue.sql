@@ -1,6 +1,6 @@
 -- One row per task overdue on $as_of (not done, due date before it), the longest overdue first.
 with source as (
-    select * from task_facts($as_of::date, $snapshot::date)
+    select * from task_facts($as_of::date)
 ),
 filtered as (
     select * from source

@@ -1,6 +1,6 @@
 -- One row per lead department and month of deadline (路线图): tasks due that month, done, overdue on $as_of.
 with source as (
-    select * from task_facts($as_of::date, $snapshot::date)
+    select * from task_facts($as_of::date)
 ),
 filtered as (
     select * from source

@@ -1,6 +1,6 @@
 -- One row: the task figures of WORKBOOKS.md §5 on $as_of (total, done, overdue, ongoing, due soon, completion rate).
 with source as (
-    select * from task_facts($as_of::date, $snapshot::date)
+    select * from task_facts($as_of::date)
 ),
 filtered as (
     select * from source

@@ -299,3 +299,46 @@ def test_clicking_a_bar_narrows_the_table_below(server: Server, browser: Any, re
         assert departments == ["工会"] * min(overdue, 5)
     finally:
         page.close()
+
+
+def _tone_of(rgb: str) -> str:
+    """green, red or gray, from a CSS rgb(…) colour."""
+    r, g, b = (int(v) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
+    if abs(r - g) < 40 and abs(g - b) < 40:
+        return "gray"
+    return "green" if g > r else "red"
+
+
+def test_changes_read_right_and_a_later_date_says_where_the_data_ends(
+    server: Server, browser: Any, reference: Store
+) -> None:
+    """The overview's change arrows follow the number, their colour its meaning (issue 12)."""
+    from wenming.figures import changes, headline
+    from wenming.text import t
+
+    page = open_page(browser, f"{server.url}/?as_of=2026-11-30")
+    try:
+        settle(page, "总览")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert "数据截至 11月20日" in sidebar.inner_text()
+        expected = {
+            t(f"headline.{h.key}", "zh"): h.change
+            for h in headline.headlines(reference.query, dt.date(2026, 11, 30), None)
+        }
+        seen = 0
+        for card in page.locator('[data-testid="stMetric"]').all():
+            label = card.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+            change = expected[label]
+            delta = card.locator('[data-testid="stMetricDelta"]')
+            if change.direction is None:
+                assert delta.count() == 0
+                continue
+            colour = delta.evaluate("element => getComputedStyle(element).color")
+            assert _tone_of(colour) == changes.STREAMLIT_COLOURS[change.tone], (label, colour)
+            arrow = delta.locator("svg, [data-testid='stIconMaterial']").count() > 0
+            assert arrow == (change.direction != "flat"), label
+            seen += 1
+        assert seen >= 3
+        page.screenshot(path=server.folder / "changes.png", full_page=False)
+    finally:
+        page.close()

@@ -711,14 +711,16 @@ def test_file_names_never_reach_the_disk(db: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://evil.example","点我")', "+1+1", "-2+3", "@SUM(A1)", "=1+1"])
 def test_exported_cells_never_become_formulas(text: str, store: Store) -> None:
-    """A task written as formula text is exported as text: read back, it is a string, not a formula."""
+    """A task written as formula text is exported as text, as written: read back, it is a string, not a formula.
+
+    A string cell of an .xlsx is never evaluated, so it needs no leading apostrophe (issue 12)."""
     store.import_file(book(tasks([text, "办公室", "已完成"])), "台账.xlsx", user="test", as_of=AS_OF)
     frame = store.query("tasks_list", as_of=AS_OF, snapshot=None, departments=None)
     assert frame["task"].tolist() == [text]
     data = export.workbook_bytes({"任务": frame[["task", "department"]]})
     sheet = openpyxl.load_workbook(io.BytesIO(data))["任务"]
     cell = sheet["A2"]
-    assert cell.data_type == "s" and cell.value == "'" + text
+    assert cell.data_type == "s" and cell.value == text
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
 

@@ -38,7 +38,9 @@ def test_the_workbook_holds_every_table(october: review.Review) -> None:
     logged = book[t("review.logged", "zh", count=2)]
     assert [r[1] for r in rows(logged)[1:]] == ["P1", "P2"]
     headline = rows(book[t("review.slide.headline", "zh")])
-    assert ("任务完成率", "62.5%", "42.9%", "0.0%") in headline
+    # numbers as numbers; the changes in 个百分点 for rates (issue 12)
+    completion = next(row for row in headline if row[0] == "任务完成率")
+    assert completion == ("任务完成率", 0.625, pytest.approx(3 / 7), 0, 19.6, 62.5)
     assert overdue["A1"].fill.fgColor.rgb.endswith("1F4E79")  # a formatted header
 
 
@@ -64,7 +66,7 @@ def test_formula_text_from_a_workbook_is_not_a_formula_in_the_export(store: Stor
     shown = review.build(store.query, Period.parse("2025-10"), TODAY)
     exported = openpyxl.load_workbook(io.BytesIO(export.supervision_sheet(shown, "办公室"))).active
     cells = [c for row in exported.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)]
-    assert cells and all(c.data_type == "s" and str(c.value).startswith("'=") for c in cells)
+    assert cells and all(c.data_type == "s" and str(c.value).startswith("=") for c in cells)
 
 
 def test_the_html_is_self_contained_and_escapes_workbook_text(store: Store) -> None:

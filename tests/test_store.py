@@ -141,11 +141,12 @@ def test_snapshots_give_the_rows_in_force_on_a_date(store: Store) -> None:
     def at(day: str) -> list[tuple[str, str]]:
         return sorted(store.con.execute("select department, task from tasks_at(?::date)", [day]).fetchall())
 
-    assert at("2025-09-30") == [("办公室", "九月任务")]
-    assert at("2025-10-15") == [("办公室", "九月任务")]
+    # Per kind and department (WORKBOOKS.md §5): before a department's first report, that report
+    # stands in (read through its own dates), so 研究室's October tracker speaks for September too.
+    assert at("2025-09-30") == [("办公室", "九月任务"), ("研究室", "十月新部门任务")]
+    assert at("2025-10-15") == [("办公室", "九月任务"), ("研究室", "十月新部门任务")]
     assert at("2025-10-31") == [("办公室", "十月任务"), ("研究室", "十月新部门任务")]
-    # Before the first snapshot, the earliest one stands in.
-    assert at("2025-01-31") == [("办公室", "九月任务")]
+    assert at("2025-01-31") == [("办公室", "九月任务"), ("研究室", "十月新部门任务")]
 
 
 def test_an_older_tracker_imported_later_is_kept_as_history(store: Store) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from wenming import text
+from wenming.figures import at
 from wenming.figures import summary as summary_mod
 from wenming.read.guard import Refused
 from wenming.store import Store, StoreLocked, auth, db_path
@@ -61,7 +62,9 @@ def parser() -> argparse.ArgumentParser:
     )
 
     summ = commands.add_parser("summary", parents=[common], help="print the headline figures")
-    summ.add_argument("--as-of", type=_date, help="date the figures are as of (default: today)")
+    summ.add_argument(
+        "--as-of", type=_date, help="date the figures are as of (default: the data's latest 截至, at most today)"
+    )
     summ.add_argument("--department", action="append", help="only this department (repeatable)")
     summ.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -81,6 +84,17 @@ def parser() -> argparse.ArgumentParser:
     rest.add_argument("--department")
     rest.add_argument("--user", default=None)
 
+    void = commands.add_parser(
+        "void",
+        parents=[common],
+        help="void an import (e.g. one dated wrongly): the figures behave as if it had not happened",
+        description="The import stays in the history, marked voided; --undo counts it again. Admins only: "
+        "with users set up, --user must name an admin. Every void and un-void is in the audit log.",
+    )
+    void.add_argument("import_id", type=int)
+    void.add_argument("--undo", action="store_true", help="count a voided import again")
+    void.add_argument("--user", default=None)
+
     rev = commands.add_parser(
         "review",
         parents=[common],
@@ -91,11 +105,20 @@ def parser() -> argparse.ArgumentParser:
     period = rev.add_mutually_exclusive_group(required=True)
     period.add_argument("--month", help="the month under review, YYYY-MM")
     period.add_argument("--quarter", help="the quarter under review, YYYY-Q1 … YYYY-Q4")
-    rev.add_argument("--as-of", type=_date, help="the date the data is read as of (default: today)")
+    rev.add_argument(
+        "--as-of",
+        type=_date,
+        help="the date the data is read as of, for a period still running (default: the data's latest 截至)",
+    )
     rev.add_argument("--html", type=Path, help="write the review as one self-contained HTML file")
     rev.add_argument("--xlsx", type=Path, help="write the tables behind the review as an Excel workbook")
     rev.add_argument("--supervision", type=Path, help="folder for one 督办单 (Excel) per department")
     rev.add_argument("--fresh", action="store_true", help="recompute even if the review was frozen on the page")
+    rev.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"period", "as_of", "current", "previous", "quarter_ago"}, each as `summary --json` prints it',
+    )
 
     sample = commands.add_parser("sample", help="write the sample workbooks and blank templates")
     sample.add_argument("--out", type=Path, default=None, help="folder of the samples (default: data/sample)")
@@ -220,7 +243,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     store = Store.open(args.db)
-    figures = summary_mod.build(store, args.as_of or dt.date.today(), args.department)
+    figures = summary_mod.build(store, args.as_of or _default_date(store), args.department)
     store.close()
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
@@ -229,10 +252,19 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _default_date(store: Store) -> dt.date:
+    """The data's latest 截至, never later than today: the pages' default date too."""
+    return at.default_date(at.data_until(store.query))
+
+
 def cmd_history(args: argparse.Namespace) -> int:
+    from wenming.store import voids
+
     store = Store.open(args.db)
     frame = store.imports()[["import_id", "imported_at", "user_name", "action", "file_name", "rows", "warning_count"]]
+    gone = voids.voided(store)
     store.close()
+    frame.loc[frame["import_id"].isin(list(gone)), "action"] = text.t("cli.voided")
     print(frame.to_string(index=False))
     return 0
 
@@ -250,6 +282,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(text.t("cli.restored", source=args.import_id, import_id=new_id))
+    return 0
+
+
+def cmd_void(args: argparse.Namespace) -> int:
+    from wenming.store import voids
+
+    store = Store.open(args.db)
+    try:
+        changed = voids.void_import(store, args.import_id, user=args.user or _user(), undo=args.undo)
+    except KeyError:
+        print(text.t("cli.no_such_import", import_id=args.import_id), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    done = "history.unvoided" if args.undo else "history.voided"
+    print(text.t(done if changed else f"{done}_already", import_id=args.import_id))
     return 0
 
 
@@ -274,7 +322,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from wenming.figures import meetings, review
+    from wenming.figures import meetings, review, review_summaries
     from wenming.render import export, report
 
     try:
@@ -285,7 +333,14 @@ def cmd_review(args: argparse.Namespace) -> int:
     store = Store.open(args.db)
     try:
         kept = None if args.fresh else meetings.frozen(store, period)
-        shown = kept or review.build(store.query, period, args.as_of or dt.date.today())
+        today = args.as_of or _default_date(store)
+        if args.json:
+            figures = (
+                review_summaries.frozen_summaries(kept) if kept else review_summaries.summaries(store, period, today)
+            )
+            print(json.dumps(figures, ensure_ascii=False, indent=2))
+            return 0
+        shown = kept or review.build(store.query, period, today)
         written = []
         if args.html:
             args.html.write_text(report.render(shown), encoding="utf-8")
@@ -439,6 +494,7 @@ COMMANDS = {
     "summary": cmd_summary,
     "history": cmd_history,
     "restore-import": cmd_restore,
+    "void": cmd_void,
     "backup": cmd_backup,
     "restore": cmd_restore_backup,
     "sample": cmd_sample,

@@ -9,18 +9,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wenming.figures import trend
+from wenming.figures import at, changes, trend
 from wenming.text import t
 
 Query = Callable[..., pd.DataFrame]
 
-# key -> (query, column, is a rate, a rise is bad)
-FIGURES: dict[str, tuple[str, str, bool, bool]] = {
-    "completion_rate": ("tasks_summary", "completion_rate", True, False),
-    "overdue": ("tasks_summary", "overdue", False, True),
-    "attainment": ("scores_summary", "attainment", True, False),
-    "open": ("issues_summary", "open", False, True),
-    "person_times": ("participation_summary", "person_times", False, False),
+# key -> (query, column, is a rate); whether a rise is good is changes.UP_IS_GOOD
+FIGURES: dict[str, tuple[str, str, bool]] = {
+    "completion_rate": ("tasks_summary", "completion_rate", True),
+    "overdue": ("tasks_summary", "overdue", False),
+    "attainment": ("scores_summary", "attainment", True),
+    "open": ("issues_summary", "open", False),
+    "person_times": ("participation_summary", "person_times", False),
 }
 
 
@@ -30,13 +30,16 @@ class Headline:
     value: float | None
     previous: float | None
     rate: bool
-    rise_is_bad: bool
 
     @property
     def delta(self) -> float | None:
         if self.value is None or self.previous is None:
             return None
         return self.value - self.previous
+
+    @property
+    def change(self) -> changes.Change:
+        return changes.change(self.key, self.delta, self.rate)
 
     def shown(self) -> str:
         """The value as a leader reads it: 75.0% or 7."""
@@ -45,13 +48,15 @@ class Headline:
         return f"{self.value:.1%}" if self.rate else f"{self.value:,.0f}"
 
     def shown_delta(self) -> str | None:
-        """The change as 个百分点 for rates, as a count otherwise; None when unknown."""
-        delta = self.delta
-        if delta is None:
+        """较上月末 +9.1 个百分点, 较上月末 -2, 较上月末持平; None when unknown."""
+        value = self.change.rounded
+        if value is None:
             return None
+        if value == 0:
+            return t("delta.flat_month_end")
         if self.rate:
-            return t("delta.points", value=f"{delta * 100:+.1f}")
-        return t("delta.count", value=f"{delta:+,.0f}")
+            return t("delta.points", value=f"{value:+.1f}")
+        return t("delta.count", value=f"{value:+,.0f}")
 
 
 def _value(frame: pd.DataFrame, column: str) -> float | None:
@@ -62,19 +67,12 @@ def _value(frame: pd.DataFrame, column: str) -> float | None:
 
 
 def headlines(query: Query, as_of: dt.date, departments: list[str] | None) -> list[Headline]:
-    """Every headline figure on as_of and at the end of the month before."""
-    previous_day = trend.previous_month_end(as_of)
-    now = trend.params_at(as_of, as_of, departments)
-    then = trend.params_at(previous_day, as_of, departments)
-    results = []
-    for key, (name, column, rate, rise_is_bad) in FIGURES.items():
-        results.append(
-            Headline(
-                key=key,
-                value=_value(query(name, **now), column),
-                previous=_value(query(name, **then), column),
-                rate=rate,
-                rise_is_bad=rise_is_bad,
-            )
+    """Every headline figure on as_of and at the end of the month before, each by at.params."""
+    now = at.params(as_of, departments)
+    then = at.params(trend.previous_month_end(as_of), departments)
+    return [
+        Headline(
+            key=key, value=_value(query(name, **now), column), previous=_value(query(name, **then), column), rate=rate
         )
-    return results
+        for key, (name, column, rate) in FIGURES.items()
+    ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from wenming.figures import review_summaries
 from wenming.figures.review import Period, Review
 from wenming.read import values
 from wenming.store import Store, auth
@@ -32,6 +33,7 @@ def freeze(store: Store, review: Review, user: str | auth.User) -> int:
     clerk = auth.actor(store, user)
     auth.check_meeting(clerk, review.period.label())
     imports = store.sources()["import_id"].drop_duplicates().sort_values().tolist()
+    kept = review_summaries.summaries(store, review.period, review.as_of)
     frozen_at = dt.datetime.now().replace(microsecond=0)
     with store.writing(review.period.label(), data=False) as con:
         last = int(con.execute("select coalesce(max(import_id), 0) from imports").fetchall()[0][0])
@@ -40,6 +42,7 @@ def freeze(store: Store, review: Review, user: str | auth.User) -> int:
             "frozen_by": clerk.name,
             "imports": imports,
             "last_import": last,
+            "summaries": {name: kept[name] for name in ("current", "previous", "quarter_ago")},
         }
         review_id = int(con.execute("select nextval('review_ids')").fetchall()[0][0])
         con.execute(

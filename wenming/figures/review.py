@@ -18,22 +18,22 @@ from typing import Any
 
 import pandas as pd
 
-from wenming.figures import trend
+from wenming.figures import at, changes, trend
 from wenming.text import t
 
 Query = Callable[..., pd.DataFrame]
 
-# key -> (query, column, is a rate, a rise is bad)
-FIGURES: dict[str, tuple[str, str, bool, bool]] = {
-    "tasks_total": ("tasks_summary", "total", False, False),
-    "tasks_done": ("tasks_summary", "done", False, False),
-    "completion_rate": ("tasks_summary", "completion_rate", True, False),
-    "overdue": ("tasks_summary", "overdue", False, True),
-    "attainment": ("scores_summary", "attainment", True, False),
-    "issues_open": ("issues_summary", "open", False, True),
-    "issues_overdue": ("issues_summary", "overdue", False, True),
-    "closing_rate": ("issues_summary", "closing_rate", True, False),
-    "person_times": ("participation_summary", "person_times", False, False),
+# key -> (query, column, is a rate); whether a rise is good is changes.UP_IS_GOOD
+FIGURES: dict[str, tuple[str, str, bool]] = {
+    "tasks_total": ("tasks_summary", "total", False),
+    "tasks_done": ("tasks_summary", "done", False),
+    "completion_rate": ("tasks_summary", "completion_rate", True),
+    "overdue": ("tasks_summary", "overdue", False),
+    "attainment": ("scores_summary", "attainment", True),
+    "issues_open": ("issues_summary", "open", False),
+    "issues_overdue": ("issues_summary", "overdue", False),
+    "closing_rate": ("issues_summary", "closing_rate", True),
+    "person_times": ("participation_summary", "person_times", False),
 }
 TOP = 3
 
@@ -188,35 +188,35 @@ def build(query: Query, period: Period, today: dt.date, departments: list[str] |
     quarter_before = months_before(as_of, 3)
     points = {"now": as_of, "month_before": month_before, "quarter_before": quarter_before}
 
-    def at(name: str, day: dt.date, **extra: Any) -> pd.DataFrame:
-        return query(name, **trend.params_at(day, today, departments), **extra)
+    def figures_at(name: str, day: dt.date) -> pd.DataFrame:
+        return query(name, **at.params(day, departments))
 
-    now = trend.params_at(as_of, today, departments)
-    in_period = {"start": period.start, "end": as_of, "snapshot": now["snapshot"], "departments": departments}
-    department_rows = _departments(at, points, query("participation_in_period", **in_period))
-    ledger = at("issues_list", as_of)
+    in_period = {"start": period.start, "end": as_of, "departments": at.params(as_of, departments)["departments"]}
+    department_rows = _departments(figures_at, points, query("participation_in_period", **in_period))
+    ledger = figures_at("issues_list", as_of)
+    red, black = _boards(department_rows)
     return Review(
         period=period,
         as_of=as_of,
         month_before=month_before,
         quarter_before=quarter_before,
-        headline=_headline(at, points),
+        headline=_headline(figures_at, points),
         departments=department_rows,
-        red=_red(department_rows),
-        black=_black(department_rows),
-        overdue_tasks=at("tasks_overdue", as_of),
-        due_soon=at("tasks_due_soon", as_of),
+        red=red,
+        black=black,
+        overdue_tasks=figures_at("tasks_overdue", as_of),
+        due_soon=figures_at("tasks_due_soon", as_of),
         overdue_issues=_overdue_issues(ledger),
         open_issues=ledger[~ledger["is_closed"].astype(bool)].reset_index(drop=True),
         logged=query("issues_logged", **in_period),
         struck_off=query("issues_struck_off", **in_period),
-        score_gaps=_score_gaps(at("scores_items", as_of)),
-        at_risk=at("scores_at_risk", as_of),
+        score_gaps=_score_gaps(figures_at("scores_items", as_of)),
+        at_risk=figures_at("scores_at_risk", as_of),
         participation=department_rows[["department", "activities", "person_times", "volunteer_hours"]]
         .query("activities > 0")
         .sort_values(["person_times", "department"], ascending=[False, True])
         .reset_index(drop=True),
-        by_month=at("participation_by_month", as_of),
+        by_month=figures_at("participation_by_month", as_of),
         order=query("departments")["department"].tolist(),
     )
 
@@ -228,14 +228,14 @@ def _value(frame: pd.DataFrame, column: str) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
-def _headline(at: Callable[..., pd.DataFrame], points: dict[str, dt.date]) -> pd.DataFrame:
+def _headline(figures_at: Callable[..., pd.DataFrame], points: dict[str, dt.date]) -> pd.DataFrame:
     results: dict[tuple[str, str], pd.DataFrame] = {}
     rows = []
-    for key, (name, column, rate, rise_is_bad) in FIGURES.items():
-        row: dict[str, Any] = {"key": key, "rate": rate, "rise_is_bad": rise_is_bad}
+    for key, (name, column, rate) in FIGURES.items():
+        row: dict[str, Any] = {"key": key, "rate": rate}
         for point, day in points.items():
             if (name, point) not in results:
-                results[(name, point)] = at(name, day)
+                results[(name, point)] = figures_at(name, day)
             row[point] = _value(results[(name, point)], column)
         rows.append(row)
     frame = pd.DataFrame(rows)
@@ -244,13 +244,15 @@ def _headline(at: Callable[..., pd.DataFrame], points: dict[str, dt.date]) -> pd
     return frame
 
 
-def _departments(at: Callable[..., pd.DataFrame], points: dict[str, dt.date], period: pd.DataFrame) -> pd.DataFrame:
+def _departments(
+    figures_at: Callable[..., pd.DataFrame], points: dict[str, dt.date], period: pd.DataFrame
+) -> pd.DataFrame:
     """One row per department: task figures now and before, ledger now, participation in the period."""
     keep = ["department", "total", "done", "completion_rate", "overdue", "due_soon"]
-    now = at("tasks_by_department", points["now"])[keep]
-    month = at("tasks_by_department", points["month_before"])[["department", "completion_rate", "overdue"]]
-    quarter = at("tasks_by_department", points["quarter_before"])[["department", "completion_rate"]]
-    issues = at("issues_by_department", points["now"])[["department", "open", "overdue"]]
+    now = figures_at("tasks_by_department", points["now"])[keep]
+    month = figures_at("tasks_by_department", points["month_before"])[["department", "completion_rate", "overdue"]]
+    quarter = figures_at("tasks_by_department", points["quarter_before"])[["department", "completion_rate"]]
+    issues = figures_at("issues_by_department", points["now"])[["department", "open", "overdue"]]
     frame = (
         now.merge(
             month.add_suffix("_month_before").rename(columns={"department_month_before": "department"}),
@@ -287,47 +289,68 @@ def _departments(at: Callable[..., pd.DataFrame], points: dict[str, dt.date], pe
     ).reset_index(drop=True)
 
 
-def _ranked(frame: pd.DataFrame, board: str, column: str, ascending: bool, keep: pd.Series) -> pd.DataFrame:
-    chosen = frame[keep].sort_values([column, "overdue", "department"], ascending=[ascending, True, True]).head(TOP)
-    return chosen.assign(board=board, value=chosen[column])[
-        ["board", "department", "value", "completion_rate", "overdue"]
-    ]
+# The boards of WORKBOOKS' 红榜 and 黑榜 (docs/RULES.md §6): each list's order, with the tie-breaker
+# after the figure. Filled in this order, a department goes on the first list it qualifies for only:
+# a department with overdue tasks is named before it is praised, and praise for the best rate comes
+# before "no progress".
+BOARDS: tuple[tuple[str, str, tuple[tuple[str, bool], ...]], ...] = (
+    ("black", "most_overdue", (("overdue", False), ("completion_rate", True))),
+    ("red", "best", (("completion_rate", False), ("done", False))),
+    ("red", "improved", (("completion_delta_month", False), ("completion_rate", False))),
+    ("black", "no_progress", (("completion_delta_month", True), ("completion_rate", True))),
+)
+BOARD_FIELDS = ["board", "department", "value", "completion_rate", "overdue", "more"]
 
 
-def _red(departments: pd.DataFrame) -> pd.DataFrame:
-    """红榜: the best completion rates and the largest rises since last month."""
-    tasks = departments[departments["total"] > 0]
-    return pd.concat(
-        [
-            _ranked(tasks, "best", "completion_rate", False, tasks["completion_rate"].notna()),
-            _ranked(tasks, "improved", "completion_delta_month", False, tasks["completion_delta_month"] > 0),
-        ],
-        ignore_index=True,
+def _qualifies(tasks: pd.DataFrame, board: str) -> pd.Series:
+    """Who may stand on a list: figures known, and for the change lists a change at the shown precision."""
+    rise = tasks["completion_delta_month"].round(3)
+    return {
+        "most_overdue": tasks["overdue"] > 0,
+        "best": tasks["completion_rate"].notna(),
+        "improved": rise > 0,
+        "no_progress": (rise <= 0) & (tasks["completion_rate"] < 1),
+    }[board]
+
+
+def _board(tasks: pd.DataFrame, board: str, order: tuple[tuple[str, bool], ...]) -> pd.DataFrame:
+    """The TOP departments of one list, and everyone tied with the last of them (on the figure and
+    its tie-breaker, at the precision shown); past 2 × TOP the list stops and says "等 N 个部门"."""
+    columns = [column for column, _ in order]
+    chosen = tasks[_qualifies(tasks, board)].sort_values(
+        [*columns, "department"], ascending=[*(ascending for _, ascending in order), True]
     )
+    if len(chosen) > TOP:
+        keys = chosen[columns].round(3)
+        last = keys.iloc[TOP - 1]
+        tied = (keys == last).all(axis=1)
+        chosen = chosen[(pd.Series(range(len(chosen)), index=chosen.index) < TOP) | tied]
+    more = max(len(chosen) - 2 * TOP, 0)
+    shown = chosen.head(TOP) if more else chosen
+    rows = shown.assign(board=board, value=shown[columns[0]], more=0)
+    if more:
+        extra = {
+            "board": board,
+            "department": t("review.board.more", count=len(chosen) - TOP),
+            "more": len(chosen) - TOP,
+        }
+        rows = pd.concat([rows, pd.DataFrame([extra])], ignore_index=True)
+    return rows[BOARD_FIELDS]
 
 
-def _black(departments: pd.DataFrame) -> pd.DataFrame:
-    """黑榜: the most overdue tasks, and no progress (or a fall) since last month."""
-    tasks = departments[departments["total"] > 0]
-    most_overdue = (
-        tasks[tasks["overdue"] > 0]
-        .sort_values(["overdue", "completion_rate", "department"], ascending=[False, True, True])
-        .head(TOP)
-    )
-    return pd.concat(
-        [
-            most_overdue.assign(board="most_overdue", value=most_overdue["overdue"])[
-                ["board", "department", "value", "completion_rate", "overdue"]
-            ],
-            _ranked(
-                tasks,
-                "no_progress",
-                "completion_delta_month",
-                True,
-                (tasks["completion_delta_month"] <= 0) & (tasks["completion_rate"] < 1),
-            ),
-        ],
-        ignore_index=True,
+def _boards(departments: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """红榜 and 黑榜: each department at most once in the month's lists, never on both."""
+    left = departments[departments["total"] > 0]
+    lists: dict[str, list[pd.DataFrame]] = {"red": [], "black": []}
+    for side, board, order in BOARDS:
+        rows = _board(left, board, order)
+        lists[side].append(rows)
+        left = left[~left["department"].isin(rows["department"])]
+    red, black = (pd.concat(lists[side], ignore_index=True) for side in ("red", "black"))
+    order = {board: n for n, (_, board, _) in enumerate(BOARDS)}
+    return (
+        red.sort_values("board", key=lambda b: b.map(order), kind="stable").reset_index(drop=True),
+        black.sort_values("board", key=lambda b: b.map(order), kind="stable").reset_index(drop=True),
     )
 
 
@@ -356,13 +379,14 @@ def _num(value: float | None) -> str:
 
 
 def _change(delta: float | None, rate: bool) -> str:
-    """较上月提高8.3个百分点 / 下降2项 / 与上月持平."""
-    if delta is None:
+    """较上月提高8.3个百分点 / 下降2项 / 与上月持平, at the precision of changes.Change."""
+    value = changes.change("completion_rate", delta, rate).rounded
+    if value is None:
         return t("review.text.no_previous")
-    if round(delta * (1000 if rate else 1)) == 0:
+    if value == 0:
         return t("review.text.flat")
-    direction = "up" if delta > 0 else "down"
-    amount = f"{abs(delta) * 100:.1f}" if rate else f"{abs(delta):,.0f}"
+    direction = "up" if value > 0 else "down"
+    amount = f"{abs(value):.1f}" if rate else f"{abs(value):,.0f}"
     return t(f"review.text.{direction}_{'points' if rate else 'count'}", value=amount)
 
 
@@ -423,9 +447,9 @@ def summary_text(review: Review) -> str:
             person_times=_num(review.participation["person_times"].sum()),
         )
     )
-    best = review.red[review.red["board"] == "best"]
-    improved = review.red[review.red["board"] == "improved"]
-    laggards = review.black[review.black["board"] == "most_overdue"]
+    best = listed(review.red, "best")
+    improved = listed(review.red, "improved")
+    laggards = listed(review.black, "most_overdue")
     if not best.empty:
         parts.append(t("review.text.best", name=best.iloc[0].department, rate=_pct(best.iloc[0].value)))
     if not improved.empty:
@@ -435,6 +459,12 @@ def summary_text(review: Review) -> str:
     if not laggards.empty:
         parts.append(t("review.text.urge", names="、".join(laggards["department"])))
     return t("review.text.join").join(parts) + t("review.text.end")
+
+
+def listed(boards: pd.DataFrame, board: str) -> pd.DataFrame:
+    """The departments named on one list (without its "等 N 个部门" row)."""
+    rows = boards[boards["board"] == board]
+    return rows[rows["more"].fillna(0) == 0] if "more" in rows else rows
 
 
 def _nan_none(value: Any) -> float | None:

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from wenming import text
+from wenming.figures import at
 from wenming.store import Store
 
 
@@ -38,8 +39,8 @@ def _by(frame: pd.DataFrame, key: str, fields: tuple[str, ...], missing: str) ->
 
 
 def build(store: Store, as_of: dt.date, departments: list[str] | None = None) -> dict[str, Any]:
-    """Every figure of the summary, computed by the same queries the pages use."""
-    params = {"as_of": as_of, "snapshot": None, "departments": departments}
+    """Every figure of ``as_of``, by the queries and the one rule (at.params) the pages use."""
+    params = at.params(as_of, departments)
     no_dept = text.t("no_department")
     tasks = {
         **_row(

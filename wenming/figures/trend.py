@@ -1,8 +1,7 @@
-"""Figures at the end of each month (WORKBOOKS.md §5 "trend"), from stored snapshots and done_on dates.
+"""Figures at the end of each month (WORKBOOKS.md §5 "trend").
 
-A month-end figure runs the same query as the current one, with ``snapshot`` set
-to that day: the rows in force then, and a task counted done only if it was done
-by then (see wenming/sql/macros.sql).
+A month-end figure is the figure of that day by the one rule (``at.params``): the
+reports in force then, and what had happened by then (see store/sql/macros.sql).
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 
 import pandas as pd
+
+from wenming.figures import at
 
 Query = Callable[..., pd.DataFrame]
 
@@ -35,11 +36,6 @@ def points(as_of: dt.date, months: int = 12) -> list[dt.date]:
     return [*reversed(ends), as_of]
 
 
-def params_at(day: dt.date, as_of: dt.date, departments: list[str] | None) -> dict[str, object]:
-    """Query parameters for the figure on ``day``: the current data on as_of, a snapshot before it."""
-    return {"as_of": day, "snapshot": None if day >= as_of else day, "departments": departments}
-
-
 def series(
     query: Query,
     name: str,
@@ -50,7 +46,7 @@ def series(
     """One query's rows at each point of ``points(as_of, months)``, with a ``day`` column first."""
     frames = []
     for day in points(as_of, months):
-        frame = query(name, **params_at(day, as_of, departments))
+        frame = query(name, **at.params(day, departments))
         frames.append(frame.assign(day=pd.Timestamp(day)))
     result = pd.concat(frames, ignore_index=True)
     return result[["day", *[c for c in result.columns if c != "day"]]]

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.offline
 
+from wenming.figures import changes
 from wenming.figures.review import Review
 from wenming.render import slides
 from wenming.text import t
@@ -35,7 +36,6 @@ h3 { font-size: 22px; margin: 16px 0 8px; }
 .card .label { color: var(--muted); font-size: 16px; }
 .card .value { font-size: 32px; font-weight: 700; }
 .card .delta { font-size: 15px; }
-.up-good, .down-bad { color: var(--good); } .up-bad, .down-good { color: var(--bad); }
 .summary { font-size: 20px; background: #f4f8fb; border-left: 6px solid var(--accent); padding: 12px 16px; }
 table { border-collapse: collapse; width: 100%; font-size: 16px; margin: 8px 0 16px; }
 th, td { border: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
@@ -43,7 +43,7 @@ th { background: #1F4E79; color: #fff; }
 td.num { text-align: right; white-space: nowrap; }
 .boards { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
 .chart { width: 100%; }
-.empty { color: var(--muted); }
+.empty, .note { color: var(--muted); }
 footer { max-width: 1200px; margin: 0 auto; padding: 16px 32px 48px; color: var(--muted); font-size: 14px; }
 @media screen {
   body.present header, body.present footer { display: none; }
@@ -107,6 +107,12 @@ def table_html(caption: str, frame: pd.DataFrame, columns: Iterable[str]) -> str
     return (f"<h3>{_e(caption)}</h3>" if caption else "") + _table(frame, columns)
 
 
+def _change_html(change: changes.Change) -> str:
+    """A change in the colour of its meaning (changes.COLOURS), its arrow showing the direction."""
+    tone = change.tone or "flat"
+    return f'<span class="change {tone}" style="color: {change.colour}">{_e(change.shown())}</span>'
+
+
 def headline_html(review: Review) -> str:
     """The headline cards and the 通报 paragraph."""
     return _cards(review) + f'<p class="summary">{_e(review.summary())}</p>'
@@ -132,9 +138,11 @@ def _table(frame: pd.DataFrame, columns: Iterable[str]) -> str:
 def _cards(review: Review) -> str:
     cards = []
     for card in slides.cards(review):
+        month = t("review.delta_month", change=_change_html(card.month))
+        quarter = t("review.delta_quarter", change=_change_html(card.quarter))
         cards.append(
             f'<div class="card"><div class="label">{_e(card.label)}</div><div class="value">{_e(card.value)}</div>'
-            f'<div class="delta {card.tone}">{_e(card.delta)}</div></div>'
+            f'<div class="delta">{month}；{quarter}</div></div>'
         )
     return f'<div class="cards">{"".join(cards)}</div>'
 
@@ -145,6 +153,8 @@ def render(review: Review, title: str | None = None) -> str:
     sections = []
     for slide in slides.slides(review):
         body = [headline_html(review)] if slide.key == "headline" else []
+        if slide.note:
+            body.append(f'<p class="note">{_e(slide.note)}</p>')
         body.extend(table_html(caption, frame, columns) for caption, frame, columns in slide.tables)
         body.extend(f'<div class="chart">{_figure(figure)}</div>' for figure in slide.figures)
         sections.append(f'<section id="{_e(slide.key)}"><h2>{_e(slide.title)}</h2>{"".join(body)}</section>')

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from wenming.figures import changes
 from wenming.figures.review import Review
 from wenming.render import charts
 from wenming.text import t
@@ -32,7 +33,12 @@ RATE_COLUMNS = {
     "support_rate",
     "satisfaction_rate",
 }
-POINT_COLUMNS = {"completion_delta_month", "completion_delta_quarter"}
+# a change column -> (the figure it changes, a rate): shown and coloured by changes.Change
+CHANGE_COLUMNS = {
+    "completion_delta_month": ("completion_rate", True),
+    "completion_delta_quarter": ("completion_rate", True),
+    "overdue_delta_month": ("overdue", False),
+}
 BOARD_RATES = {"best", "improved", "no_progress"}
 
 TaskTable = tuple[str, pd.DataFrame, list[str]]
@@ -42,8 +48,18 @@ TaskTable = tuple[str, pd.DataFrame, list[str]]
 class Card:
     label: str
     value: str
-    delta: str
-    tone: str  # up-good | up-bad | down-good | down-bad | flat
+    month: changes.Change  # since the end of last month: the card's arrow and colour
+    quarter: changes.Change  # since three months before
+
+    @property
+    def delta(self) -> str:
+        """较上月 ↑ +5.5 个百分点；较三个月前 持平."""
+        return t("review.deltas", month=self.month.shown(), quarter=self.quarter.shown())
+
+    @property
+    def tone(self) -> str:
+        """good | bad | neutral | flat (changes.Change.tone of the month's change)."""
+        return self.month.tone or "flat"
 
 
 @dataclass
@@ -52,6 +68,7 @@ class Slide:
     title: str
     tables: list[TaskTable] = field(default_factory=list)
     figures: list[go.Figure] = field(default_factory=list)
+    note: str = ""  # the rule a reader needs (how the boards are filled)
 
 
 @dataclass
@@ -83,14 +100,15 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if column in RATE_COLUMNS:
             out[column] = out[column].map(lambda v: "" if v is None or v != v else f"{v:.1%}")
-        elif column in POINT_COLUMNS:
+        elif column in CHANGE_COLUMNS:
+            key, rate = CHANGE_COLUMNS[column]
             out[column] = out[column].map(
-                lambda v: "" if v is None or v != v else t("delta.points_short", value=f"{v * 100:+.1f}")
+                lambda v, k=key, r=rate: "" if v is None or v != v else changes.change(k, v, r).shown()
             )
     if "board" in out:
         rates = out["board"].isin(BOARD_RATES)
         out["value"] = [
-            (f"{v:.1%}" if b == "best" else t("delta.points_short", value=f"{v * 100:+.1f}")) if r else cell(v)
+            (f"{v:.1%}" if b == "best" else changes.change("completion_rate", v, True).shown()) if r else cell(v)
             for b, v, r in zip(out["board"], frame["value"], rates, strict=True)
         ]
         out["board"] = words(out["board"], lambda b: t(f"review.board.{b}"))
@@ -116,32 +134,18 @@ def words(values: pd.Series, name: Callable[[Any], str]) -> pd.Series:
     return values.map({code: name(code) for code in values.dropna().unique()})
 
 
-def _tone(delta: float | None, rise_is_bad: bool) -> str:
-    if delta is None or abs(delta) < 1e-9:
-        return "flat"
-    up = delta > 0
-    return ("up-bad" if rise_is_bad else "up-good") if up else ("down-good" if rise_is_bad else "down-bad")
-
-
 def cards(review: Review) -> list[Card]:
     """The headline figures with their change since last month and since three months ago."""
     result = []
     for row in review.headline.itertuples():
         value, month, quarter = (None if v != v else v for v in (row.now, row.delta_month, row.delta_quarter))
-        if row.rate:
-            shown = "—" if value is None else f"{value:.1%}"
-            deltas = [
-                t("delta.points_short", value=f"{d * 100:+.1f}") if d is not None else "—" for d in (month, quarter)
-            ]
-        else:
-            shown = "—" if value is None else f"{value:,.0f}"
-            deltas = [f"{d:+,.0f}" if d is not None else "—" for d in (month, quarter)]
+        shown = "—" if value is None else (f"{value:.1%}" if row.rate else f"{value:,.0f}")
         result.append(
             Card(
                 label=t(f"review.figure.{row.key}"),
                 value=shown,
-                delta=t("review.deltas", month=deltas[0], quarter=deltas[1]),
-                tone=_tone(month, row.rise_is_bad),
+                month=changes.change(row.key, month, bool(row.rate)),
+                quarter=changes.change(row.key, quarter, bool(row.rate)),
             )
         )
     return result
@@ -185,6 +189,7 @@ def slides(review: Review, per_department: bool = False) -> list[Slide]:
                 (t("review.red"), review.red, BOARD_COLUMNS),
                 (t("review.black"), review.black, BOARD_COLUMNS),
             ],
+            note=t("review.board_rule"),
         ),
         Slide(
             "named",

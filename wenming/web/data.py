@@ -6,6 +6,7 @@ the figures themselves come from queries/ and wenming.figures.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from wenming.figures import trend
+from wenming.figures import at, trend
 from wenming.render import charts
 from wenming.store import DEFAULT_DB, ROOT, Store, StoreLocked, auth, db_path
 from wenming.text import t
@@ -126,6 +127,11 @@ def clear_caches() -> None:
 def series(name: str, f: Filters, months: int = 12) -> pd.DataFrame:
     """A query's figures at the end of each month up to the as-of date."""
     return trend.series(lambda n, **p: query(n, **p), name, f.as_of, list(f.departments) or None, months)
+
+
+def data_until() -> dt.date | None:
+    """The latest 截至 of the data in force: the default as-of date (figures.at)."""
+    return at.data_until(lambda name, **params: query(name, **params))
 
 
 def department_colors() -> dict[str, str]:

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from wenming import text
+from wenming.figures import at
 from wenming.text import t
 
 AS_OF, DEPARTMENTS, LANG = "f_as_of", "f_departments", "f_lang"
@@ -26,9 +27,8 @@ class Filters:
     lang: str = "zh"
 
     def params(self, **overrides: Any) -> dict[str, Any]:
-        """Parameters for a query file: $as_of, $snapshot (current data) and $departments."""
-        params = {"as_of": self.as_of, "snapshot": None, "departments": list(self.departments) or None}
-        return {**params, **overrides}
+        """Parameters for a query file: the figures of the as-of date (at.params) for the departments."""
+        return {**at.params(self.as_of, list(self.departments)), **overrides}
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -38,13 +38,13 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def _init_from_url() -> None:
-    """Seed the widgets' state from the URL once per session."""
+def _init_from_url(default_as_of: dt.date | None = None) -> None:
+    """Seed the widgets' state from the URL once per session; the date defaults to the data's latest 截至."""
     state, url = st.session_state, st.query_params
     if LANG not in state:
         state[LANG] = url.get("lang") if url.get("lang") in text.LANGS else "zh"
-    if AS_OF not in state:
-        state[AS_OF] = _date(url.get("as_of")) or dt.date.today()
+    if AS_OF not in state and default_as_of is not None:
+        state[AS_OF] = _date(url.get("as_of")) or default_as_of
     if DEPARTMENTS not in state:
         state[DEPARTMENTS] = list(url.get_all("dept"))
 
@@ -64,12 +64,18 @@ def language() -> str:
     return lang
 
 
-def sidebar(departments: list[str]) -> Filters:
-    """Draw the as-of date and department filters, and mirror them into the URL."""
-    _init_from_url()
+def sidebar(departments: list[str], data_until: dt.date | None) -> Filters:
+    """Draw the as-of date and department filters, and mirror them into the URL.
+
+    ``data_until``: the latest 截至 of the data, the default date; a later date is allowed and
+    the sidebar then says up to which day the data reports.
+    """
+    _init_from_url(at.default_date(data_until))
     state = st.session_state
     state[DEPARTMENTS] = [d for d in state[DEPARTMENTS] if d in departments]
     st.sidebar.date_input(t("filter.as_of"), key=AS_OF, format="YYYY-MM-DD")
+    if data_until is not None and state[AS_OF] > data_until:
+        st.sidebar.caption(t("filter.data_until", month=data_until.month, day=data_until.day))
     st.sidebar.multiselect(
         t("filter.departments"), options=departments, key=DEPARTMENTS, placeholder=t("filter.all_departments")
     )
@@ -87,9 +93,9 @@ def _to_url(as_of: dt.date, departments: list[str], lang: str) -> None:
     url["lang"] = lang
 
 
-def current() -> Filters:
-    """The filters in force: the sidebar's, else the URL's, else today / all / Chinese."""
-    _init_from_url()
+def current(data_until: dt.date | None = None) -> Filters:
+    """The filters in force: the sidebar's, else the URL's, else the data's date / all / Chinese."""
+    _init_from_url(at.default_date(data_until))
     state = st.session_state
     lang = state[LANG] or "zh"
     text.use(lang)

@@ -10,10 +10,21 @@ import streamlit as st
 
 from wenming import web
 from wenming.read.guard import Refused
-from wenming.store import auth
+from wenming.store import auth, voids
 from wenming.text import t
 
-LOG = ["import_id", "imported_at", "user_name", "action", "file_name", "sha256", "sheets", "rows", "warning_count"]
+LOG = [
+    "import_id",
+    "imported_at",
+    "user_name",
+    "action",
+    "voided",
+    "file_name",
+    "sha256",
+    "sheets",
+    "rows",
+    "warning_count",
+]
 RESTORED = "_history_restored"  # session state: the sentence of the last restore, shown after the rerun
 
 
@@ -21,6 +32,12 @@ def log() -> pd.DataFrame:
     """Every import and restore, newest first, with its sheets as words."""
     frame = web.store().imports()
     frame["sheets"] = frame["sheets"].map(_sheets_text)
+    gone = voids.voided(web.store())
+    frame["voided"] = frame["import_id"].map(
+        lambda i: (
+            t("history.voided_by", when=gone[i][0].strftime("%Y-%m-%d %H:%M"), user=gone[i][1]) if i in gone else ""
+        )
+    )
     return frame
 
 
@@ -129,3 +146,20 @@ def restored_notice() -> None:
     done = st.session_state.pop(RESTORED, None)
     if done:
         st.success(done, icon=":material/check_circle:")
+
+
+def void(import_id: int, user: auth.User) -> None:
+    """Void an import (the figures behave as if it had not happened), or count a voided one again."""
+    store = web.store()
+    is_voided = import_id in voids.voided(store)
+    st.subheader(t("history.void"))
+    st.caption(t("history.void_help"))
+    label = t("history.unvoid_confirm" if is_voided else "history.void_confirm", import_id=import_id)
+    if st.button(label, key=f"history_void_{import_id}"):
+        try:
+            voids.void_import(store, import_id, user=user, undo=is_voided)
+        except Refused as refused:
+            st.error(refused.message())
+            return
+        st.session_state[RESTORED] = t("history.unvoided" if is_voided else "history.voided", import_id=import_id)
+        st.rerun()

@@ -18,11 +18,12 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
+from wenming.figures import changes
 from wenming.render import charts, export, slides
 from wenming.store import ROOT, db_path
 from wenming.text import t
 from wenming.web import filters, signin
-from wenming.web.data import _SNAPSHOT, Snapshot, _open, sources
+from wenming.web.data import _SNAPSHOT, Snapshot, _open, data_until, sources
 from wenming.web.filters import Filters
 
 APP = ROOT / "app.py"
@@ -98,7 +99,7 @@ def page(title_key: str, kinds: Iterable[str], *, need: str | None = None) -> tu
     """
     route()
     signin.require(need)
-    f = filters.current()
+    f = filters.current(data_until())
     st.title(t(title_key))
     found = sources()
     present = set(found["kind"])
@@ -276,3 +277,16 @@ def plot(figure: Any, key: str, *, select: bool = False) -> Any:
     if select:
         return st.plotly_chart(figure, key=key, theme=None, on_select="rerun", selection_mode="points", config=options)
     return st.plotly_chart(figure, key=key, theme=None, config=options)
+
+
+def metric(where: Any, label: str, value: str, change: changes.Change, delta: str | None, **options: Any) -> None:
+    """A metric whose arrow follows the number and whose colour follows its meaning (changes.Change)."""
+    arrows = {"up": "up", "down": "down"}
+    where.metric(
+        label,
+        value,
+        delta,
+        delta_color=changes.STREAMLIT_COLOURS[change.tone or "flat"],
+        delta_arrow=arrows.get(change.direction or "flat", "off"),
+        **options,
+    )

@@ -36,7 +36,6 @@ CSS = f"""
 .screen .card .label {{ font-size: clamp({MIN_FONT_PX}px, 2.3vh, 28px); color: #333; }}
 .screen .card .value {{ font-size: clamp(28px, 5vh, 64px); font-weight: 700; }}
 .screen .card .delta {{ font-size: clamp({MIN_FONT_PX}px, 2.1vh, 26px); }}
-.screen .up-good, .screen .down-bad {{ color: #007A55; }} .screen .up-bad, .screen .down-good {{ color: #B34700; }}
 .screen .summary {{ font-size: clamp({MIN_FONT_PX}px, 2.4vh, 30px); margin-top: 1.5vh;
   border-left: 6px solid #0072B2; padding: 0.5vh 1vw; background: #f4f8fb; }}
 .screen .empty {{ color: #555; }}

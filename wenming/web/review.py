@@ -72,7 +72,7 @@ def _built(path: str, version: int, period: str, as_of: dt.date, departments: tu
 def for_presentation() -> tuple[Review, bool]:
     """The review to put on the projector: the period in the URL, frozen if it was frozen."""
     web.route()
-    f = filters.current()
+    f = filters.current(web.data_until())
     try:
         period = Period.parse(_wanted(periods(f.as_of)))
     except ValueError:
@@ -175,8 +175,11 @@ def sections(shown: Review) -> None:
         st.subheader(slide.title)
         if slide.key == "headline":
             for column, card in zip(st.columns(3) * 3, slides.cards(shown), strict=False):
-                column.metric(card.label, card.value, card.delta, delta_color="off", border=True)
+                delta = t("review.deltas", month=card.month.amount(), quarter=card.quarter.shown())
+                web.metric(column, card.label, card.value, card.month, delta, border=True)
             st.info(shown.summary(), icon=":material/campaign:")
+        if slide.note:
+            st.caption(slide.note)
         for caption, frame, columns in slide.tables:
             if caption:
                 st.markdown(f"**{report.escape(caption)}**")

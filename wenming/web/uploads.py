@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from wenming import web
+from wenming.figures import at
 from wenming.read.guard import Refused
 from wenming.read.reader import ParsedWorkbook
 from wenming.store import Fewer, ImportResult, auth
@@ -47,6 +48,14 @@ class Preview:
                 for s in self.parsed.sheets
             ]
         )
+
+    def undated(self) -> list[str]:
+        """One line per sheet whose done tasks (closed problems) have no date: from when they count."""
+        assert self.parsed is not None
+        return [
+            t(f"upload.undated_{u.kind}", sheet=u.sheet, count=u.count, date=u.counts_from.isoformat())
+            for u in at.undated(self.parsed)
+        ]
 
     def warnings(self) -> pd.DataFrame:
         assert self.parsed is not None

@@ -1,67 +1,77 @@
 -- Table macros every query builds on, so each rule of WORKBOOKS.md §5 is written once.
--- snap: NULL for the current data, or a date for the data in force on that date
--- (before a kind's first snapshot, its earliest snapshot stands in, read through done_on).
+-- The figures of a date D come from one path: rows_at(kind, D) says which rows are in force on D,
+-- and task_facts / issue_facts / activity_facts(D) say what had happened by D. A query never
+-- takes a second date, so a page, the trend, a review and `summary` cannot read D two ways.
+-- D = NULL (rows_at only) means the data in force now, whatever its date: what an import replaces.
 
--- One row per (department, load): the load whose rows are in force for that department.
-create or replace macro live_keys(k, snap) as table
+-- The loads that count: those of imports nobody voided (an admin voids a wrongly dated import).
+create or replace macro counted_loads() as table
+select l.* from loads l
+where not exists (select 1 from import_voids v where v.import_id = l.import_id);
+
+-- One row per (department, load): the load whose rows of kind k are in force for that department on d.
+-- Per kind AND department: the latest report dated on or before d (a later date, then a later
+-- import, wins); a department with no report by d is read from its earliest report (the first
+-- import of the earliest date), through that report's own dates. So no report dated after d, not
+-- even a correction of that earliest report, changes a figure of d, and a report of one
+-- department never moves another department's figures.
+create or replace macro live_keys(k, d) as table
 with kind_loads as (
-    select * from loads where kind = k
-),
-cutoff as (
-    select case
-        when snap is null then null
-        when exists (select 1 from kind_loads where effective_on <= snap) then snap
-        else (select min(effective_on) from kind_loads)
-    end as at
-),
-eligible as (
-    select l.* from kind_loads l, cutoff where cutoff.at is null or l.effective_on <= cutoff.at
+    select * from counted_loads() where kind = k
 ),
 scope_keys as (
-    select distinct s.department from load_scopes s join eligible e on e.load_id = s.load_id
+    select distinct s.department from load_scopes s join kind_loads l on l.load_id = s.load_id
 ),
 candidates as (
-    select k.department, e.load_id, e.effective_on
+    select k.department, l.load_id, l.effective_on
     from scope_keys k
     join load_scopes s on s.department is not distinct from k.department
-    join eligible e on e.load_id = s.load_id
+    join kind_loads l on l.load_id = s.load_id
     union all
-    select k.department, e.load_id, e.effective_on
-    from scope_keys k cross join eligible e
-    where e.whole
+    select k.department, l.load_id, l.effective_on
+    from scope_keys k cross join kind_loads l
+    where l.whole
+),
+dated as (
+    select *, d is null or effective_on <= d as by_d from candidates
 )
 select department, load_id
-from candidates
-qualify row_number() over (partition by department order by effective_on desc, load_id desc) = 1;
+from dated
+qualify row_number() over (
+    partition by department
+    order by by_d desc,
+        case when by_d then effective_on end desc,
+        case when not by_d then effective_on end asc,
+        case when by_d then load_id end desc,
+        load_id asc
+) = 1;
 
--- The rows of kind k in force on snap, with the date of the report they come from.
-create or replace macro rows_at(k, snap) as table
+-- The rows of kind k in force on d, with the date of the report they come from.
+create or replace macro rows_at(k, d) as table
 select t.*, l.effective_on
 from query_table(k) t
-join live_keys(k, snap) w on t.load_id = w.load_id and t.department is not distinct from w.department
+join live_keys(k, d) w on t.load_id = w.load_id and t.department is not distinct from w.department
 join loads l on l.load_id = t.load_id;
 
-create or replace macro tasks_at(snap) as table select * from rows_at('tasks', snap);
-create or replace macro scores_at(snap) as table select * from rows_at('scores', snap);
-create or replace macro issues_at(snap) as table select * from rows_at('issues', snap);
-create or replace macro activities_at(snap) as table select * from rows_at('activities', snap);
-create or replace macro headcount_at(snap) as table select * from rows_at('headcount', snap);
-create or replace macro surveys_at(snap) as table select * from rows_at('surveys', snap);
+create or replace macro tasks_at(d) as table select * from rows_at('tasks', d);
+create or replace macro scores_at(d) as table select * from rows_at('scores', d);
+create or replace macro issues_at(d) as table select * from rows_at('issues', d);
+create or replace macro activities_at(d) as table select * from rows_at('activities', d);
+create or replace macro headcount_at(d) as table select * from rows_at('headcount', d);
+create or replace macro surveys_at(d) as table select * from rows_at('surveys', d);
 
--- Tasks with their state on as_of: done when the status says so and it was done by as_of.
--- "By as_of": its 完成日期; without one, the current data counts it done, while a past
--- snapshot counts it done only from the date of the report that says so.
-create or replace macro task_facts(as_of, snap) as table
+-- Tasks with their state on d: done when the status says so and it was done by d, that is its
+-- 完成日期 is on or before d; without one, from the date of the report that says it is done
+-- (the report in force on d, or the earliest report standing in for an earlier d).
+create or replace macro task_facts(d) as table
 with source as (
-    select *,
-        status = 'done'
-            and coalesce(done_on, case when snap is null then as_of else effective_on end) <= as_of as is_done
-    from tasks_at(snap)
+    select *, status = 'done' and coalesce(done_on, effective_on) <= d as is_done
+    from tasks_at(d)
 )
 select *,
-    not is_done and deadline is not null and deadline < as_of as is_overdue,
-    not is_done and deadline is not null and deadline between as_of and as_of + 7 as is_due_soon,
-    case when not is_done and deadline < as_of then as_of - deadline end as days_overdue,
+    not is_done and deadline is not null and deadline < d as is_overdue,
+    not is_done and deadline is not null and deadline between d and d + 7 as is_due_soon,
+    case when not is_done and deadline < d then d - deadline end as days_overdue,
     case
         when is_done then 'done'
         when ongoing then 'ongoing'
@@ -70,10 +80,10 @@ select *,
     end as state
 from source;
 
--- Ledger problems on as_of: found by then (督查时间, else as for tasks), struck off by then;
--- the follow-ups a monthly meeting assigned (督办事项) are problems of the ledger too.
-create or replace macro issue_rows(snap) as table
-select * from issues_at(snap)
+-- Ledger problems on d: found by d (督查时间, else the report's date), struck off by d (销号时间,
+-- else as for tasks); the follow-ups a monthly meeting assigned (督办事项) are problems of the ledger too.
+create or replace macro issue_rows(d) as table
+select * from issues_at(d)
 union all by name
 select
     followup_id as row_no, '例会督办' as sheet, problem, department, department as department_text,
@@ -82,23 +92,21 @@ select
     created_on as effective_on
 from followups;
 
-create or replace macro issue_facts(as_of, snap) as table
+create or replace macro issue_facts(d) as table
 with source as (
-    select *,
-        status = 'closed'
-            and coalesce(closed_on, case when snap is null then as_of else effective_on end) <= as_of as is_closed
-    from issue_rows(snap)
-    where coalesce(found_on, case when snap is null then as_of else effective_on end) <= as_of
+    select *, status = 'closed' and coalesce(closed_on, effective_on) <= d as is_closed
+    from issue_rows(d)
+    where coalesce(found_on, effective_on) <= d
 )
 select *,
-    not is_closed and deadline is not null and deadline < as_of as is_overdue,
-    case when not is_closed and deadline < as_of then as_of - deadline end as days_overdue
+    not is_closed and deadline is not null and deadline < d as is_overdue,
+    case when not is_closed and deadline < d then d - deadline end as days_overdue
 from source;
 
--- Activities held by as_of (活动日期; undated ones as for tasks), with their volunteer hours.
-create or replace macro activity_facts(as_of, snap) as table
+-- Activities held by d (活动日期, else the report's date), with their volunteer hours.
+create or replace macro activity_facts(d) as table
 select *,
     coalesce(people * hours_each, hours_total) as volunteer_hours,
     date_trunc('month', coalesce(date, effective_on))::date as month
-from activities_at(snap)
-where coalesce(date, case when snap is null then as_of else effective_on end) <= as_of;
+from activities_at(d)
+where coalesce(date, effective_on) <= d;

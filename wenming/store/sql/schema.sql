@@ -128,3 +128,11 @@ create table if not exists audit_log (
     action      varchar not null,
     detail      json not null
 );
+
+-- Imports an admin voided (one dated wrongly, say): their loads count nowhere until un-voided;
+-- the import stays in the history, and the audit log keeps every void and un-void.
+create table if not exists import_voids (
+    import_id integer primary key,
+    voided_at timestamp not null,
+    voided_by varchar not null
+);
