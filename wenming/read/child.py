@@ -1,0 +1,218 @@
+"""The parsing sandbox's child process: ``python -m wenming.read.child FORMAT LIMITS`` (see ``read.sandbox``).
+
+It first limits itself (address space, CPU seconds, output size, no core file), then
+reads the file's bytes from standard input, parses them with python-calamine (.xls,
+.xlsb, .ods) or the csv module, checks every sheet against the row and cell limits,
+and writes one pickle to standard output: either the sheets, each column as a code
+per row into its distinct values, or a refusal code. A file that makes the parser
+blow up kills only this process. Only the standard library and python-calamine are
+imported here, so the process starts in a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import array
+import io
+import json
+import pickle
+import posixpath
+import resource
+import sys
+import zipfile
+from typing import Any
+
+from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+from wenming.read import csvfile
+
+MAX_COLUMNS = 16_384  # Excel's last column, XFD (as guard.MAX_COLUMNS)
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+class Refusal(Exception):
+    """A refusal found here: the parent turns ``code`` and ``params`` into guard.Refused."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def limit_self(limits: dict[str, int]) -> None:
+    """The sandbox's limits, applied by the process to itself before it reads a byte of the file."""
+    memory = limits["parse_memory_bytes"]
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = limits["parse_cpu_seconds"]
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (memory, memory))  # what it writes: the pickle
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def check_shape(sheet: str, rows: int, columns: int, limits: dict[str, int]) -> None:
+    """The sheet's used range from A1 against the limits; the same refusals as measure.SheetShape.check."""
+    if rows > limits["rows"]:
+        raise Refusal("too_many_rows", sheet=sheet, rows=rows, limit=limits["rows"])
+    if columns > MAX_COLUMNS or rows * columns > limits["cells"]:
+        raise Refusal(
+            "too_many_cells",
+            sheet=sheet,
+            range=f"A1:{column_letters(min(columns, 99_999))}{rows}",
+            cells=rows * columns,
+            limit=limits["cells"],
+        )
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def encode(rows: list[list[object]], first_row: int, first_col: int) -> tuple[int, list[tuple[int, int, bytes, list]]]:
+    """(height, columns): each column as (index, first row, int32 codes as bytes, distinct values, "" first)."""
+    columns = []
+    width = max((len(row) for row in rows), default=0)
+    for offset in range(width):
+        codes: dict[object, int] = {"": 0}
+        column = array.array(
+            "i", [codes.setdefault(_key(row[offset]) if offset < len(row) else "", len(codes)) for row in rows]
+        )
+        uniques = [value for value, _ in sorted(codes.items(), key=lambda item: item[1])]
+        columns.append((first_col + offset, first_row, column.tobytes(), [_value(u) for u in uniques]))
+    return first_row + len(rows), columns
+
+
+def _key(value: object) -> object:
+    """A dict key that keeps 1.0 and True apart (they are equal in Python, not in a sheet)."""
+    return ("bool", value) if isinstance(value, bool) else value
+
+
+def _value(key: object) -> object:
+    return key[1] if isinstance(key, tuple) and len(key) == 2 and key[0] == "bool" else key
+
+
+def read_calamine(data: bytes, fmt: str, limits: dict[str, int]) -> list[dict[str, Any]]:
+    """Every sheet of an .xls/.xlsb/.ods workbook: metadata, and the cells of the worksheets."""
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError:
+        raise Refusal("encrypted") from None
+    metas = book.sheets_metadata
+    if len(metas) > limits["sheets"]:
+        raise Refusal("too_many_sheets", count=len(metas), limit=limits["sheets"])
+    merges = ods_merges(data) if fmt == "ods" else {}
+    sheets = []
+    for meta in metas:
+        entry: dict[str, Any] = {
+            "name": meta.name,
+            "visible": meta.visible == SheetVisibleEnum.Visible,
+            "type": _type(meta.typ),
+        }
+        if entry["type"] == "worksheet":
+            sheet = book.get_sheet_by_name(meta.name)
+            end = sheet.end
+            if end is not None:
+                check_shape(meta.name, end[0] + 1, end[1] + 1, limits)
+            start = sheet.start or (0, 0)
+            rows = sheet.to_python(skip_empty_area=True) if sheet.start is not None else []
+            entry["height"], entry["columns"] = encode(rows, start[0], start[1])
+            found = merges.get(meta.name) if fmt == "ods" else sheet.merged_cell_ranges
+            entry["merges"] = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in found or []]
+        sheets.append(entry)
+    return sheets
+
+
+def _type(typ: SheetTypeEnum) -> str:
+    if typ == SheetTypeEnum.WorkSheet:
+        return "worksheet"
+    if typ == SheetTypeEnum.MacroSheet:
+        return "macro"
+    if typ == SheetTypeEnum.DialogSheet:
+        return "dialog"
+    return "other"
+
+
+def ods_merges(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """The merged ranges of each table of an .ods (calamine does not report them), from content.xml:
+    a cell with table:number-rows-spanned / number-columns-spanned, counting repeated rows and cells."""
+    from defusedxml import ElementTree as SafeTree  # only .ods needs it
+
+    found: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    name, depth, row, col = "", 0, 0, 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as stream:
+        for event, element in SafeTree.iterparse(stream, events=("start", "end"), forbid_dtd=True):
+            tag = element.tag
+            if tag == f"{{{_TABLE}}}table":
+                depth += 1 if event == "start" else -1
+                if event == "start" and depth == 1:
+                    name, row = element.get(f"{{{_TABLE}}}name", ""), 0
+                    found[name] = []
+            elif depth != 1:
+                pass
+            elif tag == f"{{{_TABLE}}}table-row":
+                if event == "start":
+                    col = 0
+                else:
+                    row += int(element.get(f"{{{_TABLE}}}number-rows-repeated", "1"))
+                    element.clear()
+            elif tag in (f"{{{_TABLE}}}table-cell", f"{{{_TABLE}}}covered-table-cell") and event == "start":
+                rows = int(element.get(f"{{{_TABLE}}}number-rows-spanned", "1"))
+                cols = int(element.get(f"{{{_TABLE}}}number-columns-spanned", "1"))
+                if rows > 1 or cols > 1:
+                    found[name].append(((row, col), (row + rows - 1, col + cols - 1)))
+                col += int(element.get(f"{{{_TABLE}}}number-columns-repeated", "1"))
+    return found
+
+
+def read_csv(data: bytes, sheet: str, limits: dict[str, int]) -> list[dict[str, Any]]:
+    """A CSV file as one visible worksheet named ``sheet``."""
+    rows: list[list[object]] = []
+    width = 0
+    try:
+        for row in csvfile.rows(data):
+            rows.append(row)
+            width = max(width, len(row))
+            check_shape(sheet, len(rows), width, limits)
+    except csvfile.CsvError as error:
+        raise Refusal(error.code, **error.params) from None
+    height, columns = encode(rows, 0, 0)
+    return [{"name": sheet, "visible": True, "type": "worksheet", "height": height, "columns": columns, "merges": []}]
+
+
+def peak_bytes() -> int:
+    """This process's peak resident memory (VmHWM), for the benchmark."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    fmt, limits = argv[0], json.loads(argv[1])
+    limit_self(limits)
+    data = sys.stdin.buffer.read()
+    try:
+        if fmt == "csv":
+            result: dict[str, Any] = {"sheets": read_csv(data, posixpath.basename(argv[2]), limits)}
+        else:
+            result = {"sheets": read_calamine(data, fmt, limits)}
+    except Refusal as refusal:
+        result = {"refused": refusal.code, "params": refusal.params}
+    except MemoryError:
+        return 3
+    except Exception:  # calamine's errors for a damaged file: the parent says it is damaged
+        result = {"refused": "corrupt", "params": {}}
+    result["peak_bytes"] = peak_bytes()
+    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
