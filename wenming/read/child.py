@@ -17,6 +17,7 @@ import json
 import pickle
 import posixpath
 import resource
+import struct
 import sys
 import zipfile
 from typing import Any
@@ -93,8 +94,31 @@ def _value(key: object) -> object:
     return key[1] if isinstance(key, tuple) and len(key) == 2 and key[0] == "bool" else key
 
 
+def xls_password(data: bytes) -> bool:
+    """Whether an .xls has an open password: Excel writes a FILEPASS record (0x002F) right after the
+    BOF that starts the Workbook stream (calamine's reading only says it cannot tell the format).
+    The stream is found in the first sector of the directory; a stream in the mini stream (a
+    workbook under 4 KB) is not looked at."""
+    try:
+        size = 1 << struct.unpack_from("<H", data, 30)[0]
+        directory = 512 + struct.unpack_from("<L", data, 48)[0] * size
+        for entry in range(directory, directory + size, 128):
+            length = struct.unpack_from("<H", data, entry + 64)[0]
+            name = data[entry : entry + max(length - 2, 0)].decode("utf-16-le", "replace")
+            start, stream = struct.unpack_from("<LL", data, entry + 116)
+            if name in ("Workbook", "Book") and stream >= 4096:
+                at = 512 + start * size
+                rid, bof = struct.unpack_from("<HH", data, at)
+                return rid == 0x0809 and struct.unpack_from("<H", data, at + 4 + bof)[0] == 0x002F
+    except (struct.error, ValueError):
+        pass
+    return False
+
+
 def read_calamine(data: bytes, fmt: str, limits: dict[str, int]) -> list[dict[str, Any]]:
     """Every sheet of an .xls/.xlsb/.ods workbook: metadata, and the cells of the worksheets."""
+    if fmt == "xls" and xls_password(data):
+        raise Refusal("encrypted")
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:

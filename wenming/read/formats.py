@@ -133,8 +133,8 @@ def _not_a_zip(data: bytes) -> str:
     if data.startswith(b"{\\rtf"):
         return "rtf"
     head = _text_head(data[:65_536])
-    if head is None:
-        return "not_excel"
+    if head is None:  # text in an encoding CSV does not come in: read.csvfile says so in its words
+        return "csv" if _printable(data[:65_536]) else "not_excel"
     lowered = head.lstrip().lower()
     if lowered.startswith("mime-version:") or "content-type: multipart/related" in lowered[:2048]:
         return "html"  # a single-file web page (.mht), as Excel's "save as web page" writes it
@@ -167,6 +167,12 @@ def _text_head(head: bytes) -> str | None:
             return None
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n")
     return None if "\x00" in text or controls > len(text) // 100 else text
+
+
+def _printable(head: bytes) -> bool:
+    """Bytes that look like text in some 8-bit encoding: no NUL, hardly any control bytes."""
+    controls = sum(head.count(bytes([byte])) for byte in range(32) if byte not in (9, 10, 13))
+    return b"\x00" not in head and controls <= len(head) // 100
 
 
 # ---------------------------------------------------------------- the sheets
