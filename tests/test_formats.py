@@ -342,3 +342,39 @@ def test_a_backslash_name_leaving_the_package_is_still_refused() -> None:
         read_workbook(_backslash_escape(), "台账.xlsx", as_of=dt.date(2025, 10, 31))
     assert refused.value.code == "malformed"
     assert "evil" not in refused.value.message()
+
+
+# ---------------------------------------------------------------- the upload page
+
+
+def test_the_upload_page_reads_an_xls_and_a_gbk_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the real widget: the page names the formats it reads, previews an .xls and a GBK CSV
+    with the rows of their sheets, and stores what the .xlsx would have stored."""
+    from tests.test_pages import app, zh
+
+    sample = SAMPLES[3].read_bytes()  # 活动登记表: 159 activities
+    xls = saved_as.xls(sample)
+    gbk = saved_as.csv_sheets(SAMPLES[2].read_bytes(), "gbk")["问题整改台账"]  # 45 ledger problems
+    at = app(tmp_path / "upload.duckdb", monkeypatch, "pages/upload.py")
+    assert zh("upload.intro") in [m.value for m in at.markdown]
+    assert ".xls" in at.file_uploader[0].label and ".csv" in at.file_uploader[0].label
+    at.file_uploader[0].upload("活动登记.xls", xls, "application/vnd.ms-excel").upload("整改台账.csv", gbk, "text/csv")
+    at.run()
+    assert not at.exception and not at.error
+    sheets = [frame.value for frame in at.dataframe if "sheet" in frame.value.columns]
+    assert [s[["sheet", "kind", "rows"]].values.tolist() for s in sheets] == [
+        [["活动登记", "活动登记", 159]],
+        [["整改台账", "问题整改", 45]],
+    ]
+    at.text_input(key="upload_user").input("张三").run()
+    at.button[0].click().run()
+    assert len(at.success) == 2 and not at.error
+    stored = Store.open(tmp_path / "upload.duckdb")
+    try:
+        reference = Store.open(tmp_path / "reference.duckdb")
+        reference.import_file(sample, "活动登记.xlsx", user="张三")
+        query = "select * exclude (load_id) from activities order by row_no"
+        assert stored.con.execute(query).fetchall() == reference.con.execute(query).fetchall()
+        reference.close()
+    finally:
+        stored.close()
