@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests import hostile_formats, saved_as
 from tests import test_hostile as hostile
 from tests.conftest import ROOT, store
 from tests.test_hostile import _state, db
+from tests.workbooks import workbook
 from wenming.cli import main
+from wenming.devtools import hostile as hostile_formats
+from wenming.devtools import saved_as
 from wenming.read import sandbox
 from wenming.read.guard import Limits, Refused
 from wenming.read.reader import read_workbook
@@ -70,6 +72,7 @@ SAVED_AS: dict[str, Callable[[], dict[str, bytes]]] = {
     "CSV UTF-8 with BOM": lambda: _csv_files("utf-8-sig", ","),
     "CSV GBK": lambda: _csv_files("gbk", ","),
     "CSV GB18030, tab separated": lambda: _csv_files("gb18030", "\t", ".txt"),
+    "Unicode text (UTF-16, tab separated)": lambda: _csv_files("utf-16", "\t", ".txt"),
     ".xls named .xlsx": lambda: _workbooks(saved_as.xls, ".xlsx"),
     ".ods named .xls": lambda: _workbooks(saved_as.ods, ".xls"),
 }
@@ -92,6 +95,30 @@ def test_the_samples_saved_as_give_the_same_figures(
     expected = json.loads(capsys.readouterr().out)
     assert expected["tasks"]["total"] > 100 and expected["participation"]["activities"] > 100
     assert _figures(SAVED_AS[fmt](), tmp_path / "saved", capsys) == expected
+
+
+@pytest.mark.parametrize("convert", [saved_as.xls, saved_as.ods], ids=[".xls", ".ods"])
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.stem for s in SAMPLES])
+def test_every_sheet_reads_as_from_the_xlsx(sample: Path, convert: Callable[[bytes], bytes]) -> None:
+    """Cell for cell, merged cells included (the task sheet has 47 merged ranges, read from the .ods's
+    spanned cells): the same tables, warnings and header rows as the .xlsx."""
+    xlsx = read_workbook(sample.read_bytes(), sample.name, as_of=dt.date(2026, 11, 20))
+    other = read_workbook(convert(sample.read_bytes()), sample.name, as_of=dt.date(2026, 11, 20))
+    assert [(s.name, s.kind, s.header_row, s.columns, s.ref_date) for s in other.sheets] == [
+        (s.name, s.kind, s.header_row, s.columns, s.ref_date) for s in xlsx.sheets
+    ]
+    assert all(a.table.equals(b.table) for a, b in zip(other.sheets, xlsx.sheets, strict=True))
+    assert [w.message() for w in other.warnings] == [w.message() for w in xlsx.warnings]
+
+
+def test_hidden_sheets_of_an_xls_are_skipped_with_a_note() -> None:
+    shown = ("任务分解", [["工作任务", "牵头部门"], ["任务一", "办公室"]])
+    old = ("旧任务", [["工作任务", "牵头部门"], ["旧任务一", "办公室"], ["旧任务二", "办公室"]])
+    parsed = read_workbook(
+        saved_as.xls(workbook(shown, old, hidden=["旧任务"])), "台账.xls", as_of=dt.date(2025, 10, 31)
+    )
+    assert parsed.rows_by_kind() == {"tasks": 1}
+    assert [w.message() for w in parsed.warnings] == ["工作表“旧任务”是隐藏的，已跳过；如需导入请先取消隐藏。"]
 
 
 # ---------------------------------------------------------------- hostile files of each format

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests import saved_as
 from tests.test_browser import AS_OF, IDLE, browser, open_page, server, settle, tasks_shown  # noqa: F401 - fixtures
 from tests.workbooks import workbook
+from wenming.devtools import saved_as
 
 pytestmark = pytest.mark.browser
 

@@ -30,7 +30,6 @@ from wenming.read.measure import SheetShape
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-SANDBOXED = ("xls", "xlsb", "ods", "csv")
 NOTES = {"macro": "sheet_macro", "dialog": "sheet_dialog"}  # sheets skipped with a note (warn.*)
 
 Read = Callable[[], tuple[Grid, np.ndarray, SheetShape]]
@@ -51,18 +50,23 @@ class SheetSource:
 
 def identify(data: bytes, file_name: str, limits: Limits) -> str:
     """The format to read the file as (xlsx, xlsb, ods, xls or csv); raises Refused otherwise."""
+    return _identify(data, file_name, limits)[0]
+
+
+def _identify(data: bytes, file_name: str, limits: Limits) -> tuple[str, zipfile.ZipFile | None]:
+    """The format, and for an .xlsx its checked package, opened."""
     if len(data) == 0:
         raise Refused(file_name, "empty_file")
     if len(data) > limits.file_bytes:
         raise Refused(file_name, "too_large", limit_mb=limits.file_bytes // MB)
     if data.startswith(OLE_MAGIC):
-        return _ole(data, file_name)
+        return _ole(data, file_name), None
     if data.startswith(ZIP_MAGIC):
         return _package(data, file_name, limits)
-    code = _not_a_zip(data)
+    code = _not_a_zip(data, file_name)
     if code != "csv":
         raise Refused(file_name, code)
-    return "csv"
+    return "csv", None
 
 
 def _utf16(name: str) -> bytes:
@@ -82,23 +86,23 @@ def _ole(data: bytes, file_name: str) -> str:
     return "xls"  # no stream name found: most likely an .xls cut short, which the parser will say
 
 
-def _package(data: bytes, file_name: str, limits: Limits) -> str:
-    """A zip: checked from its directory first (guard.check_package), then named by its parts."""
-    guard.check_package(data, file_name, limits)
+def _package(data: bytes, file_name: str, limits: Limits) -> tuple[str, zipfile.ZipFile | None]:
+    """A zip: checked from its directory first (guard.check_package), then named by its parts; an
+    .xlsx is checked whole (guard.check_workbook) and returned open."""
+    archive = guard.check_package(data, file_name, limits)
     try:
-        with guard.open_zip(data) as archive:
-            names = archive.NameToInfo
-            for name in ("_rels/.rels", "mimetype"):
-                if name in names:
-                    guard.verify_member(archive, names[name])
-            workbook = guard.workbook_part(archive)
-            if workbook is not None and workbook.lower().endswith(".bin"):
-                return "xlsb"
-            if workbook is not None:
-                guard.check_zip(data, file_name, limits)
-                return "xlsx"
-            if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype")[:200]:
-                return "ods"
+        names = archive.NameToInfo
+        for name in ("_rels/.rels", "mimetype"):
+            if name in names:
+                guard.verify_member(archive, names[name])
+        workbook = guard.workbook_part(archive)
+        if workbook is not None and workbook.lower().endswith(".bin"):
+            return "xlsb", None
+        if workbook is not None:
+            guard.check_workbook(archive, file_name)
+            return "xlsx", archive
+        if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype")[:200]:
+            return "ods", None
     except Refused:
         raise
     except guard.Rejected as rejected:
@@ -124,8 +128,12 @@ def _other_package(names: set[str]) -> str:
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
-def _not_a_zip(data: bytes) -> str:
-    """csv for text a spreadsheet program would read as CSV; else the refusal code of what it is."""
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
+def _not_a_zip(data: bytes, file_name: str) -> str:
+    """csv for text a spreadsheet program would read as CSV (named as text, or with a comma or tab in
+    its first line); else the refusal code of what it is."""
     if data.startswith(_IMAGES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
         return "image"
     if data.lstrip()[:5] == b"%PDF-":
@@ -133,8 +141,9 @@ def _not_a_zip(data: bytes) -> str:
     if data.startswith(b"{\\rtf"):
         return "rtf"
     head = _text_head(data[:65_536])
+    named_text = file_name.lower().endswith(TEXT_SUFFIXES)
     if head is None:  # text in an encoding CSV does not come in: read.csvfile says so in its words
-        return "csv" if _printable(data[:65_536]) else "not_excel"
+        return "csv" if named_text and _printable(data[:65_536]) else "not_excel"
     lowered = head.lstrip().lower()
     if lowered.startswith("mime-version:") or "content-type: multipart/related" in lowered[:2048]:
         return "html"  # a single-file web page (.mht), as Excel's "save as web page" writes it
@@ -144,7 +153,8 @@ def _not_a_zip(data: bytes) -> str:
         return "xml_spreadsheet"  # Excel 2003's XML Spreadsheet
     if lowered.startswith("<"):
         return "not_excel"
-    return "csv"
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    return "csv" if named_text or any(sep in first for sep in ",\t，") else "not_excel"
 
 
 def _text_head(head: bytes) -> str | None:
@@ -180,10 +190,10 @@ def _printable(head: bytes) -> bool:
 
 def open_book(data: bytes, file_name: str, limits: Limits) -> list[SheetSource]:
     """The sheets of the file in workbook order; raises Refused for a file that cannot be read."""
-    fmt = identify(data, file_name, limits)
-    if fmt in SANDBOXED:
+    fmt, archive = _identify(data, file_name, limits)
+    if archive is None:
         return [_sandboxed(sheet) for sheet in sandbox.parse(data, fmt, file_name, limits)]
-    return _xlsx(data, file_name, limits)
+    return _xlsx(data, archive, limits)
 
 
 def _sandboxed(sheet: sandbox.Sheet) -> SheetSource:
@@ -192,19 +202,12 @@ def _sandboxed(sheet: sandbox.Sheet) -> SheetSource:
     return SheetSource(sheet.name, sheet.visible, note, lambda: (cells, merges, SheetShape()))
 
 
-def _xlsx(data: bytes, file_name: str, limits: Limits) -> list[SheetSource]:
+def _xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> list[SheetSource]:
     """An .xlsx/.xlsm's sheets from its own relationships: calamine opens the whole file only for a
     worksheet whose relationship leads nowhere (it then finds the sheet itself)."""
-    try:
-        archive = guard.open_zip(data)
-        package = guard.read_package(archive)
-    except (zipfile.BadZipFile, KeyError, ValueError, guard.SafeTree.ParseError):
-        raise Refused(file_name, "corrupt") from None
-    except guard.Rejected as rejected:
-        raise rejected.refused(file_name) from None
     book = _LazyBook(data)
     sources = []
-    for entry in package.sheets:
+    for entry in guard.read_package(archive).sheets:
         if entry.kind == "other":
             continue  # a chart sheet holds no cells
         note = NOTES.get(entry.kind)

@@ -26,6 +26,7 @@ import io
 import posixpath
 import re
 import struct
+import weakref
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -139,17 +140,19 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def check_package(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+def check_package(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
     """Refuse a zip that is not honest and reasonably sized, from its directory alone (no member is
-    decompressed): the member count, names, declared sizes and ratios, encryption, overlaps."""
+    decompressed): the member count, names, declared sizes and ratios, encryption, overlaps.
+    Returns the zip, opened with open_zip."""
     count = member_count(data)
     if count is not None and count > limits.members:
         raise Refused(file_name, "too_many_members", count=count, limit=limits.members)
     try:
-        with open_zip(data) as archive:
-            infos = archive.infolist()
-            _check_names(infos, file_name)
-            _check_members(data, infos, file_name, limits)
+        archive = open_zip(data)
+        infos = archive.infolist()
+        _check_names(infos, file_name)
+        _check_members(data, infos, file_name, limits)
+        return archive
     except Refused:
         raise
     except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, ValueError, OSError, struct.error):
@@ -157,19 +160,25 @@ def check_package(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) 
 
 
 def check_zip(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Refuse an .xlsx/.xlsm that is not an honest, reasonably sized workbook, before any parser reads it:
-    check_package, then every member but the worksheets decompressed with MemberReader's checks (the
-    package and workbook relationships and the workbook first, to find the worksheets)."""
-    check_package(data, file_name, limits)
+    """Refuse an .xlsx/.xlsm that is not an honest, reasonably sized workbook, before any parser reads it."""
+    with check_package(data, file_name, limits) as archive:
+        check_workbook(archive, file_name)
+
+
+def check_workbook(archive: zipfile.ZipFile, file_name: str) -> Package:
+    """Every member of a checked package (check_package) but the worksheets, decompressed with
+    MemberReader's checks: the package and workbook relationships and the workbook first, to find
+    the worksheets, which the reader decompresses itself. Returns where the parts are."""
     try:
-        with open_zip(data) as archive:
-            first = [archive.getinfo(name) for name in _package_parts(archive)]
-            for info in first:
+        first = [archive.getinfo(name) for name in _package_parts(archive)]
+        for info in first:
+            verify_member(archive, info)
+        package = read_package(archive)
+        sheets = {sheet.path for sheet in package.sheets if sheet.kind == "worksheet"}
+        for info in archive.infolist():
+            if info.filename not in sheets and info not in first and not info.is_dir():
                 verify_member(archive, info)
-            sheets = {sheet.path for sheet in read_package(archive).sheets if sheet.kind == "worksheet"}
-            for info in archive.infolist():
-                if info.filename not in sheets and info not in first and not info.is_dir():
-                    verify_member(archive, info)
+        return package
     except Refused:
         raise
     except Rejected as rejected:
@@ -438,8 +447,18 @@ def _package_parts(archive: zipfile.ZipFile) -> list[str]:
     return parts
 
 
+_PACKAGES: weakref.WeakKeyDictionary[zipfile.ZipFile, Package] = weakref.WeakKeyDictionary()
+
+
 def read_package(archive: zipfile.ZipFile) -> Package:
-    """The workbook's sheets and parts, parsed with defusedxml (no DTD, no entities)."""
+    """The workbook's sheets and parts, parsed with defusedxml (no DTD, no entities); once per archive."""
+    found = _PACKAGES.get(archive)
+    if found is None:
+        found = _PACKAGES[archive] = _read_package(archive)
+    return found
+
+
+def _read_package(archive: zipfile.ZipFile) -> Package:
     workbook = workbook_part(archive)
     if workbook is None:
         raise KeyError("no workbook part")
