@@ -62,6 +62,7 @@ FORMATS: dict[str, Callable[[], dict[str, bytes]]] = {
     ".xlsx": lambda: {sample.name: sample.read_bytes() for sample in SAMPLES},
     ".xls / .et": lambda: {f"{s.stem}.xls": saved_as.xls(s.read_bytes()) for s in SAMPLES},
     ".ods": lambda: {f"{s.stem}.ods": saved_as.ods(s.read_bytes()) for s in SAMPLES},
+    ".xlsb": lambda: {f"{s.stem}.xlsb": saved_as.xlsb(s.read_bytes()) for s in SAMPLES},
     "CSV UTF-8": lambda: _per_sheet_csv("utf-8"),
     "CSV GBK": lambda: _per_sheet_csv("gbk"),
 }

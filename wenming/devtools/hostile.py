@@ -30,6 +30,11 @@ def good_ods() -> bytes:
     return saved_as.ods(SAMPLE.read_bytes())
 
 
+@cache
+def good_xlsb() -> bytes:
+    return saved_as.xlsb(SAMPLE.read_bytes())
+
+
 def _ole(data: bytes) -> tuple[int, list[int], list[int]]:
     """(sector size, the FAT, the sectors holding the FAT) of an OLE2 file with at most 109 FAT sectors."""
     size = 1 << struct.unpack_from("<H", data, 30)[0]

@@ -1,12 +1,15 @@
-"""An .xlsx workbook saved as the other formats offices use (for the tests and ``formats``), as Excel, WPS or LibreOffice would save it:
-.xls (xlwt, BIFF8: also what WPS writes as .et), .ods (odfpy) and CSV (one file per sheet, as
-displayed, merged cells holding their value in the first cell only)."""
+"""An .xlsx workbook saved as the other formats offices use (for the tests and ``formats``), as Excel, WPS or
+LibreOffice would save it: .xls (xlwt, BIFF8: also what WPS writes as .et), .ods (odfpy), .xlsb (written
+here: the records a workbook of values needs) and CSV (one file per sheet, as displayed, merged cells
+holding their value in the first cell only)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import struct
+import zipfile
 
 import openpyxl
 import xlwt
@@ -136,3 +139,103 @@ def csv_sheets(data: bytes, encoding: str = "utf-8", delimiter: str = ",") -> di
             writer.writerow([shown(cell) for cell in row])
         out[ws.title] = text.getvalue().encode(encoding)
     return out
+
+
+# ---------------------------------------------------------------- .xlsb (no writer on PyPI: the few records it needs)
+
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_EPOCH = dt.datetime(1899, 12, 30)
+# Record types of MS-XLSB used here.
+BEGIN_SHEET, END_SHEET, WS_DIM, BEGIN_SHEET_DATA, END_SHEET_DATA, ROW_HDR = 129, 130, 148, 145, 146, 0
+CELL_BOOL, CELL_REAL, CELL_ST = 4, 5, 6
+BEGIN_MERGE_CELLS, MERGE_CELL, END_MERGE_CELLS = 177, 176, 178
+BEGIN_BOOK, END_BOOK, BEGIN_BUNDLE_SHS, END_BUNDLE_SHS, BUNDLE_SH = 131, 132, 143, 144, 156
+BEGIN_STYLE_SHEET, END_STYLE_SHEET, BEGIN_CELL_XFS, END_CELL_XFS, XF = 278, 279, 617, 618, 47
+STYLE_GENERAL, STYLE_DATE, STYLE_PERCENT = 0, 1, 2  # cell XFs: number formats 0, 14 (date) and 9 (0%)
+
+
+def record(kind: int, body: bytes = b"") -> bytes:
+    """A BIFF12 record: its type and size as 7-bit varints, then its body."""
+    head = bytes([kind]) if kind < 128 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    size, n = b"", len(body)
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        size += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            return head + size + body
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<L", len(text)) + text.encode("utf-16-le")
+
+
+def _xlsb_cell(cell) -> bytes:
+    value, col = cell.value, cell.column - 1
+    if isinstance(value, bool):
+        return record(CELL_BOOL, struct.pack("<LLB", col, STYLE_GENERAL, int(value)))
+    if isinstance(value, dt.date):
+        moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+        return record(CELL_REAL, struct.pack("<LLd", col, STYLE_DATE, (moment - _EPOCH).total_seconds() / 86400))
+    if isinstance(value, int | float):
+        style = STYLE_PERCENT if "%" in cell.number_format else STYLE_GENERAL
+        return record(CELL_REAL, struct.pack("<LLd", col, style, float(value)))
+    return record(CELL_ST, struct.pack("<LL", col, STYLE_GENERAL) + _wide(str(value)))
+
+
+def _xlsb_sheet(ws) -> bytes:
+    out = [record(BEGIN_SHEET), record(WS_DIM, struct.pack("<4L", 0, ws.max_row - 1, 0, ws.max_column - 1))]
+    out.append(record(BEGIN_SHEET_DATA))
+    for row in ws.iter_rows():
+        out.append(record(ROW_HDR, struct.pack("<LLHHBBL", row[0].row - 1, 0, 300, 0, 0, 0, 0)))
+        out += [_xlsb_cell(cell) for cell in row if cell.value is not None]
+    out.append(record(END_SHEET_DATA))
+    merges = list(ws.merged_cells.ranges)
+    if merges:
+        out.append(record(BEGIN_MERGE_CELLS, struct.pack("<L", len(merges))))
+        out += [
+            record(MERGE_CELL, struct.pack("<4L", r.min_row - 1, r.max_row - 1, r.min_col - 1, r.max_col - 1))
+            for r in merges
+        ]
+        out.append(record(END_MERGE_CELLS))
+    out.append(record(END_SHEET))
+    return b"".join(out)
+
+
+def xlsb(data: bytes) -> bytes:
+    """The workbook as Excel's binary workbook (.xlsb): inline text, numbers, dates and percents by
+    their cell styles, truth values, merged ranges, hidden sheets."""
+    worksheets = _book(data).worksheets
+    book = [record(BEGIN_BOOK), record(BEGIN_BUNDLE_SHS)]
+    rels = []
+    for number, ws in enumerate(worksheets, start=1):
+        state = 0 if ws.sheet_state == "visible" else 1
+        book.append(record(BUNDLE_SH, struct.pack("<LL", state, number) + _wide(f"rId{number}") + _wide(ws.title)))
+        rels.append(f'<Relationship Id="rId{number}" Type="{_RELS}/worksheet" Target="worksheets/sheet{number}.bin"/>')
+    book += [record(END_BUNDLE_SHS), record(END_BOOK)]
+    rels.append(f'<Relationship Id="rIdStyles" Type="{_RELS}/styles" Target="styles.bin"/>')
+
+    def xf(number_format: int) -> bytes:
+        return record(XF, struct.pack("<HHHHHBBHBB", 0xFFFF, number_format, 0, 0, 0, 0, 0, 0, 0, 0))
+
+    styles = [record(BEGIN_STYLE_SHEET), record(BEGIN_CELL_XFS, struct.pack("<L", 3)), xf(0), xf(14), xf(9)]
+    styles += [record(END_CELL_XFS), record(END_STYLE_SHEET)]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{_PKG}"><Relationship Id="rId1" Type="{_RELS}/officeDocument" '
+            'Target="xl/workbook.bin"/></Relationships>',
+        )
+        archive.writestr("xl/workbook.bin", b"".join(book))
+        archive.writestr("xl/_rels/workbook.bin.rels", f'<Relationships xmlns="{_PKG}">{"".join(rels)}</Relationships>')
+        archive.writestr("xl/styles.bin", b"".join(styles))
+        for number, ws in enumerate(worksheets, start=1):
+            archive.writestr(f"xl/worksheets/sheet{number}.bin", _xlsb_sheet(ws))
+    return out.getvalue()

@@ -20,6 +20,7 @@ import resource
 import struct
 import sys
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
@@ -126,7 +127,7 @@ def read_calamine(data: bytes, fmt: str, limits: dict[str, int]) -> list[dict[st
     metas = book.sheets_metadata
     if len(metas) > limits["sheets"]:
         raise Refusal("too_many_sheets", count=len(metas), limit=limits["sheets"])
-    merges = ods_merges(data) if fmt == "ods" else {}
+    merges = ods_merges(data) if fmt == "ods" else xlsb_merges(data) if fmt == "xlsb" else {}
     sheets = []
     for meta in metas:
         entry: dict[str, Any] = {
@@ -142,7 +143,7 @@ def read_calamine(data: bytes, fmt: str, limits: dict[str, int]) -> list[dict[st
             start = sheet.start or (0, 0)
             rows = sheet.to_python(skip_empty_area=True) if sheet.start is not None else []
             entry["height"], entry["columns"] = encode(rows, start[0], start[1])
-            found = merges.get(meta.name) if fmt == "ods" else sheet.merged_cell_ranges
+            found = merges.get(meta.name) if fmt in ("ods", "xlsb") else sheet.merged_cell_ranges
             entry["merges"] = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in found or []]
         sheets.append(entry)
     return sheets
@@ -161,7 +162,7 @@ def _type(typ: SheetTypeEnum) -> str:
 def ods_merges(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
     """The merged ranges of each table of an .ods (calamine does not report them), from content.xml:
     a cell with table:number-rows-spanned / number-columns-spanned, counting repeated rows and cells."""
-    from defusedxml import ElementTree as SafeTree  # only .ods needs it
+    from defusedxml import ElementTree as SafeTree  # only .ods and .xlsb need it
 
     found: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
     name, depth, row, col = "", 0, 0, 0
@@ -187,6 +188,63 @@ def ods_merges(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int, 
                 if rows > 1 or cols > 1:
                     found[name].append(((row, col), (row + rows - 1, col + cols - 1)))
                 col += int(element.get(f"{{{_TABLE}}}number-columns-repeated", "1"))
+    return found
+
+
+def _biff12(body: bytes) -> Iterator[tuple[int, bytes]]:
+    """The (type, payload) records of a binary part of an .xlsb: type and size are 7-bit varints."""
+    at, end = 0, len(body)
+    while at < end:
+        kind = body[at]
+        at += 1
+        if kind & 0x80:
+            kind = (kind & 0x7F) | (body[at] & 0x7F) << 7
+            at += 1
+        size = shift = 0
+        for _ in range(4):
+            byte = body[at]
+            at += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        yield kind, body[at : at + size]
+        at += size
+
+
+def _wide(payload: bytes, at: int) -> tuple[str, int]:
+    """An XLWideString at ``at``: its text and the offset after it."""
+    count = struct.unpack_from("<L", payload, at)[0]
+    if count == 0xFFFFFFFF:
+        return "", at + 4
+    return payload[at + 4 : at + 4 + 2 * count].decode("utf-16-le"), at + 4 + 2 * count
+
+
+def xlsb_merges(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """The merged ranges of each sheet of an .xlsb (calamine does not report them): the BrtMergeCell
+    records of each sheet part, found from the workbook's BrtBundleSh records and relationships."""
+    from defusedxml import ElementTree as SafeTree  # only .xlsb and .ods need it
+
+    found: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        rels = SafeTree.fromstring(archive.read("xl/_rels/workbook.bin.rels"), forbid_dtd=True)
+        targets = {rel.get("Id", ""): rel.get("Target", "") for rel in rels}
+        for kind, payload in _biff12(archive.read("xl/workbook.bin")):
+            if kind != 156:  # BrtBundleSh: state, tab id, relationship id, name
+                continue
+            rid, at = _wide(payload, 8)
+            name, _ = _wide(payload, at)
+            target = targets.get(rid, "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            if path not in names:
+                continue
+            found[name] = [
+                ((r0, c0), (r1, c1))
+                for kind, body in _biff12(archive.read(path))
+                if kind == 176  # BrtMergeCell: first row, last row, first column, last column
+                for r0, r1, c0, c1 in [struct.unpack_from("<4L", body)]
+            ]
     return found
 
 

@@ -1,13 +1,14 @@
-"""Checks a file must pass before any parser reads it (WORKBOOKS.md §6).
+"""Checks a zip must pass before any parser reads it (WORKBOOKS.md §6); the limits of every format.
 
-``check_file`` looks at the bytes and the zip's directory (a few milliseconds):
-the file's name and size, what the content really is (a renamed CSV, picture,
-PDF, Word or OpenDocument file, an old .xls, a password-protected workbook),
-the declared size and compression ratio of every zip member, member names and
-local headers that agree with the directory, and no member overlapping
-another. It then decompresses every member except the worksheets, never past
-the size the directory declares, and refuses a member whose stream is longer or
-shorter than declared, whose checksum is wrong or that declares a DTD.
+What a file is, whatever its name, is told by ``read.formats``. For any zip (.xlsx,
+.xlsb, .ods) ``check_package`` looks at the directory (a few milliseconds): the
+declared size and compression ratio of every member, member names (a backslash read as
+a slash) and local headers that agree with the directory, and no member overlapping
+another. For an .xlsx, ``check_workbook`` then follows the package's relationships
+to the workbook and its sheets and decompresses every member except the
+worksheets, never past the size the directory declares, and refuses a member whose
+stream is longer or shorter than declared, whose checksum is wrong or that declares
+a DTD.
 
 Worksheets are decompressed by the reader itself through ``MemberReader``, with
 the same cap and the same end checks, and each piece of sheet XML is measured by
