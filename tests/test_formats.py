@@ -20,7 +20,7 @@ from tests.workbooks import workbook
 from wenming.cli import main
 from wenming.devtools import hostile as hostile_formats
 from wenming.devtools import saved_as
-from wenming.read import formats, sandbox
+from wenming.read import csvfile, formats, sandbox
 from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused
 from wenming.read.reader import read_workbook
 from wenming.store import Store
@@ -405,6 +405,7 @@ def test_the_upload_page_reads_an_xls_and_a_gbk_csv(tmp_path: Path, monkeypatch:
     at = app(tmp_path / "upload.duckdb", monkeypatch, "pages/upload.py")
     assert zh("upload.intro") in [m.value for m in at.markdown]
     assert ".xls" in at.file_uploader[0].label and ".csv" in at.file_uploader[0].label
+    assert zh("upload.templates_formats") in [c.value for c in at.caption]
     at.file_uploader[0].upload("活动登记.xls", xls, "application/vnd.ms-excel").upload("整改台账.csv", gbk, "text/csv")
     at.run()
     assert not at.exception and not at.error
@@ -425,3 +426,53 @@ def test_the_upload_page_reads_an_xls_and_a_gbk_csv(tmp_path: Path, monkeypatch:
         reference.close()
     finally:
         stored.close()
+
+
+# ---------------------------------------------------------------- CSV cells, encodings, delimiters
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("35", 35.0),
+        ("-1.5", -1.5),
+        ("007", "007"),  # leading zeros: an ID, kept as text
+        ("1,234", "1,234"),  # a thousands comma: text, which values.parse_number reads
+        ("60%", 0.6),
+        ("2026-06-30", dt.date(2026, 6, 30)),
+        ("2026/6/30", dt.date(2026, 6, 30)),
+        ("2026/6/30 9:05", dt.datetime(2026, 6, 30, 9, 5)),
+        ("2026/2/30", "2026/2/30"),  # no such day: text, reported by the reader like any bad date
+        ("TRUE", True),
+        ("false", False),
+        ("  ", ""),
+        ("6月底前", "6月底前"),
+        (" 已完成 ", " 已完成 "),  # text as written; the reader trims
+    ],
+)
+def test_csv_cells_are_typed_as_excel_types_them(text: str, value: object) -> None:
+    typed = csvfile.typed(text)
+    assert (typed, type(typed)) == (value, type(value))
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("工作任务,部门\n".encode(), "工作任务,部门\n"),
+        ("工作任务,部门\n".encode("utf-8-sig"), "工作任务,部门\n"),
+        ("工作任务,部门\n".encode("gbk"), "工作任务,部门\n"),
+        ("𠀀工作任务,部门\n".encode("gb18030"), "𠀀工作任务,部门\n"),  # four-byte GB18030, not in GBK
+        ("工作任务\t部门\n".encode("utf-16"), "工作任务\t部门\n"),
+    ],
+)
+def test_csv_encodings_are_found(data: bytes, text: str) -> None:
+    assert csvfile.decode(data) == text
+
+
+def test_csv_delimiter_is_tab_only_where_tabs_outnumber_commas() -> None:
+    assert csvfile.delimiter("工作任务\t部门\n任务一\t办公室\n") == "\t"
+    assert csvfile.delimiter("工作任务,部门\n任务一\t说明,办公室\n") == ","
+    assert list(csvfile.rows('工作任务,部门\n"两行\n的任务",办公室\n'.encode())) == [
+        ["工作任务", "部门"],
+        ["两行\n的任务", "办公室"],
+    ]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterator
 
@@ -89,13 +88,23 @@ def _date(found: re.Match[str]) -> dt.date | None:
         return None
 
 
-def rows(data: bytes) -> Iterator[list[object]]:
-    """The typed rows of the file; raises CsvError for text no spreadsheet would write."""
+def rows(data: bytes) -> Iterator[list[str]]:
+    """The rows of the file as written (``typed`` gives each cell's value); raises CsvError for text no
+    spreadsheet would write. The text is fed to the csv module line by line, so no copy of it is made."""
     text = decode(data)
     csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
+    reader = csv.reader(_lines(text), delimiter=delimiter(text))
     try:
-        for row in reader:
-            yield [typed(cell) for cell in row]
+        yield from reader
     except csv.Error:
         raise CsvError("csv_field", row=reader.line_num, limit_kb=FIELD_LIMIT // 1024) from None
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings (a quoted cell may go on over several)."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
