@@ -25,10 +25,9 @@ from python_calamine import CalamineSheet, CalamineWorkbook
 
 from wenming.read import grid, guard, sandbox
 from wenming.read.grid import Grid
-from wenming.read.guard import MB, Limits, Refused
+from wenming.read.guard import MB, ZIP_MAGIC, Limits, Refused
 from wenming.read.measure import SheetShape
 
-ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NOTES = {"macro": "sheet_macro", "dialog": "sheet_dialog"}  # sheets skipped with a note (warn.*)
 
@@ -48,13 +47,9 @@ class SheetSource:
 # ---------------------------------------------------------------- what the file is
 
 
-def identify(data: bytes, file_name: str, limits: Limits) -> str:
-    """The format to read the file as (xlsx, xlsb, ods, xls or csv); raises Refused otherwise."""
-    return _identify(data, file_name, limits)[0]
-
-
-def _identify(data: bytes, file_name: str, limits: Limits) -> tuple[str, zipfile.ZipFile | None]:
-    """The format, and for an .xlsx its checked package, opened."""
+def identify(data: bytes, file_name: str, limits: Limits) -> tuple[str, zipfile.ZipFile | None]:
+    """The format to read the file as (xlsx, xlsb, ods, xls or csv), and for an .xlsx its checked
+    package, opened; raises Refused for what cannot be read."""
     if len(data) == 0:
         raise Refused(file_name, "empty_file")
     if len(data) > limits.file_bytes:
@@ -190,7 +185,7 @@ def _printable(head: bytes) -> bool:
 
 def open_book(data: bytes, file_name: str, limits: Limits) -> list[SheetSource]:
     """The sheets of the file in workbook order; raises Refused for a file that cannot be read."""
-    fmt, archive = _identify(data, file_name, limits)
+    fmt, archive = identify(data, file_name, limits)
     if archive is None:
         return [_sandboxed(sheet) for sheet in sandbox.parse(data, fmt, file_name, limits)]
     return _xlsx(data, archive, limits)

@@ -37,9 +37,7 @@ from defusedxml import ElementTree as SafeTree
 from wenming import text
 
 MB = 1024 * 1024
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 MAX_COLUMNS = 16_384  # Excel's last column, XFD
 
 
