@@ -59,6 +59,7 @@ st.subheader(t("upload.history"))
 web.table(web.query("imports_log"), HISTORY, key="upload_history")
 
 st.subheader(t("upload.templates"))
+st.caption(t("upload.templates_formats"))
 for column, template in zip(st.columns(3) * 2, sorted(web.TEMPLATES.glob("*.xlsx")), strict=False):
     column.download_button(
         template.stem,

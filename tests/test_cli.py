@@ -42,7 +42,11 @@ def _bit_flipped() -> bytes:
 
 BAD_FILES = {
     # name: (file name, content, words the one-line message must hold)
-    "csv renamed": ("台账.xlsx", "序号,工作任务\n1,任务一\n".encode(), "不是 Excel 工作簿"),
+    "csv renamed, without a department column": (
+        "台账.xlsx",
+        "序号,工作任务\n1,任务一\n".encode(),
+        "没有可识别的工作表（台账）",
+    ),
     "png renamed": ("图片.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "不是 Excel 工作簿"),
     "truncated zip": ("截断.xlsx", GOOD[: len(GOOD) // 2], "已损坏"),
     "bit flipped": ("损坏.xlsx", _bit_flipped(), "已损坏"),
@@ -54,9 +58,9 @@ BAD_FILES = {
         "没有可识别的工作表（通讯录）",
     ),
     "encrypted": ("加密.xlsx", (FIXTURES / "encrypted.xlsx").read_bytes(), "设置了打开密码"),
-    "legacy xls": ("旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "旧版 .xls"),
-    "legacy xls renamed": ("旧表.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "旧版 .xls"),
-    "csv": ("台账.csv", b"a,b\n", "只接受 .xlsx 或 .xlsm"),
+    "an empty OLE container named .xls": ("旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "已损坏"),
+    "an empty OLE container named .xlsx": ("旧表.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "已损坏"),
+    "csv of no known kind": ("台账.csv", b"a,b\n", "没有可识别的工作表（台账）"),
 }
 
 

@@ -267,19 +267,15 @@ def empty_workbook() -> bytes:
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 SAVE_AGAIN = "请用 Excel 重新保存后再导入。"
+# Refusals never quote a member of the zip (xl/worksheets/sheet1.xml means nothing to a user).
+DAMAGED = "文件已损坏或不完整（可能下载或复制中断）；请重新获取原文件后再导入。"
+BOMB = f"文件解压后异常巨大，疑似恶意文件，已拒绝；{SAVE_AGAIN}"
+LYING = f"文件中某个部件的实际大小与文件目录记载的不符（文件已损坏或被篡改），已拒绝；{SAVE_AGAIN}"
+MALFORMED = "文件的压缩结构异常，不像是 Excel 保存的工作簿，已拒绝；请用 Excel 打开并“另存为” .xlsx 后再导入。"
+DTD = f"文件中含有 DTD/实体声明（Excel 从不写入，常见于恶意文件），已拒绝；{SAVE_AGAIN}"
 
 # name: (file name, content, the exact one-line message)
 REFUSED: dict[str, tuple[str, Callable[[], bytes], str]] = {
-    "csv renamed": (
-        "台账.xlsx",
-        lambda: "序号,工作任务,牵头部门\n1,任务一,办公室\n".encode(),
-        "台账.xlsx：文件内容是 CSV 文本，不是 Excel 工作簿（扩展名被改成了 .xlsx）；请在 Excel 中打开它，“另存为” .xlsx 后再导入。",
-    ),
-    "csv in GB18030 renamed": (
-        "导出.xlsx",
-        lambda: "工作任务\t牵头部门\n任务一\t办公室\n".encode("gb18030"),
-        "导出.xlsx：文件内容是 CSV 文本，不是 Excel 工作簿（扩展名被改成了 .xlsx）；请在 Excel 中打开它，“另存为” .xlsx 后再导入。",
-    ),
     "png renamed": (
         "截图.xlsx",
         lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
@@ -311,20 +307,20 @@ REFUSED: dict[str, tuple[str, Callable[[], bytes], str]] = {
         pptx,
         "汇报.xlsx：文件内容是 PowerPoint 演示文稿，不是 Excel 工作簿；请上传 Excel 台账。",
     ),
-    "ods renamed": (
+    "a damaged .ods named .xlsx": (
         "台账.xlsx",
         ods,
-        "台账.xlsx：这是 OpenDocument 表格（.ods，WPS 或 LibreOffice 的格式），无法读取；请在 WPS 或 Excel 中“另存为” .xlsx 后再导入。",
+        "台账.xlsx：" + DAMAGED,
     ),
-    "ods": (
+    "a damaged .ods": (
         "台账.ods",
         ods,
-        "台账.ods：这是 OpenDocument 表格（.ods，WPS 或 LibreOffice 的格式），无法读取；请在 WPS 或 Excel 中“另存为” .xlsx 后再导入。",
+        "台账.ods：" + DAMAGED,
     ),
-    "xlsb renamed": (
+    "a damaged .xlsb named .xlsx": (
         "台账.xlsx",
         xlsb,
-        "台账.xlsx：这是 Excel 二进制工作簿（.xlsb），无法读取；请在 Excel 中“另存为” .xlsx 后再导入。",
+        "台账.xlsx：" + DAMAGED,
     ),
     "zip of other files": (
         "资料.xlsx",
@@ -354,12 +350,12 @@ REFUSED: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "shared strings bomb": (
         "炸弹.xlsx",
         shared_strings_bomb,
-        "炸弹.xlsx：文件解压后异常巨大（xl/sharedStrings.xml），疑似恶意文件，已拒绝；请用 Excel 重新保存后再导入。",
+        "炸弹.xlsx：" + BOMB,
     ),
     "sheet bomb": (
         "炸弹.xlsx",
         sheet_bomb,
-        "炸弹.xlsx：文件解压后异常巨大（xl/worksheets/sheet1.xml），疑似恶意文件，已拒绝；请用 Excel 重新保存后再导入。",
+        "炸弹.xlsx：" + BOMB,
     ),
     "unpacks past 1 GB": (
         "巨大.xlsx",
@@ -369,17 +365,17 @@ REFUSED: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "sheet longer than its directory says": (
         "篡改.xlsx",
         lambda: lying_sheet(-300),
-        f"篡改.xlsx：文件中“{SHEET}”的实际大小与文件目录记载的不符（文件已损坏或被篡改），已拒绝；{SAVE_AGAIN}",
+        "篡改.xlsx：" + LYING,
     ),
     "sheet shorter than its directory says": (
         "篡改.xlsx",
         lambda: lying_sheet(+10),
-        f"篡改.xlsx：文件中“{SHEET}”的实际大小与文件目录记载的不符（文件已损坏或被篡改），已拒绝；{SAVE_AGAIN}",
+        "篡改.xlsx：" + LYING,
     ),
     "shared strings longer than their directory says": (
         "篡改.xlsx",
         lying_shared_strings,
-        f"篡改.xlsx：文件中“{SST}”的实际大小与文件目录记载的不符（文件已损坏或被篡改），已拒绝；{SAVE_AGAIN}",
+        "篡改.xlsx：" + LYING,
     ),
     "10,001 zip members": (
         "部件.xlsx",
@@ -389,17 +385,17 @@ REFUSED: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "a member twice": (
         "重复.xlsx",
         duplicate_member,
-        f"重复.xlsx：文件的压缩结构异常（{SHEET}），不像是 Excel 保存的工作簿，已拒绝；请用 Excel 打开并“另存为” .xlsx 后再导入。",
+        "重复.xlsx：" + MALFORMED,
     ),
     "a member named ../../evil.xml": (
         "穿越.xlsx",
         lambda: book(extra={"../../evil.xml": b"<x/>"}),
-        "穿越.xlsx：文件的压缩结构异常（../../evil.xml），不像是 Excel 保存的工作簿，已拒绝；请用 Excel 打开并“另存为” .xlsx 后再导入。",
+        "穿越.xlsx：" + MALFORMED,
     ),
     "members overlapping": (
         "重叠.xlsx",
         overlapping,
-        "重叠.xlsx：文件的压缩结构异常（[Content_Types].xml），不像是 Excel 保存的工作簿，已拒绝；请用 Excel 打开并“另存为” .xlsx 后再导入。",
+        "重叠.xlsx：" + MALFORMED,
     ),
     "a row past Excel's last (1,048,577)": (
         "行数.xlsx",
@@ -427,27 +423,27 @@ REFUSED: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "external entity (XXE) in the sheet": (
         "实体.xlsx",
         xxe_sheet,
-        f"实体.xlsx：文件中“{SHEET}”含有 DTD/实体声明（Excel 从不写入，常见于恶意文件），已拒绝；{SAVE_AGAIN}",
+        "实体.xlsx：" + DTD,
     ),
     "billion laughs in the shared strings": (
         "实体.xlsx",
         laughs_shared_strings,
-        f"实体.xlsx：文件中“{SST}”含有 DTD/实体声明（Excel 从不写入，常见于恶意文件），已拒绝；{SAVE_AGAIN}",
+        "实体.xlsx：" + DTD,
     ),
     "only hidden sheets": (
         "隐藏.xlsx",
         hidden_only,
         "隐藏.xlsx：有内容的工作表（任务分解）都是隐藏的，没有可导入的工作表；请在 Excel 中取消隐藏（右键工作表标签→取消隐藏）后再导入。",
     ),
-    "legacy .xls": (
+    "an empty OLE container named .xls": (
         "旧表.xls",
         lambda: OLE,
-        "旧表.xls：这是旧版 .xls 格式，无法读取；请在 Excel 中“另存为” .xlsx 后再导入。",
+        "旧表.xls：" + DAMAGED,
     ),
-    ".xls renamed .xlsx": (
+    "an empty OLE container named .xlsx": (
         "旧表.xlsx",
         lambda: OLE,
-        "旧表.xlsx：这是旧版 .xls 格式，无法读取；请在 Excel 中“另存为” .xlsx 后再导入。",
+        "旧表.xlsx：" + DAMAGED,
     ),
     "zero bytes": ("空文件.xlsx", lambda: b"", "空文件.xlsx：文件是空的（0 字节）；请重新导出台账后再导入。"),
     "over 100 MB": (

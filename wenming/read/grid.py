@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from python_calamine import CalamineSheet, CalamineWorkbook
@@ -39,6 +40,12 @@ PART_BYTES = 2 * 1024 * 1024  # sheet XML per part (about 6k rows of a 12-column
 SPLIT_BYTES = 3 * PART_BYTES  # sheets with less XML than this are read in one piece
 READ_BYTES = 4 * 1024 * 1024
 IN_FLIGHT = 3  # parts parsed or waiting at once: bounds memory on a million rows
+
+
+class Book(Protocol):
+    """What the reader needs of calamine's reading of a whole workbook (opened lazily by read.formats)."""
+
+    def get_sheet_by_name(self, name: str) -> CalamineSheet: ...
 
 
 class Column:
@@ -221,7 +228,7 @@ class _Encoder:
         return Grid(columns, self.height)
 
 
-def read_sheet(book: CalamineWorkbook, archive: zipfile.ZipFile | None, name: str) -> tuple[Grid, np.ndarray]:
+def read_sheet(book: Book, archive: zipfile.ZipFile | None, name: str) -> tuple[Grid, np.ndarray]:
     """The sheet's cells and merged ranges (first row, first column, last row, last column, 0-based);
     a large sheet is read in parts on two threads."""
     cells, merges, _ = read_checked(book, archive, name)
@@ -229,7 +236,7 @@ def read_sheet(book: CalamineWorkbook, archive: zipfile.ZipFile | None, name: st
 
 
 def read_checked(
-    book: CalamineWorkbook,
+    book: Book,
     archive: zipfile.ZipFile | None,
     name: str,
     limits: Limits = DEFAULT_LIMITS,
@@ -261,7 +268,7 @@ def _read_whole(sheet: CalamineSheet) -> tuple[Grid, np.ndarray]:
 
 
 def _read_unresolved(
-    book: CalamineWorkbook, archive: zipfile.ZipFile, name: str, limits: Limits
+    book: Book, archive: zipfile.ZipFile, name: str, limits: Limits
 ) -> tuple[Grid, np.ndarray, SheetShape]:
     """A sheet the relationships do not lead to: calamine finds it itself, once every XML member it
     could pick has been decompressed with the cap and measured (the largest shape counts)."""
@@ -284,7 +291,6 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="\$?([A-Z]+)\$?([0-9]+)(?::\$?([A-Z]+)\$?([0-9]+))?"')
-_DATE1904 = re.compile(rb'date1904="(?:1|true)"')
 
 
 @dataclass(frozen=True)
@@ -303,16 +309,16 @@ def _context(archive: zipfile.ZipFile) -> _Context:
     found = _CONTEXTS.get(archive)
     if found is None:
         try:
-            sheets, by_type = guard.package_targets(archive)
+            package = guard.read_package(archive)
         except (KeyError, guard.SafeTree.ParseError, ValueError):
-            sheets, by_type = {}, {}
-        names = set(archive.namelist())
+            package = guard.Package("", [], {}, False)
+        names = archive.NameToInfo
         shared = {}
         for kind in ("styles", "sharedStrings"):
-            if kind in by_type and by_type[kind] in names:
-                shared[kind] = archive.read(by_type[kind])
-        workbook = archive.read("xl/workbook.xml") if "xl/workbook.xml" in names else b""
-        found = _CONTEXTS[archive] = _Context(sheets, shared, bool(_DATE1904.search(workbook)))
+            if kind in package.by_type and package.by_type[kind] in names:
+                shared[kind] = archive.read(package.by_type[kind])
+        sheets = {sheet.name: sheet.path for sheet in package.sheets if sheet.kind == "worksheet" and sheet.path}
+        found = _CONTEXTS[archive] = _Context(sheets, shared, package.date1904)
     return found
 
 

@@ -1,13 +1,14 @@
-"""Checks a file must pass before any parser reads it (WORKBOOKS.md §6).
+"""Checks a zip must pass before any parser reads it (WORKBOOKS.md §6); the limits of every format.
 
-``check_file`` looks at the bytes and the zip's directory (a few milliseconds):
-the file's name and size, what the content really is (a renamed CSV, picture,
-PDF, Word or OpenDocument file, an old .xls, a password-protected workbook),
-the declared size and compression ratio of every zip member, member names and
-local headers that agree with the directory, and no member overlapping
-another. It then decompresses every member except the worksheets, never past
-the size the directory declares, and refuses a member whose stream is longer or
-shorter than declared, whose checksum is wrong or that declares a DTD.
+What a file is, whatever its name, is told by ``read.formats``. For any zip (.xlsx,
+.xlsb, .ods) ``check_package`` looks at the directory (a few milliseconds): the
+declared size and compression ratio of every member, member names (a backslash read as
+a slash) and local headers that agree with the directory, and no member overlapping
+another. For an .xlsx, ``check_workbook`` then follows the package's relationships
+to the workbook and its sheets and decompresses every member except the
+worksheets, never past the size the directory declares, and refuses a member whose
+stream is longer or shorter than declared, whose checksum is wrong or that declares
+a DTD.
 
 Worksheets are decompressed by the reader itself through ``MemberReader``, with
 the same cap and the same end checks, and each piece of sheet XML is measured by
@@ -26,6 +27,7 @@ import io
 import posixpath
 import re
 import struct
+import weakref
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -35,9 +37,7 @@ from defusedxml import ElementTree as SafeTree
 from wenming import text
 
 MB = 1024 * 1024
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 MAX_COLUMNS = 16_384  # Excel's last column, XFD
 
 
@@ -57,6 +57,10 @@ class Limits:
     sheets: int = 1_000  # per workbook: each is read, and a directory may name one member a thousand times
     rows: int = 1_048_576  # per sheet: Excel's own last row
     cells: int = 20_000_000  # per sheet: rows × columns of its used range, from A1
+    # The parsing sandbox (read.sandbox) for .xls/.xlsb/.ods/.csv, whose size shows only once parsed:
+    parse_memory_bytes: int = 1024 * MB  # the child's address space, and the most it may write back
+    parse_cpu_seconds: int = 60  # the child's CPU time
+    parse_seconds: int = 60  # wall-clock time before the child is killed
 
 
 DEFAULT_LIMITS = Limits()
@@ -92,60 +96,6 @@ class Rejected(Exception):
         return Refused(file_name, self.code, **self.params)
 
 
-# ---------------------------------------------------------------- the file
-
-
-def check_file(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Refuse what is not a readable, reasonably sized .xlsx/.xlsm workbook."""
-    lower = file_name.lower()
-    if lower.endswith(".xls"):
-        raise Refused(file_name, "xls")
-    if lower.endswith(".ods"):
-        raise Refused(file_name, "ods")
-    if not lower.endswith(EXCEL_SUFFIXES):
-        raise Refused(file_name, "suffix")
-    if len(data) == 0:
-        raise Refused(file_name, "empty_file")
-    if len(data) > limits.file_bytes:
-        raise Refused(file_name, "too_large", limit_mb=limits.file_bytes // MB)
-    if data.startswith(OLE_MAGIC):
-        # An OLE container is either a password-protected OOXML file or a legacy .xls.
-        code = "encrypted" if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00" in data else "xls"
-        raise Refused(file_name, code)
-    if not data.startswith(ZIP_MAGIC):
-        raise Refused(file_name, sniff(data))
-    check_zip(data, file_name, limits)
-
-
-_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
-
-
-def sniff(data: bytes) -> str:
-    """The refusal code for content that is not a zip: a picture, a PDF, a web page, CSV text or unknown."""
-    if data.startswith(_IMAGES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
-        return "image"
-    if data.lstrip()[:5] == b"%PDF-":
-        return "pdf"
-    head = data[:65536]
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            sample = head.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        return "not_excel"
-    if "\x00" in sample:
-        return "not_excel"
-    lowered = sample.lstrip().lower()
-    if lowered.startswith(("<html", "<!doctype html", "<table")) or "<html" in lowered[:1024]:
-        return "html"  # many systems export a web page and call it an Excel file
-    lines = [line for line in sample.splitlines() if line.strip()]
-    if lines and any(sep in lines[0] for sep in (",", "\t", "，")) and len(lines) >= 2:
-        return "csv"
-    return "not_excel"
-
-
 # ---------------------------------------------------------------- the zip
 
 
@@ -153,7 +103,7 @@ _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
 _LOCAL = struct.Struct("<4s5H3L2H")  # a local file header: signature ... name length, extra length
 _PROLOG_END = re.compile(rb"<[A-Za-z_]")
-FIXED_MEMBERS = (  # read by calamine when it opens a workbook, whatever the relationships say
+FIXED_MEMBERS = (  # never a worksheet: not measured when calamine looks for a sheet itself
     "[Content_Types].xml",
     "_rels/.rels",
     "xl/workbook.xml",
@@ -177,71 +127,80 @@ def member_count(data: bytes) -> int | None:
     return count
 
 
-def check_zip(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Refuse a zip that is not an honest, reasonably sized workbook, before any parser reads it."""
+def open_zip(data: bytes) -> zipfile.ZipFile:
+    """The zip with member names as Excel writes them: some Chinese systems write ``\\`` between
+    folders (docProps\\app.xml); such a name is read with ``/`` (check_package then checks the names
+    as read: unique, relative, no '..')."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    if any("\\" in info.filename for info in archive.infolist()):
+        for info in archive.infolist():
+            info.filename = info.filename.replace("\\", "/")
+        archive.NameToInfo = {info.filename: info for info in archive.infolist()}
+    return archive
+
+
+def check_package(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+    """Refuse a zip that is not honest and reasonably sized, from its directory alone (no member is
+    decompressed): the member count, names, declared sizes and ratios, encryption, overlaps.
+    Returns the zip, opened with open_zip."""
     count = member_count(data)
     if count is not None and count > limits.members:
         raise Refused(file_name, "too_many_members", count=count, limit=limits.members)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            _check_names(infos, file_name)
-            names = {info.filename for info in infos}
-            if "xl/workbook.xml" not in names:
-                raise Refused(file_name, _other_package(archive, names))
-            _check_members(data, infos, file_name, limits)
-            fixed = [archive.getinfo(name) for name in FIXED_MEMBERS if name in names]
-            for info in fixed:  # the workbook and its relationships, read next to find the sheets
-                verify_member(archive, info)
-            sheets = set(sheet_paths(archive).values()) - set(FIXED_MEMBERS)
-            for info in infos:
-                if info.filename not in sheets and info not in fixed and not info.is_dir():
-                    verify_member(archive, info)
+        archive = open_zip(data)
+        infos = archive.infolist()
+        _check_names(infos, file_name)
+        _check_members(data, infos, file_name, limits)
+        return archive
     except Refused:
         raise
-    except Rejected as rejected:
-        raise rejected.refused(file_name) from None
     except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, ValueError, OSError, struct.error):
         raise Refused(file_name, "corrupt") from None
 
 
+def check_zip(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse an .xlsx/.xlsm that is not an honest, reasonably sized workbook, before any parser reads it."""
+    with check_package(data, file_name, limits) as archive:
+        check_workbook(archive, file_name)
+
+
+def check_workbook(archive: zipfile.ZipFile, file_name: str) -> Package:
+    """Every member of a checked package (check_package) but the worksheets, decompressed with
+    MemberReader's checks: the package and workbook relationships and the workbook first, to find
+    the worksheets, which the reader decompresses itself. Returns where the parts are."""
+    try:
+        first = [archive.getinfo(name) for name in _package_parts(archive)]
+        for info in first:
+            verify_member(archive, info)
+        package = read_package(archive)
+        sheets = {sheet.path for sheet in package.sheets if sheet.kind == "worksheet"}
+        for info in archive.infolist():
+            if info.filename not in sheets and info not in first and not info.is_dir():
+                verify_member(archive, info)
+        return package
+    except Refused:
+        raise
+    except Rejected as rejected:
+        raise rejected.refused(file_name) from None
+    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, ValueError, OSError, struct.error, SafeTree.ParseError):
+        raise Refused(file_name, "corrupt") from None
+
+
 def shown(member: str) -> str:
-    """A member's name as a message may show it: pages render messages as Markdown, so nothing
-    but letters, digits and . / _ - [ ] passes, and at most 80 characters."""
+    """A member's name as a log line may show it (refusals never quote one): nothing but letters,
+    digits and . / _ - [ ], and at most 80 characters."""
     return re.sub(r"[^\w./\[\]-]", "?", member)[:80]
 
 
 def _check_names(infos: list[zipfile.ZipInfo], file_name: str) -> None:
-    """Member names Excel would write: unique, relative, forward slashes, no '..'."""
+    """Member names Excel would write: unique, relative, no '..' (``\\`` is read as ``/`` first)."""
     seen: set[str] = set()
     for info in infos:
         name = info.filename
         parts = name.split("/")
-        if (
-            name in seen
-            or name.startswith("/")
-            or "\\" in name
-            or "\x00" in name
-            or ".." in parts
-            or re.match(r"^[A-Za-z]:", name)
-        ):
+        if name in seen or name.startswith("/") or "\x00" in name or ".." in parts or re.match(r"^[A-Za-z]:", name):
             raise Refused(file_name, "malformed", member=shown(name))
         seen.add(name)
-
-
-def _other_package(archive: zipfile.ZipFile, names: set[str]) -> str:
-    """The refusal code of a zip that is not a workbook: a Word file, an OpenDocument sheet, or unknown."""
-    if "word/document.xml" in names:
-        return "word"
-    if "ppt/presentation.xml" in names:
-        return "powerpoint"
-    if "xl/workbook.bin" in names:
-        return "xlsb"
-    if "mimetype" in names:
-        info = archive.getinfo("mimetype")
-        if info.file_size < 200 and b"opendocument.spreadsheet" in archive.read(info):
-            return "ods"
-    return "not_excel"
 
 
 def _check_members(data: bytes, infos: list[zipfile.ZipInfo], file_name: str, limits: Limits) -> None:
@@ -424,32 +383,110 @@ def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def package_targets(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
-    """(sheet name -> member, relationship type -> member) from the workbook's relationships,
-    parsed with defusedxml (no DTD, no entities)."""
-    rels = SafeTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
-    by_id: dict[str, str] = {}
+_OFFICE_DOCUMENT = "/officeDocument"  # the relationship type's end, in transitional and strict OOXML
+_SHEET_KINDS = {"worksheet": "worksheet", "xlMacrosheet": "macro", "xlIntlMacrosheet": "macro", "dialogsheet": "dialog"}
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """A sheet as the workbook lists it."""
+
+    name: str
+    path: str  # its member ("" when its relationship leads nowhere)
+    kind: str  # worksheet, macro, dialog, or other (a chart sheet)
+    visible: bool
+
+
+@dataclass(frozen=True)
+class Package:
+    """Where a workbook's parts are, from the package's relationships (never assumed)."""
+
+    workbook: str  # the workbook part, found from _rels/.rels
+    sheets: list[SheetEntry]
+    by_type: dict[str, str]  # relationship type (its last word: styles, sharedStrings) -> member
+    date1904: bool
+
+
+def _rels_of(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def _targets(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(Id, type, member) of a part's relationships; targets resolved against the part's folder."""
+    rels = _rels_of(part)
+    if rels not in archive.NameToInfo:
+        return []
+    found = []
+    for rel in SafeTree.fromstring(read_member(archive, archive.getinfo(rels)), forbid_dtd=True):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "").replace("\\", "/")
+        base = posixpath.dirname(part)
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+        found.append((rel.get("Id", ""), rel.get("Type", ""), path))
+    return found
+
+
+def workbook_part(archive: zipfile.ZipFile) -> str | None:
+    """The workbook's member, as _rels/.rels says (xl/workbook.xml or .bin where a package has no such file)."""
+    for _, kind, path in _targets(archive, ""):
+        if kind.endswith(_OFFICE_DOCUMENT) and path in archive.NameToInfo:
+            return path
+    return next((name for name in ("xl/workbook.xml", "xl/workbook.bin") if name in archive.NameToInfo), None)
+
+
+def _package_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The members read to find the sheets: the package's relationships, the workbook and its relationships."""
+    names = archive.NameToInfo
+    parts = [name for name in ("[Content_Types].xml", "_rels/.rels") if name in names]
+    workbook = workbook_part(archive)
+    if workbook is not None:
+        parts += [name for name in (workbook, _rels_of(workbook)) if name in names]
+    return parts
+
+
+_PACKAGES: weakref.WeakKeyDictionary[zipfile.ZipFile, Package] = weakref.WeakKeyDictionary()
+
+
+def read_package(archive: zipfile.ZipFile) -> Package:
+    """The workbook's sheets and parts, parsed with defusedxml (no DTD, no entities); once per archive."""
+    found = _PACKAGES.get(archive)
+    if found is None:
+        found = _PACKAGES[archive] = _read_package(archive)
+    return found
+
+
+def _read_package(archive: zipfile.ZipFile) -> Package:
+    workbook = workbook_part(archive)
+    if workbook is None:
+        raise KeyError("no workbook part")
+    by_id: dict[str, tuple[str, str]] = {}
     by_type: dict[str, str] = {}
-    for rel in rels:
-        target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        by_id[rel.get("Id", "")] = path
-        by_type[rel.get("Type", "").rsplit("/", 1)[-1]] = path
-    workbook = SafeTree.fromstring(archive.read("xl/workbook.xml"), forbid_dtd=True)
-    sheets = {}
-    for element in workbook.iter():
-        if local_name(element.tag) == "sheet":
+    for rid, kind, path in _targets(archive, workbook):
+        word = kind.rsplit("/", 1)[-1]
+        by_id[rid] = (word, path)
+        by_type[word] = path
+    root = SafeTree.fromstring(read_member(archive, archive.getinfo(workbook)), forbid_dtd=True)
+    sheets = []
+    date1904 = False
+    for element in root.iter():
+        name = local_name(element.tag)
+        if name == "workbookPr":
+            date1904 = element.get("date1904", "").lower() in ("1", "true")
+        elif name == "sheet":
             rid = next((v for k, v in element.attrib.items() if local_name(k) == "id"), "")
-            if rid in by_id:
-                sheets[element.get("name", "")] = by_id[rid]
-    return sheets, by_type
+            word, path = by_id.get(rid, ("worksheet", ""))
+            visible = element.get("state", "visible") == "visible"
+            path = path if path in archive.NameToInfo else ""
+            sheets.append(SheetEntry(element.get("name", ""), path, _SHEET_KINDS.get(word, "other"), visible))
+    return Package(workbook, sheets, by_type, date1904)
 
 
 def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> member; empty when the workbook's relationships cannot be read."""
+    """Worksheet name -> member; empty when the workbook's relationships cannot be read."""
     try:
-        sheets, _ = package_targets(archive)
+        package = read_package(archive)
     except (KeyError, SafeTree.ParseError, ValueError):
         return {}
-    names = set(archive.namelist())
-    return {name: path for name, path in sheets.items() if path in names}
+    return {sheet.name: sheet.path for sheet in package.sheets if sheet.kind == "worksheet" and sheet.path}

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -23,12 +21,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from wenming import text
-from wenming.read import contract, grid, values
+from wenming.read import contract, formats, values
 from wenming.read.grid import Cell, Column, Grid, Merge
-from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused, Rejected, check_file
+from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused, Rejected
 from wenming.read.layout import Header, apply_merges, find_header
 
 
@@ -107,25 +104,27 @@ def read_workbook(
     aliases: dict[str, str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> ParsedWorkbook:
-    """Read every sheet of a known kind; raise Refused for a file that cannot be imported."""
-    check_file(data, file_name, limits)
+    """Read every sheet of a known kind; raise Refused for a file that cannot be imported.
+    Any format read.formats knows (.xlsx/.xlsm, .xls/.et, .xlsb, .ods, CSV), told by content."""
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        metas = book.sheets_metadata
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        sources = formats.open_book(data, file_name, limits)
+    except Refused:
+        raise
     except BaseException as error:  # calamine raises several error types for damaged files, or panics
         raise _damaged(file_name, error) from None
-    if len(metas) > limits.sheets:
-        raise Refused(file_name, "too_many_sheets", count=len(metas), limit=limits.sheets)
+    if len(sources) > limits.sheets:
+        raise Refused(file_name, "too_many_sheets", count=len(sources), limit=limits.sheets)
     sheets: list[ParsedSheet] = []
     warnings: list[SheetWarning] = []
     names_with_content: list[str] = []
     hidden: list[str] = []
-    for meta in metas:
-        if meta.typ != SheetTypeEnum.WorkSheet:
+    for meta in sources:
+        if meta.note is not None:
+            if meta.note:
+                warnings.append(SheetWarning(meta.name, "", meta.note))
             continue
         try:
-            cells, merges, shape = grid.read_checked(book, archive, meta.name, limits)
+            cells, merges, shape = meta.read()
         except Rejected as rejected:
             raise rejected.refused(file_name) from None
         except BaseException as error:
@@ -133,7 +132,7 @@ def read_workbook(
         if not cells.has_content() and not shape.formulas:
             continue
         names_with_content.append(meta.name)
-        if meta.visible != SheetVisibleEnum.Visible:
+        if not meta.visible:
             hidden.append(meta.name)
             warnings.append(SheetWarning(meta.name, "", "sheet_hidden"))
             continue
