@@ -10,7 +10,8 @@ from wenming.store import auth
 from wenming.text import t
 
 USERS = ["user_name", "role", "departments", "email", "enabled", "has_password", "created_at", "last_sign_in"]
-SIGN_INS = ["attempted_at", "user_name", "success", "outcome", "via"]
+SIGN_INS = ["attempted_at", "user_name", "success", "outcome", "via", "address"]
+LOCKS = ["user_name", "address", "locked_until"]
 AUDIT = ["happened_at", "user_name", "operation", "detail"]
 DONE = "_admin_done"  # session state: the sentence of the last change, shown after the rerun
 
@@ -123,6 +124,24 @@ def aliases(me: auth.User) -> None:
     else:
         unknown["kinds"] = unknown["kinds"].map(lambda ks: "、".join(t(f"kind.{k}") for k in ks.split(",")))
         web.table(unknown, ["department", "kinds", "row_count"], key="admin_unknown")
+
+
+def locks(me: auth.User) -> None:
+    """The user names locked after too many wrong passwords, where from, and a button to lift a lock."""
+    store = web.store()
+    st.subheader(t("admin.locks"))
+    st.caption(t("admin.locks_help", failures=auth.MAX_FAILURES, minutes=int(auth.LOCKOUT.total_seconds() // 60)))
+    locked = auth.locked_names(store)
+    if locked.empty:
+        st.caption(t("admin.locks_none"))
+        return
+    locked["address"] = locked["address"].replace("", t("admin.this_machine"))
+    web.table(locked, LOCKS, key="admin_locks")
+    with st.form("admin_unlock"):
+        name = st.selectbox(t("admin.name"), list(dict.fromkeys(locked["user_name"])))
+        if st.form_submit_button(t("admin.unlock")) and name:
+            auth.unlock(store, name, by=me.name)
+            _done(t("cli.user_unlocked", name=name))
 
 
 def logs() -> None:

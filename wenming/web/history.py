@@ -12,6 +12,7 @@ from wenming import web
 from wenming.read.guard import Refused
 from wenming.store import auth
 from wenming.text import t
+from wenming.web import signin
 
 LOG = ["import_id", "imported_at", "user_name", "action", "file_name", "sha256", "sheets", "rows", "warning_count"]
 RESTORED = "_history_restored"  # session state: the sentence of the last restore, shown after the rerun
@@ -73,7 +74,7 @@ def download(import_id: int, user: auth.User) -> None:
 
     st.download_button(
         t("history.download"),
-        data=fetch,
+        data=signin.guarded(fetch, "admin"),
         file_name=file_name,
         mime=mimetypes.guess_type(file_name)[0] or "application/octet-stream",
         icon=":material/download:",

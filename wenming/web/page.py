@@ -262,7 +262,7 @@ def download(label: str, tables: Mapping[str, tuple[pd.DataFrame, list[str]]], f
 
     st.download_button(
         label,
-        data=build,
+        data=signin.guarded(build),
         file_name=file_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",

@@ -142,7 +142,7 @@ def toolbar(shown: Review, user: str) -> None:
     html_col, xlsx_col, sheet_col = st.columns(3, vertical_alignment="bottom")
     html_col.download_button(
         t("review.download_html"),
-        lambda: report.render(shown),
+        signin.guarded(lambda: report.render(shown)),
         f"例会报告_{name}.html",
         "text/html",
         icon=":material/description:",
@@ -150,7 +150,7 @@ def toolbar(shown: Review, user: str) -> None:
     )
     xlsx_col.download_button(
         t("review.download_xlsx"),
-        lambda: export.review_workbook(shown),
+        signin.guarded(lambda: export.review_workbook(shown)),
         f"例会数据_{name}.xlsx",
         XLSX,
         icon=":material/table:",
@@ -161,7 +161,7 @@ def toolbar(shown: Review, user: str) -> None:
     if chosen:
         sheet_col.download_button(
             t("review.download_sheet"),
-            lambda: export.supervision_sheet(shown, chosen),
+            signin.guarded(lambda: export.supervision_sheet(shown, chosen)),
             f"督办单_{chosen}_{name}.xlsx",
             XLSX,
             icon=":material/assignment:",
