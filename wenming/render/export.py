@@ -12,12 +12,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from wenming.figures.review import Review
-from wenming.render import slides
+from wenming.render import safe, slides
 from wenming.text import t
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> object:
@@ -26,11 +25,9 @@ def safe_cell(value: object) -> object:
         return None
     if isinstance(value, pd.Timestamp):
         return value.date() if value == value.normalize() else value.to_pydatetime()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
     if hasattr(value, "item") and not isinstance(value, (str, bytes, dt.date)):
         return value.item()
-    return value
+    return safe.cell(value)
 
 
 def workbook_bytes(tables: Mapping[str, pd.DataFrame], labels: Mapping[str, str] | None = None) -> bytes:

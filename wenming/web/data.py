@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from wenming.figures import trend
-from wenming.render import charts
+from wenming.render import charts, safe
 from wenming.store import DEFAULT_DB, ROOT, Store, StoreLocked, auth, db_path
 from wenming.text import t
 from wenming.web.filters import Filters
@@ -51,7 +51,7 @@ def store() -> Store:
         try:
             cursor = _open(path).cursor()
         except StoreLocked as locked:
-            st.error(str(locked))
+            st.error(safe.markdown(str(locked)))
             st.stop()
         st.session_state["_store"] = cursor
     return cursor
