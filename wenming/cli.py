@@ -170,6 +170,7 @@ def _log_error(args: argparse.Namespace) -> Path:
     """Write the traceback beside the database, for the administrator."""
     log_file = db_path(getattr(args, "db", None)).with_suffix(".log")
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    log_file.touch(mode=0o600)  # tracebacks name files and data: owner-only
     stamp = dt.datetime.now().isoformat(timespec="seconds")
     with log_file.open("a", encoding="utf-8") as out:
         out.write(f"{stamp} python -m wenming {args.command} failed\n{traceback.format_exc()}\n")

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from wenming import text
-from wenming.read import contract, grid, values
+from wenming.read import contract, grid, risky, values
 from wenming.read.grid import Cell, Column, Grid, Merge
 from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused, Rejected, check_file
 from wenming.read.layout import Header, apply_merges, find_header
@@ -152,6 +152,7 @@ def read_workbook(
         raise Refused(file_name, "sheets_hidden", sheets="、".join(hidden))
     if not sheets:
         raise Refused(file_name, "no_known_sheet", sheets="、".join(names_with_content))
+    warnings[:0] = [SheetWarning("", "", f"risk_{code}") for code in risky.scan(archive)]  # the whole workbook's
     digest = hashlib.sha256(data).hexdigest()
     return ParsedWorkbook(file_name, digest, len(data), sheets, warnings)
 

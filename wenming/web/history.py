@@ -10,6 +10,7 @@ import streamlit as st
 
 from wenming import web
 from wenming.read.guard import Refused
+from wenming.render import safe
 from wenming.store import auth
 from wenming.text import t
 from wenming.web import signin
@@ -64,9 +65,13 @@ def download(import_id: int, user: auth.User) -> None:
     store = web.store()
     found = store.original(import_id)
     if found is None:
-        st.caption(t("history.missing_original", folder=store.archive))
+        st.caption(safe.say("history.missing_original", folder=store.archive))
         return
     file_name, path = found
+    risks = store.import_risks(import_id)
+    if risks:
+        listed = " ".join(t(f"warn.risk_{code}") for code in risks)
+        st.warning(safe.say("history.risky", risks=listed), icon=":material/gpp_maybe:")
 
     def fetch() -> bytes:
         auth.audit(store, user.name, "download_original", import_id=import_id, file=file_name)
@@ -116,7 +121,7 @@ def restore(import_id: int, user: auth.User) -> None:
             st.error(t("history.nothing_to_restore", source=import_id))
             return
         except Refused as refused:
-            st.error(refused.message())
+            st.error(safe.markdown(refused.message()))
             return
         rows = store.imports().set_index("import_id").loc[new_id, "rows"]
         st.session_state[RESTORED] = t(

@@ -13,15 +13,18 @@ st.login verifies the identity and its email is looked up in the same table.
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 import streamlit as st
 from streamlit import config
+from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from wenming.store import Store, auth
+from wenming.render import safe
+from wenming.store import Store, auth, throttle
 from wenming.text import t
 from wenming.web import data
 
@@ -30,6 +33,7 @@ OIDC_LOGGED = "_oidc_logged"  # session state: the identity whose sign-in was al
 MAX_NAME_TYPED = auth.MAX_NAME
 MAX_PASSWORD_TYPED = auth.MAX_PASSWORD
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -125,6 +129,17 @@ def guarded(build: Callable[[], T], need: str | None = None) -> Callable[[], T]:
     return produce
 
 
+def _ignore_clear_cache(session: AppSession) -> None:
+    """Streamlit's clear_cache message, from any client, even one not signed in, would drop every
+    cache of the server for everyone; the developer menu that sends it is off (toolbarMode viewer)."""
+    log.warning("ignored a clear_cache message from session %s", throttle.session_hash(session.id))
+
+
+def harden() -> None:
+    """Switch off what Streamlit lets any client do before sign-in (called by every gate, idempotent)."""
+    AppSession._handle_clear_cache_request = _ignore_clear_cache  # type: ignore[method-assign]
+
+
 def gate() -> auth.User | None:
     """This session's user, None before sign-in; called by app.py before any data.
 
@@ -132,11 +147,12 @@ def gate() -> auth.User | None:
     else one sentence and st.stop(). A single sign-on identity not in the users table:
     one sentence and st.stop().
     """
+    harden()
     store = data.store()
     if not auth.has_users(store):
         address = config.get_option("server.address")
         if not loopback(address):
-            st.error(t("signin.open_without_users", address=address or "0.0.0.0"), icon=":material/lock:")
+            st.error(safe.say("signin.open_without_users", address=address or "0.0.0.0"), icon=":material/lock:")
             st.stop()
         st.sidebar.caption(t("signin.local"))
         return auth.local()
@@ -175,7 +191,7 @@ def _identity(store: Store) -> auth.User | None:
     if attempt.reason == "disabled":  # the provider vouched for the identity: no password to protect
         st.error(t("signin.disabled"))
     else:
-        st.error(t("signin.not_registered", email=email or "?"))
+        st.error(safe.say("signin.not_registered", email=email or "?"))
     if st.button(t("signin.sso_other")):
         st.logout()
     st.stop()
@@ -203,7 +219,7 @@ def _form(store: Store) -> None:
 
 def _signed_in(user: auth.User) -> None:
     """The sidebar's note of who is signed in, and the sign-out button."""
-    st.sidebar.caption(t("signin.signed_in", name=user.name, role=t(f"role.{user.role}")))
+    st.sidebar.caption(safe.say("signin.signed_in", name=user.name, role=t(f"role.{user.role}")))
     if st.sidebar.button(t("signin.sign_out"), icon=":material/logout:", key="signin_out"):
         ticket = st.session_state.pop(USER, None)
         if isinstance(ticket, Ticket):

@@ -48,6 +48,11 @@ class Preview:
             ]
         )
 
+    def risks(self) -> list[str]:
+        """The sentences naming the active content of the workbook (macros, links, DDE, OLE)."""
+        assert self.parsed is not None
+        return [w.message() for w in self.parsed.warnings if w.code.startswith("risk_")]
+
     def warnings(self) -> pd.DataFrame:
         assert self.parsed is not None
         return pd.DataFrame([{"cell": w.ref, "message": w.message()} for w in self.parsed.warnings])
