@@ -309,3 +309,24 @@ def test_the_sign_in_form_caps_what_can_be_typed(tmp_path: Path, monkeypatch: py
     name, password = at.text_input(key="signin_name"), at.text_input(key="signin_password")
     assert (name.max_chars, password.max_chars) == (auth.MAX_NAME, auth.MAX_PASSWORD)
     assert sign_in(at, ADMIN).title[0].value == zh("page.overview")
+
+
+def test_a_clear_cache_message_from_any_client_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from streamlit.runtime import caching
+    from streamlit.runtime.app_session import AppSession
+
+    from wenming.web import signin
+
+    cleared: list[str] = []
+    monkeypatch.setattr(caching.cache_data, "clear", lambda: cleared.append("data"))
+    monkeypatch.setattr(caching.cache_resource, "clear", lambda: cleared.append("resource"))
+    monkeypatch.setattr(AppSession, "_handle_clear_cache_request", AppSession._handle_clear_cache_request)
+    stranger = SimpleNamespace(id="not-signed-in", _session_state=SimpleNamespace(clear=lambda: cleared.append("s")))
+    AppSession._handle_clear_cache_request(stranger)  # type: ignore[arg-type]
+    assert cleared == ["data", "resource", "s"]  # what Streamlit does by itself: every cache, for everyone
+    cleared.clear()
+    signin.harden()
+    AppSession._handle_clear_cache_request(stranger)  # type: ignore[arg-type]
+    assert cleared == []

@@ -25,9 +25,12 @@ from wenming.text import t
 
 # The marks that make Markdown out of text, each backslash-escaped (CommonMark: then it is only itself):
 # links and images [ ] ( ) !, raw HTML and autolinks < >, emphasis and code * _ ~ `, math $, entities &,
-# tables |, headings #, mail autolinks @, a list or heading at the start, and GFM's bare autolinks
-# (http:// and www.). Dots, dashes and colons elsewhere stay as they are: file names, dates, times.
-_MARKDOWN = re.compile(r"[\\`*_~\[\]()!<>$&|#@]|:(?=//)|(?<=[wW]{3})\.|^[-+=]")
+# tables |, headings # and a list or heading at the start. Dots, dashes and colons stay: file names, dates.
+_MARKDOWN = re.compile(r"[\\`*_~\[\]()!<>$&|#]|^[-+=]")
+# GFM's bare autolinks (http://…, www.…, a@b.cn) are found in the text after escapes are resolved, so a
+# backslash does not stop them: a word joiner (U+2060, invisible) inside breaks the pattern instead.
+_AUTOLINK = re.compile(r"(?<=http)(?=s?://)|(?<=www)(?=\.)|(?<=@)(?=[\w-])", re.I)
+JOINER = "\u2060"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -37,7 +40,8 @@ def _text(value: object) -> str:
 
 def markdown(value: object) -> str:
     """User text for Streamlit's Markdown: the marks of Markdown escaped, line breaks as spaces."""
-    return _MARKDOWN.sub(lambda mark: "\\" + mark[0], _text(value).replace("\r", " ").replace("\n", " "))
+    escaped = _MARKDOWN.sub(lambda mark: "\\" + mark[0], _text(value).replace("\r", " ").replace("\n", " "))
+    return _AUTOLINK.sub(JOINER, escaped)
 
 
 def say(key: str, **params: object) -> str:
