@@ -292,6 +292,22 @@ def test_a_demoted_admins_download_fails(tmp_path: Path, monkeypatch: pytest.Mon
     assert actions[:3] == ["download_refused", "user_update", "download_original"]
 
 
+def test_another_session_cannot_produce_a_download(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit produces the file of a download id for whichever session sends it: ours refuse another's."""
+    from wenming.web import signin
+
+    callables = _deferred(monkeypatch)
+    at = signed_in_app(database(tmp_path), monkeypatch, ADMIN, "pages/history.py")
+    (button,) = at.get("download_button")
+    token = signin.REQUESTER.set("a-session-that-learnt-the-id")
+    try:
+        with pytest.raises(auth.Forbidden):
+            callables[button.proto.deferred_file_id]()
+    finally:
+        signin.REQUESTER.reset(token)
+    assert callables[button.proto.deferred_file_id]()[:2] == b"PK"
+
+
 def test_a_download_after_sign_out_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     callables = _deferred(monkeypatch)
     at = signed_in_app(database(tmp_path), monkeypatch, LEADER, "pages/tasks.py")
@@ -324,9 +340,6 @@ def test_a_clear_cache_message_from_any_client_is_ignored(monkeypatch: pytest.Mo
     monkeypatch.setattr(caching.cache_resource, "clear", lambda: cleared.append("resource"))
     monkeypatch.setattr(AppSession, "_handle_clear_cache_request", AppSession._handle_clear_cache_request)
     stranger = SimpleNamespace(id="not-signed-in", _session_state=SimpleNamespace(clear=lambda: cleared.append("s")))
-    AppSession._handle_clear_cache_request(stranger)  # type: ignore[arg-type]
-    assert cleared == ["data", "resource", "s"]  # what Streamlit does by itself: every cache, for everyone
-    cleared.clear()
-    signin.harden()
+    signin.harden()  # Streamlit's own handler clears every cache, for everyone
     AppSession._handle_clear_cache_request(stranger)  # type: ignore[arg-type]
     assert cleared == []

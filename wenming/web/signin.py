@@ -15,8 +15,9 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 from streamlit import config
@@ -34,6 +35,8 @@ MAX_NAME_TYPED = auth.MAX_NAME
 MAX_PASSWORD_TYPED = auth.MAX_PASSWORD
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+REQUESTER: ContextVar[str | None] = ContextVar("wenming_download_requester", default=None)
+_BACKEND_OPERATION = AppSession._handle_backend_operation_request  # Streamlit's own, wrapped by harden()
 
 
 @dataclass
@@ -112,14 +115,16 @@ def guarded(build: Callable[[], T], need: str | None = None) -> Callable[[], T]:
     store = data.store()
     ticket = st.session_state.get(USER)
     local = not auth.has_users(store)
+    owner = _session_id()
 
     def produce() -> T:
+        requester = REQUESTER.get()  # None: not through Streamlit's download request (a test)
         cursor = store.cursor()
         try:
             user = auth.local() if local and not auth.has_users(cursor) else None
             if user is None and isinstance(ticket, Ticket):
                 user = ticket.user(cursor)
-            if not holds(user, need):
+            if not holds(user, need) or requester not in (None, owner):
                 auth.audit(cursor, ticket.name if isinstance(ticket, Ticket) else "?", "download_refused", need=need)
                 raise auth.Forbidden("download", "download", user=ticket.name if isinstance(ticket, Ticket) else "?")
         finally:
@@ -135,9 +140,20 @@ def _ignore_clear_cache(session: AppSession) -> None:
     log.warning("ignored a clear_cache message from session %s", throttle.session_hash(session.id))
 
 
+async def _as_requester(session: AppSession, request: Any) -> None:
+    """Streamlit's download request, run knowing which session asked (REQUESTER): Streamlit itself
+    produces the file of any session's download id for any session that sends it."""
+    token = REQUESTER.set(session.id)
+    try:
+        await _BACKEND_OPERATION(session, request)
+    finally:
+        REQUESTER.reset(token)
+
+
 def harden() -> None:
     """Switch off what Streamlit lets any client do before sign-in (called by every gate, idempotent)."""
     AppSession._handle_clear_cache_request = _ignore_clear_cache  # type: ignore[method-assign]
+    AppSession._handle_backend_operation_request = _as_requester  # type: ignore[method-assign]
 
 
 def gate() -> auth.User | None:
