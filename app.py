@@ -7,7 +7,9 @@ from wenming.text import t
 from wenming.web import filters, signin
 
 web.route()
-st.set_page_config(page_title="文明创建工作看板", page_icon=":material/flag:", layout="wide")
+st.set_page_config(
+    page_title="文明创建工作看板", page_icon="🚩", layout="wide"
+)  # an emoji: no icon fetched from Google
 filters.language()
 user = signin.gate()  # None until signed in
 pages = [

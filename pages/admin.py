@@ -7,6 +7,8 @@ from wenming.web import signin
 web.page("page.admin", (), need="admin")
 me = signin.current()
 admin_ui.notice()
+admin_ui.files_warning()
 admin_ui.users(me)
 admin_ui.aliases(me)
+admin_ui.locks(me)
 admin_ui.logs()

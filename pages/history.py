@@ -3,6 +3,7 @@
 import streamlit as st
 
 from wenming import web
+from wenming.render import safe
 from wenming.text import t
 from wenming.web import history as history_ui
 from wenming.web import signin
@@ -17,7 +18,7 @@ web.table(imports, history_ui.LOG, key="history_log")
 chosen = history_ui.pick(imports)
 if chosen is not None:
     import_id = int(chosen.name)
-    st.markdown(f"**{t('history.sheets')}**：{chosen['sheets']}")
+    st.markdown(f"**{t('history.sheets')}**：{safe.markdown(chosen['sheets'])}")
     history_ui.warnings(import_id)
     if me.is_admin:
         history_ui.download(import_id, me)

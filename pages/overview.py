@@ -4,7 +4,7 @@ import streamlit as st
 
 from wenming import web
 from wenming.figures import headline
-from wenming.render import charts
+from wenming.render import charts, safe
 from wenming.text import t
 
 f, present = web.page("page.overview", ("tasks", "scores", "issues", "activities"))
@@ -35,7 +35,7 @@ with right:
 
 st.subheader(t("overview.most_overdue"))
 if clicked:
-    st.caption(t("page.clicked", names="、".join(clicked)))
+    st.caption(safe.say("page.clicked", names="、".join(clicked)))
 overdue = web.query("tasks_most_overdue", f, limit=5, **({"departments": clicked} if clicked else {}))
 if overdue.empty:
     st.success(t("overview.none_overdue"))

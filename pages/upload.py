@@ -3,6 +3,7 @@
 import streamlit as st
 
 from wenming import web
+from wenming.render import safe
 from wenming.text import t
 from wenming.web import signin, uploads
 
@@ -16,7 +17,7 @@ if me.local:  # no users configured: the importer writes their name
 else:
     user = me.name
     allowed = t("upload.all_departments") if me.is_admin else "、".join(me.departments)
-    st.caption(t("upload.as_user", name=me.name, departments=allowed))
+    st.caption(safe.say("upload.as_user", name=me.name, departments=allowed))
 round_ = st.session_state.setdefault("upload_round", 0)
 files = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=f"upload_files_{round_}")
 
@@ -24,21 +25,29 @@ previews = uploads.previews(files or [])
 accepted: set[str] = set()
 for item in previews:
     if item.refused:
-        st.error(item.refused, icon=":material/block:")
+        st.error(safe.markdown(item.refused), icon=":material/block:")
         continue
-    st.markdown(t("upload.recognised", file=item.file_name))
+    st.markdown(safe.say("upload.recognised", file=item.file_name))
     web.table(item.sheets(), ["sheet", "kind", "rows", "header_row", "ref_date", "scope"])
     for line in item.undated():
         st.caption(line)
+    if risks := item.risks():
+        lines = [safe.say("upload.risky", file=item.file_name), *(f"- {safe.markdown(r)}" for r in risks)]
+        st.warning("\n".join(lines), icon=":material/gpp_maybe:")
     if item.parsed.warnings:
         with st.expander(t("upload.warnings", count=len(item.parsed.warnings))):
             web.table(item.warnings(), ["cell", "message"])
     if item.fewer:
         st.warning(
-            "\n".join([t("upload.fewer", file=item.file_name), *(f"- {f.describe()}" for f in item.fewer)]),
+            "\n".join(
+                [
+                    safe.say("upload.fewer", file=item.file_name),
+                    *(f"- {safe.markdown(f.describe())}" for f in item.fewer),
+                ]
+            ),
             icon=":material/warning:",
         )
-        if st.checkbox(t("upload.accept_fewer", file=item.file_name), key=f"fewer_{round_}_{item.file_name}"):
+        if st.checkbox(safe.say("upload.accept_fewer", file=item.file_name), key=f"fewer_{round_}_{item.file_name}"):
             accepted.add(item.file_name)
 
 ready = [item for item in previews if item.parsed and (not item.fewer or item.file_name in accepted)]
@@ -51,9 +60,9 @@ if ready:
         st.rerun()
 for imported, line in st.session_state.get("upload_results", []):
     if imported:
-        st.success(line, icon=":material/check_circle:")
+        st.success(safe.markdown(line), icon=":material/check_circle:")
     else:
-        st.error(line, icon=":material/error:")
+        st.error(safe.markdown(line), icon=":material/error:")
 
 st.subheader(t("upload.history"))
 web.table(web.query("imports_log"), HISTORY, key="upload_history")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from types import SimpleNamespace
 
 import pandas as pd
@@ -79,7 +80,8 @@ def test_aging_buckets_in_order_with_zeros() -> None:
         {"department": ["办公室", "法工委", "办公室"], "bucket": ["8-30", ">90", "1-7"], "tasks": [1, 1, 2]}
     )
     fig = charts.aging(frame)
-    assert [tr.name for tr in fig.data] == ["1-7 天", "8-30 天", "31-90 天", ">90 天"]
+    # plotly reads tags in names, so a name is HTML text: "&gt;90 天" shows as ">90 天"
+    assert [html.unescape(tr.name) for tr in fig.data] == ["1-7 天", "8-30 天", "31-90 天", ">90 天"]
     totals = {name: sum(tr.x[i] for tr in fig.data) for i, name in enumerate(fig.data[0].y)}
     assert totals == {"法工委": 1, "办公室": 3}
     assert list(trace_by_name(fig, "31-90 天").x) == [0, 0]

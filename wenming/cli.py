@@ -193,6 +193,7 @@ def _log_error(args: argparse.Namespace) -> Path:
     """Write the traceback beside the database, for the administrator."""
     log_file = db_path(getattr(args, "db", None)).with_suffix(".log")
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    log_file.touch(mode=0o600)  # tracebacks name files and data: owner-only
     stamp = dt.datetime.now().isoformat(timespec="seconds")
     with log_file.open("a", encoding="utf-8") as out:
         out.write(f"{stamp} python -m wenming {args.command} failed\n{traceback.format_exc()}\n")
@@ -428,7 +429,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def _users_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     users = commands.add_parser(
         "users",
-        help="add, list, disable users and set passwords (who may sign in to the dashboard)",
+        help="add, list, disable, unlock users and set passwords (who may sign in to the dashboard)",
         description="Users and roles: leader (reads all), staff (reads all, imports for its departments), "
         "admin (everything). Passwords are read from a prompt, or one line of standard input, never "
         "from the command line. With no users the dashboard is a local single-user tool.",
@@ -444,6 +445,9 @@ def _users_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     for name, what in (("disable", "stop a user signing in or importing"), ("enable", "let a user in again")):
         actions.add_parser(name, parents=[common], help=what).add_argument("name")
     actions.add_parser("password", parents=[common], help="set a user's password").add_argument("name")
+    actions.add_parser(
+        "unlock", parents=[common], help="lift a sign-in lock of a user name (after too many wrong passwords)"
+    ).add_argument("name")
 
 
 def _password(name: str) -> str:
@@ -481,6 +485,9 @@ def cmd_users(args: argparse.Namespace) -> int:
                 raise auth.UserError("unknown", name=args.name)
             auth.set_password(store, args.name, _password(args.name), by=by)
             print(text.t("cli.password_set", name=args.name))
+        elif args.action == "unlock":
+            auth.unlock(store, args.name, by=by)
+            print(text.t("cli.user_unlocked", name=args.name))
     except auth.UserError as error:
         print(error.message(), file=sys.stderr)
         return 1

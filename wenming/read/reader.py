@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wenming import text
-from wenming.read import contract, formats, values
+from wenming.read import contract, formats, risky, values
 from wenming.read.grid import Cell, Column, Grid, Merge
 from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused, Rejected
 from wenming.read.layout import Header, apply_merges, find_header
@@ -151,6 +151,7 @@ def read_workbook(
         raise Refused(file_name, "sheets_hidden", sheets="、".join(hidden))
     if not sheets:
         raise Refused(file_name, "no_known_sheet", sheets="、".join(names_with_content))
+    warnings[:0] = [SheetWarning("", "", f"risk_{code}") for code in risky.scan_file(data)]  # the whole workbook's
     digest = hashlib.sha256(data).hexdigest()
     return ParsedWorkbook(file_name, digest, len(data), sheets, warnings)
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from wenming.render import safe
 from wenming.text import t
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -113,7 +114,30 @@ TEMPLATE = go.layout.Template(
 )
 
 
+def _as_text(fig: go.Figure) -> None:
+    """Plotly reads tags in every label it draws: the names and texts of the traces become plain text.
+
+    customdata keeps the names as they are: a click on a bar filters by it.
+    """
+    for trace in fig.data:
+        for attribute in ("x", "y", "text", "hovertext"):
+            values = getattr(trace, attribute, None)
+            if values is None or isinstance(values, str):
+                continue
+            if any(isinstance(v, (list, tuple)) for v in values):  # a heatmap's text: rows of cells
+                setattr(trace, attribute, [[_plain(v) for v in row] for row in values])
+            elif any(isinstance(v, str) for v in values):
+                setattr(trace, attribute, [_plain(v) for v in values])
+        if isinstance(trace.name, str):
+            trace.name = safe.plotly(trace.name)
+
+
+def _plain(value: object) -> object:
+    return safe.plotly(value) if isinstance(value, str) else value
+
+
 def _layout(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
+    _as_text(fig)
     layout = fig.layout
     layout.template = TEMPLATE
     layout.title.text = title
@@ -368,7 +392,7 @@ def by_month_and_type(frame: pd.DataFrame, column: str, title: str) -> go.Figure
             x=pd.to_datetime(part["month"]),
             y=part[column],
             marker_color=TYPE_COLORS[i % len(TYPE_COLORS)],
-            hovertemplate="%{x|%Y-%m}<br>" + str(kind) + " %{y:g}<extra></extra>",
+            hovertemplate="%{x|%Y-%m}<br>%{fullData.name} %{y:g}<extra></extra>",
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(tickformat="%Y-%m", dtick="M1", showgrid=False)

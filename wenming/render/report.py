@@ -7,7 +7,6 @@ step through the sections, and P switches to full-screen slides for a projector.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 import pandas as pd
@@ -17,7 +16,7 @@ import plotly.offline
 
 from wenming.figures import changes
 from wenming.figures.review import Review
-from wenming.render import slides
+from wenming.render import safe, slides
 from wenming.text import t
 
 CSS = """
@@ -83,13 +82,7 @@ SCRIPT = """
 """
 
 
-def escape(value: object) -> str:
-    """Workbook text as HTML text, never markup."""
-    return _e(value)
-
-
-def _e(value: object) -> str:
-    return html.escape("" if value is None or (isinstance(value, float) and value != value) else str(value))
+_e = safe.html  # every text of the page, the workbook's and ours, as HTML text
 
 
 def _figure(figure: go.Figure) -> str:

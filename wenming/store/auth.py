@@ -12,6 +12,7 @@ no page or command can get round them. Nothing here calls Streamlit.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -22,17 +23,18 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from wenming import text
 from wenming.read.guard import Refused
 from wenming.read.reader import ParsedWorkbook
+from wenming.store import throttle
 from wenming.store.db import Database
 from wenming.store.db import audit as _audit
 
 ROLES = ("leader", "staff", "admin")
-MAX_FAILURES = 5  # failed sign-ins of one user name, or of one session, ...
-WINDOW = dt.timedelta(minutes=15)  # ... within this window ...
-LOCKOUT = dt.timedelta(minutes=15)  # ... lock that name (or session) for this long
+MAX_FAILURES, WINDOW, LOCKOUT = throttle.MAX_FAILURES, throttle.WINDOW, throttle.LOCKOUT
 MIN_PASSWORD = 8
+MAX_PASSWORD = 256  # characters; a longer one is refused unhashed
+MAX_NAME = 40  # characters of a user name (a longer one typed at sign-in is logged cut to this)
 _HASHER = PasswordHasher()  # argon2id, 64 MiB, 3 passes: about 0.1 s a check
 _DUMMY_HASH = _HASHER.hash("an unknown user still costs one check")
-_NAME = re.compile(r"^[^\s/\\]{1,40}$")
+_NAME = re.compile(rf"^[^\s/\\]{{1,{MAX_NAME}}}$")
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,18 @@ def find(store: Database, name: str) -> User | None:
     return _user(row) if row else None
 
 
+def binding(store: Database, name: str) -> str | None:
+    """What a sign-in is bound to: the user's role and password hash (None: no such enabled user).
+
+    A session whose binding no longer matches is over: the user was disabled, given another
+    role or a new password since signing in.
+    """
+    row = store._row("select role, coalesce(password_hash, ''), enabled from users where user_name = ?", [name])
+    if row is None or not row[2]:
+        return None
+    return hashlib.sha256(f"{row[0]}\n{row[1]}".encode()).hexdigest()
+
+
 def find_by_email(store: Database, email: str) -> User | None:
     row = store._row(f"select {_COLUMNS} from users where lower(email) = lower(?)", [email.strip()])
     return _user(row) if row else None
@@ -128,10 +142,17 @@ def _check(role: str, departments: list[str], password: str | None, email: str |
         raise UserError("role", role=role, roles="、".join(ROLES))
     if role == "staff" and not departments:
         raise UserError("staff_departments")
-    if password is not None and len(password) < MIN_PASSWORD:
-        raise UserError("short_password", length=MIN_PASSWORD)
+    if password is not None:
+        _password_length(password)
     if email is not None and "@" not in email:
         raise UserError("email", email=email)
+
+
+def _password_length(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError("short_password", length=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        raise UserError("long_password", length=MAX_PASSWORD)
 
 
 def hash_password(password: str) -> str:
@@ -216,8 +237,7 @@ def update_user(
 def set_password(store: Database, name: str, password: str, *, by: str) -> None:
     if find(store, name) is None:
         raise UserError("unknown", name=name)
-    if len(password) < MIN_PASSWORD:
-        raise UserError("short_password", length=MIN_PASSWORD)
+    _password_length(password)
     with store.writing(name, data=False) as con:
         con.execute(
             "update users set password_hash = ?, updated_at = ? where user_name = ?",
@@ -232,94 +252,169 @@ def set_password(store: Database, name: str, password: str, *, by: str) -> None:
 @dataclass(frozen=True)
 class Attempt:
     user: User | None  # None: refused
-    reason: str  # ok | wrong_password | unknown_user | disabled | locked | not_registered
+    reason: str  # ok | wrong_password | unknown_user | disabled | locked | busy | not_registered
     until: dt.datetime | None = None  # for a lockout: when it ends
 
     def message(self, lang: str | None = None) -> str:
-        """The one sentence a refused sign-in shows."""
+        """The one sentence a refused sign-in shows: a disabled account reads as a wrong password."""
         if self.reason == "locked":
             return text.t("signin.locked", lang, until=self.until.strftime("%H:%M") if self.until else "")
-        if self.reason == "disabled":
-            return text.t("signin.disabled", lang)
+        if self.reason == "busy":
+            return text.t("signin.busy", lang)
         return text.t("signin.wrong", lang)
 
 
-def _lock_end(times: list[dt.datetime], now: dt.datetime) -> dt.datetime | None:
-    """When a lockout from these failure times ends: MAX_FAILURES within WINDOW lock for LOCKOUT."""
-    times = sorted(times)
-    end = None
-    for i in range(MAX_FAILURES - 1, len(times)):
-        if times[i] - times[i - MAX_FAILURES + 1] <= WINDOW:
-            end = times[i] + LOCKOUT
-    return end if end is not None and end > now else None
-
-
 def locked_until(
-    store: Database, name: str, session_id: str | None, now: dt.datetime | None = None
+    store: Database,
+    name: str,
+    session_id: str | None,
+    now: dt.datetime | None = None,
+    *,
+    address: str | None = None,
 ) -> dt.datetime | None:
-    """The end of a lockout of this user name or this session, if one is in force."""
+    """The end of a lockout in force for this name from this address, or for this session or address.
+
+    ``session_id`` is the session's id as Streamlit knows it; the log holds only its hash.
+    Failures of the name before an admin's unlock of it no longer count.
+    """
     now = now or dt.datetime.now()
-    since = now - WINDOW - LOCKOUT
+    session, place = throttle.session_hash(session_id), address or ""
     rows = store.con.execute(
         """
-        select attempted_at, user_name = ? as same_name, coalesce(session_id = ?, false) as same_session
+        select attempted_at, reason, user_name = $name as same_name,
+               coalesce(session_id = $session, false) as same_session, coalesce(address, '') = $place as same_place
         from sign_ins
-        where not success and reason <> 'locked' and attempted_at >= ?
-          and (user_name = ? or session_id = ?)
+        where attempted_at >= $since and (user_name = $name or session_id = $session or coalesce(address, '') = $place)
+          and (not success or reason = 'unlocked')
         """,
-        [name, session_id, since, name, session_id],
+        {"name": name, "session": session, "place": place, "since": now - throttle.WINDOW - throttle.LOCKOUT},
     ).fetchall()
-    by_name = _lock_end([r[0] for r in rows if r[1]], now)
-    by_session = _lock_end([r[0] for r in rows if r[2]], now) if session_id else None
-    ends = [e for e in (by_name, by_session) if e is not None]
-    return max(ends) if ends else None
+    unlocked = max((r[0] for r in rows if r[1] == "unlocked" and r[2]), default=None)
+    failures = [r for r in rows if r[1] not in throttle.NOT_FAILURES]
+    ends = [
+        throttle.lock_end([r[0] for r in failures if r[2] and r[4] and (unlocked is None or r[0] > unlocked)], now),
+        throttle.lock_end([r[0] for r in failures if r[3]], now) if session else None,
+        # on this machine (or behind a proxy on it) every client has one address: no address-wide lock there
+        throttle.lock_end([r[0] for r in failures if r[4]], now, throttle.ADDRESS_FAILURES) if place else None,
+    ]
+    found = [e for e in ends if e is not None]
+    return max(found) if found else None
 
 
-def _log(store: Database, name: str, success: bool, reason: str, method: str, session_id: str | None, at: dt.datetime):
+def locked_names(store: Database, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The user names locked from some address now, with the address and when the lock ends."""
+    now = now or dt.datetime.now()
+    rows = store.con.execute(
+        "select attempted_at, user_name, reason, coalesce(address, '') from sign_ins "
+        "where attempted_at >= ? and (not success or reason = 'unlocked')",
+        [now - throttle.WINDOW - throttle.LOCKOUT],
+    ).fetchall()
+    unlocked: dict[str, dt.datetime] = {}
+    for at, name, reason, _ in rows:
+        if reason == "unlocked":
+            unlocked[name] = max(at, unlocked.get(name, at))
+    failures: dict[tuple[str, str], list[dt.datetime]] = {}
+    for at, name, reason, place in rows:
+        if reason not in throttle.NOT_FAILURES and (name not in unlocked or at > unlocked[name]):
+            failures.setdefault((name, place), []).append(at)
+    locks = [
+        (name, place, end)
+        for (name, place), times in failures.items()
+        if (end := throttle.lock_end(times, now)) is not None
+    ]
+    return pd.DataFrame(locks, columns=["user_name", "address", "locked_until"]).sort_values("user_name")
+
+
+def unlock(store: Database, name: str, *, by: str, now: dt.datetime | None = None) -> None:
+    """Lift every lock of the name: its earlier failures no longer count. Logged in both logs."""
+    name = name.strip()[:MAX_NAME]
+    at = now or dt.datetime.now()
+    with store.writing(name, data=False) as con:
+        con.execute(
+            "insert into sign_ins (attempted_at, user_name, success, reason, method) values (?, ?, false, 'unlocked', 'admin')",
+            [at, name],
+        )
+        _audit(con, by, "unlock", user=name)
+
+
+def _log(
+    store: Database,
+    name: str,
+    success: bool,
+    reason: str,
+    method: str,
+    session_id: str | None,
+    at: dt.datetime,
+    address: str | None = None,
+) -> None:
     cursor = store.con.cursor()  # an append of its own: never waits for an import
     try:
         cursor.execute(
-            "insert into sign_ins values (?, ?, ?, ?, ?, ?)", [at, name, success, reason, method, session_id]
+            "insert into sign_ins (attempted_at, user_name, success, reason, method, session_id, address) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            [at, name[:MAX_NAME], success, reason, method, throttle.session_hash(session_id), address or ""],
         )
     finally:
         cursor.close()
 
 
 def sign_in(
-    store: Database, name: str, password: str, *, session_id: str | None = None, now: dt.datetime | None = None
+    store: Database,
+    name: str,
+    password: str,
+    *,
+    session_id: str | None = None,
+    address: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Attempt:
-    """Check a user name and password; every attempt is logged, and repeated failures lock the name."""
-    now = now or dt.datetime.now()
-    name = name.strip()
-    until = locked_until(store, name, session_id, now)
-    if until is not None:
-        result = Attempt(None, "locked", until)
-    else:
-        row = store._row("select password_hash, enabled from users where user_name = ?", [name])
-        good = _verify(row[0] if row else None, password)
-        if row is None:
-            result = Attempt(None, "unknown_user")
-        elif not good:
-            result = Attempt(None, "wrong_password")
-        elif not row[1]:
-            result = Attempt(None, "disabled")
+    """Check a user name and password; every attempt is logged, and repeated failures lock the name there.
+
+    The lock check, the password check and the record of a failure are one step per name
+    (throttle.name_lock), and the password check waits for one of throttle.CHECKS slots:
+    a burst of any size gets at most MAX_FAILURES wrong passwords of a name checked per
+    address and window, in bounded memory. A name or password over its cap is a wrong one,
+    never hashed; a disabled account with the right password reads as a wrong password.
+    """
+    name = name.strip()[: MAX_NAME + 1]
+    with throttle.name_lock(name):
+        at = now or dt.datetime.now()
+        until = locked_until(store, name, session_id, at, address=address)
+        if until is not None:
+            result = Attempt(None, "locked", until)
+        elif len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
+            result = Attempt(None, "unknown_user" if len(name) > MAX_NAME else "wrong_password")
         else:
-            result = Attempt(find(store, name), "ok")
-        if result.user is None:
+            try:
+                result = _password_check(store, name, password)
+            except throttle.Busy:
+                result = Attempt(None, "busy")
+        _log(store, name, result.user is not None, result.reason, "password", session_id, at, address)
+        if result.user is None and result.reason not in throttle.NOT_FAILURES:
             # this failure may be the one that starts a lockout: say so at once
-            _log(store, name, False, result.reason, "password", session_id, now)
-            until = locked_until(store, name, session_id, now)
+            until = locked_until(store, name, session_id, at, address=address)
             return Attempt(None, "locked", until) if until else result
-    _log(store, name, result.user is not None, result.reason, "password", session_id, now)
-    return result
+        return result
+
+
+def _password_check(store: Database, name: str, password: str) -> Attempt:
+    row = store._row("select password_hash, enabled from users where user_name = ?", [name])
+    good = _verify(row[0] if row else None, password)
+    if row is None:
+        return Attempt(None, "unknown_user")
+    if not good:
+        return Attempt(None, "wrong_password")
+    if not row[1]:
+        return Attempt(None, "disabled")
+    return Attempt(find(store, name), "ok")
 
 
 def _verify(stored: str | None, password: str) -> bool:
-    """Always one argon2 check, so an unknown name takes as long as a wrong password."""
-    try:
-        return _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
-    except (VerificationError, InvalidHashError):
-        return False
+    """Always one argon2 check, in one of the pool's slots, so an unknown name takes as long as a wrong password."""
+    with throttle.check_slot():
+        try:
+            return _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def identity(store: Database, email: str, *, session_id: str | None = None) -> Attempt:

@@ -93,6 +93,8 @@ def _intact(path: Path) -> bool:
 def _copy(source: Path, target: Path) -> None:
     """A copy written beside its target and renamed into place, flushed to disk."""
     partial = target.with_name(target.name + ".part")
+    partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)  # owner-only, whatever the umask: a copy of password hashes and every original
     with source.open("rb") as read, partial.open("wb") as write:
         shutil.copyfileobj(read, write, CHUNK)
         write.flush()
@@ -111,7 +113,7 @@ def backup(database: Path, folder: Path) -> Outcome:
         store.con.execute("checkpoint")
         imports, last = _counts(store.con)
         stored = [r[0] for r in store.con.execute("select distinct stored_as from imports").fetchall() if r[0]]
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         copy = folder / database.name
         _copy(database, copy)
     finally:
@@ -123,7 +125,7 @@ def backup(database: Path, folder: Path) -> Outcome:
     finally:
         check.close()
     source, target = _archive(database), folder / f"{database.stem}.files"
-    target.mkdir(exist_ok=True)
+    target.mkdir(mode=0o700, exist_ok=True)
     originals, missing = [], []
     for name in sorted(
         set(stored) | {p.name for p in source.glob("*") if p.is_file() and not p.name.endswith(".part")}
@@ -149,6 +151,7 @@ def backup(database: Path, folder: Path) -> Outcome:
         "missing": missing,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    (folder / MANIFEST).chmod(0o600)
     return Outcome(folder, copy, imports, last, len(originals), copy.stat().st_size, created, tuple(missing))
 
 

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import logging
 import os
 import re
 import threading
@@ -34,6 +35,8 @@ _VERSIONS: dict[str, int] = {}  # database file -> its data_version, see Store.v
 _LOCKS: dict[str, threading.RLock] = {}  # database file -> the process's write lock, see Store.writing
 _LOCKS_GUARD = threading.Lock()
 WAIT_SECONDS = 120.0  # how long a write waits for another one of this process before it gives up
+OWNER_ONLY = 0o077  # the permission bits of group and others: none on anything we create
+log = logging.getLogger(__name__)
 
 
 def _key(path: Path) -> str:
@@ -60,6 +63,45 @@ class StoreLocked(Exception):
         self.path = path
 
 
+def owner_only() -> None:
+    """From now on this process creates files and folders only its own user can open (umask 077).
+
+    The database holds password hashes and who signed in; its WAL, the originals beside it,
+    backups and logs hold the same data. Called whenever a database is opened.
+    """
+    os.umask(os.umask(OWNER_ONLY) | OWNER_ONLY)
+
+
+def exposed(path: Path) -> list[Path]:
+    """The database's files and folders that another local user could read: the file, its WAL and log,
+    the folder of originals and the originals in it."""
+    archive = path.parent / f"{path.stem}.files"
+    candidates = [path, path.with_name(path.name + ".wal"), path.with_suffix(".log"), archive]
+    if archive.is_dir():
+        candidates += sorted(archive.iterdir())
+    return [p for p in candidates if p.exists() and p.stat().st_mode & OWNER_ONLY]
+
+
+def exposed_message(path: Path, found: list[Path]) -> str:
+    """One sentence: how many of the database's files others can read, which, and the command that fixes it."""
+    archive = path.parent / f"{path.stem}.files"
+    tops = list(dict.fromkeys(archive if p.parent == archive else p for p in found))
+    return text.t(
+        "store.exposed",
+        count=len(found),
+        files=", ".join(map(str, found[:3])) + (" …" if len(found) > 3 else ""),
+        command="chmod -R go-rwx " + " ".join(map(str, tops)),
+    )
+
+
+def warn_if_exposed(path: Path) -> list[Path]:
+    """Say in the log (the server's console) which of the database's files others can read, and the fix."""
+    found = exposed(path)
+    if found:
+        log.warning(exposed_message(path, found))
+    return found
+
+
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """--db, else $WENMING_DB, else data/wenming.duckdb."""
     return Path(explicit or os.environ.get("WENMING_DB") or DEFAULT_DB)
@@ -79,7 +121,9 @@ class Database:
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Self:
         target = db_path(path)
+        owner_only()
         target.parent.mkdir(parents=True, exist_ok=True)
+        warn_if_exposed(target)
         try:
             con = duckdb.connect(str(target))
         except duckdb.IOException as error:
@@ -182,6 +226,14 @@ class Database:
         return self.con.execute(
             "select sheet, cell, message from import_warnings where import_id = ? order by rowid", [import_id]
         ).df()
+
+    def import_risks(self, import_id: int) -> list[str]:
+        """The active content the import's original holds (read.risky): macros, external_links, unc, dde, ole."""
+        rows = self.con.execute(
+            "select code from import_warnings where import_id = ? and code like 'risk\\_%' escape '\\' order by rowid",
+            [import_id],
+        ).fetchall()
+        return [code.removeprefix("risk_") for (code,) in rows]
 
     def import_scopes(self, import_id: int) -> pd.DataFrame:
         """What an import can restore: one row per kind and department it spoke for (NULL: the whole kind)."""

@@ -6,11 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from wenming import web
-from wenming.store import auth
+from wenming.render import safe
+from wenming.store import auth, db
 from wenming.text import t
 
 USERS = ["user_name", "role", "departments", "email", "enabled", "has_password", "created_at", "last_sign_in"]
-SIGN_INS = ["attempted_at", "user_name", "success", "outcome", "via"]
+SIGN_INS = ["attempted_at", "user_name", "success", "outcome", "via", "address"]
+LOCKS = ["user_name", "address", "locked_until"]
 AUDIT = ["happened_at", "user_name", "operation", "detail"]
 DONE = "_admin_done"  # session state: the sentence of the last change, shown after the rerun
 
@@ -28,6 +30,14 @@ def _done(sentence: str) -> None:
 
 def _role(role: str) -> str:
     return f"{t(f'role.{role}')}（{role}）"
+
+
+def files_warning() -> None:
+    """A warning while the database's files can be read by other users of the server."""
+    store = web.store()
+    found = db.exposed(store.path)
+    if found:
+        st.warning(safe.markdown(db.exposed_message(store.path, found)), icon=":material/lock_open:")
 
 
 def users(me: auth.User) -> None:
@@ -53,9 +63,9 @@ def users(me: auth.User) -> None:
                     store, name, role, departments, password=password or None, email=email or None, by=me.name
                 )
             except auth.UserError as error:
-                st.error(error.message())
+                st.error(safe.markdown(error.message()))
             else:
-                _done(t("admin.added", name=name.strip(), role=t(f"role.{role}")))
+                _done(safe.say("admin.added", name=name.strip(), role=t(f"role.{role}")))
     if not listed.empty:
         _edit(store, me, listed["user_name"].tolist(), known)
 
@@ -83,9 +93,9 @@ def _edit(store: web.Store, me: auth.User, names: list[str], known: list[str]) -
                     if password:
                         auth.set_password(store, name, password, by=me.name)
                 except auth.UserError as error:
-                    st.error(error.message())
+                    st.error(safe.markdown(error.message()))
                 else:
-                    _done(t("admin.saved", name=name))
+                    _done(safe.say("admin.saved", name=name))
 
 
 def aliases(me: auth.User) -> None:
@@ -106,13 +116,13 @@ def aliases(me: auth.User) -> None:
                 st.error(t("admin.alias_invalid"))
             else:
                 store.set_alias(alias, target, by=me.name)
-                _done(t("admin.alias_saved", alias=alias.strip(), department=target.strip()))
+                _done(safe.say("admin.alias_saved", alias=alias.strip(), department=target.strip()))
     if current:
         with right.form("admin_alias_delete"):
             chosen = st.selectbox(t("admin.alias"), list(current))
             if st.form_submit_button(t("admin.alias_delete")):
                 store.delete_alias(chosen, by=me.name)
-                _done(t("admin.alias_deleted", alias=chosen))
+                _done(safe.say("admin.alias_deleted", alias=chosen))
     st.markdown(f"**{t('admin.unknown')}**")
     st.caption(t("admin.unknown_help"))
     if "headcount" not in set(web.sources()["kind"]):
@@ -123,6 +133,24 @@ def aliases(me: auth.User) -> None:
     else:
         unknown["kinds"] = unknown["kinds"].map(lambda ks: "、".join(t(f"kind.{k}") for k in ks.split(",")))
         web.table(unknown, ["department", "kinds", "row_count"], key="admin_unknown")
+
+
+def locks(me: auth.User) -> None:
+    """The user names locked after too many wrong passwords, where from, and a button to lift a lock."""
+    store = web.store()
+    st.subheader(t("admin.locks"))
+    st.caption(t("admin.locks_help", failures=auth.MAX_FAILURES, minutes=int(auth.LOCKOUT.total_seconds() // 60)))
+    locked = auth.locked_names(store)
+    if locked.empty:
+        st.caption(t("admin.locks_none"))
+        return
+    locked["address"] = locked["address"].replace("", t("admin.this_machine"))
+    web.table(locked, LOCKS, key="admin_locks")
+    with st.form("admin_unlock"):
+        name = st.selectbox(t("admin.name"), list(dict.fromkeys(locked["user_name"])))
+        if st.form_submit_button(t("admin.unlock")) and name:
+            auth.unlock(store, name, by=me.name)
+            _done(safe.say("cli.user_unlocked", name=name))
 
 
 def logs() -> None:

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from wenming.figures import at, trend
-from wenming.render import charts
+from wenming.render import charts, safe
 from wenming.store import DEFAULT_DB, ROOT, Store, StoreLocked, auth, db_path
 from wenming.text import t
 from wenming.web.filters import Filters
@@ -52,7 +52,7 @@ def store() -> Store:
         try:
             cursor = _open(path).cursor()
         except StoreLocked as locked:
-            st.error(str(locked))
+            st.error(safe.markdown(str(locked)))
             st.stop()
         st.session_state["_store"] = cursor
     return cursor

@@ -10,8 +10,10 @@ import streamlit as st
 
 from wenming import web
 from wenming.read.guard import Refused
+from wenming.render import safe
 from wenming.store import auth, voids
 from wenming.text import t
+from wenming.web import signin
 
 LOG = [
     "import_id",
@@ -80,9 +82,13 @@ def download(import_id: int, user: auth.User) -> None:
     store = web.store()
     found = store.original(import_id)
     if found is None:
-        st.caption(t("history.missing_original", folder=store.archive))
+        st.caption(safe.say("history.missing_original", folder=store.archive))
         return
     file_name, path = found
+    risks = store.import_risks(import_id)
+    if risks:
+        listed = " ".join(t(f"warn.risk_{code}") for code in risks)
+        st.warning(safe.say("history.risky", risks=listed), icon=":material/gpp_maybe:")
 
     def fetch() -> bytes:
         auth.audit(store, user.name, "download_original", import_id=import_id, file=file_name)
@@ -90,7 +96,7 @@ def download(import_id: int, user: auth.User) -> None:
 
     st.download_button(
         t("history.download"),
-        data=fetch,
+        data=signin.guarded(fetch, "admin"),
         file_name=file_name,
         mime=mimetypes.guess_type(file_name)[0] or "application/octet-stream",
         icon=":material/download:",
@@ -132,7 +138,7 @@ def restore(import_id: int, user: auth.User) -> None:
             st.error(t("history.nothing_to_restore", source=import_id))
             return
         except Refused as refused:
-            st.error(refused.message())
+            st.error(safe.markdown(refused.message()))
             return
         rows = store.imports().set_index("import_id").loc[new_id, "rows"]
         st.session_state[RESTORED] = t(

@@ -19,7 +19,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from wenming.figures import changes
-from wenming.render import charts, export, slides
+from wenming.render import charts, export, safe, slides
 from wenming.store import ROOT, db_path
 from wenming.text import t
 from wenming.web import filters, signin
@@ -106,9 +106,11 @@ def page(title_key: str, kinds: Iterable[str], *, need: str | None = None) -> tu
     lines = [_provenance_line(kind, found[found["kind"] == kind]) for kind in kinds if kind in present]
     if lines:
         full = [_provenance_line(kind, found[found["kind"] == kind], shown=None) for kind in kinds if kind in present]
-        st.caption(t("page.source") + "；".join(lines), help="  \n".join(full) if full != lines else None)
+        st.caption(
+            t("page.source") + "；".join(lines), help="  \n".join(full) if full != lines else None
+        )  # lines: escaped
     if f.departments:
-        st.caption(t("page.filtered", departments="、".join(f.departments), as_of=f.as_of.isoformat()))
+        st.caption(safe.say("page.filtered", departments="、".join(f.departments), as_of=f.as_of.isoformat()))
     return f, present
 
 
@@ -125,14 +127,14 @@ def _provenance_line(kind: str, rows: pd.DataFrame, shown: int | None = 4) -> st
         r = next(rows.itertuples())
         when = pd.Timestamp(r.imported_at).strftime("%Y-%m-%d %H:%M")
         as_of = pd.Timestamp(r.effective_on).date().isoformat()
-        return label + t("page.source_item", file=r.file_name, user=r.user_name, when=when, as_of=as_of)
+        return label + safe.say("page.source_item", file=r.file_name, user=r.user_name, when=when, as_of=as_of)
     parts = []
     for _, group in groups[:shown]:
         r = next(group.itertuples())
         at = pd.Timestamp(r.imported_at)
         names = dict.fromkeys(d if isinstance(d, str) else t("upload.scope_all") for d in group["department"])
         parts.append(
-            t(
+            safe.say(
                 "page.source_dept",
                 departments="、".join(names),
                 when=t("page.source_when", month=at.month, day=at.day),
@@ -263,7 +265,7 @@ def download(label: str, tables: Mapping[str, tuple[pd.DataFrame, list[str]]], f
 
     st.download_button(
         label,
-        data=build,
+        data=signin.guarded(build),
         file_name=file_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",

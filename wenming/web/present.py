@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from wenming.figures.review import Review
-from wenming.render import report, slides
+from wenming.render import report, safe, slides
 from wenming.text import t
 
 MIN_FONT_PX = 18  # the smallest text on a screen; the browser test holds us to it
@@ -83,7 +83,7 @@ def show(review: Review, per_department: bool) -> None:
         body = report.table_html(*screen.table)
     else:
         body = ""
-    st.html(f'<div class="screen"><h1>{report.escape(screen.title)}</h1>{body}</div>')
+    st.html(f'<div class="screen"><h1>{safe.html(screen.title)}</h1>{body}</div>')
     if screen.figure is not None:
         figure = screen.figure.update_layout(height=CHART_HEIGHT)
         st.plotly_chart(figure, theme=None, key=f"present_{number}", config={"displaylogo": False})

@@ -10,7 +10,7 @@ import streamlit as st
 from wenming import web
 from wenming.figures import meetings, review
 from wenming.figures.review import Period, Review
-from wenming.render import export, report, slides
+from wenming.render import export, report, safe, slides
 from wenming.text import t
 from wenming.web import filters, signin
 from wenming.web.filters import Filters
@@ -106,7 +106,7 @@ def clerk() -> str:
 
 def frozen_notice(kept: Review, fresh: Review) -> None:
     frozen = kept.frozen
-    st.info(t("review.is_frozen", when=frozen["frozen_at"], user=frozen["frozen_by"]), icon=":material/lock:")
+    st.info(safe.say("review.is_frozen", when=frozen["frozen_at"], user=frozen["frozen_by"]), icon=":material/lock:")
     changes = meetings.changes_since(web.store(), kept, fresh)
     if changes.imports.empty and changes.figures.empty:
         st.caption(t("review.no_changes"))
@@ -142,7 +142,7 @@ def toolbar(shown: Review, user: str) -> None:
     html_col, xlsx_col, sheet_col = st.columns(3, vertical_alignment="bottom")
     html_col.download_button(
         t("review.download_html"),
-        lambda: report.render(shown),
+        signin.guarded(lambda: report.render(shown)),
         f"例会报告_{name}.html",
         "text/html",
         icon=":material/description:",
@@ -150,7 +150,7 @@ def toolbar(shown: Review, user: str) -> None:
     )
     xlsx_col.download_button(
         t("review.download_xlsx"),
-        lambda: export.review_workbook(shown),
+        signin.guarded(lambda: export.review_workbook(shown)),
         f"例会数据_{name}.xlsx",
         XLSX,
         icon=":material/table:",
@@ -161,7 +161,7 @@ def toolbar(shown: Review, user: str) -> None:
     if chosen:
         sheet_col.download_button(
             t("review.download_sheet"),
-            lambda: export.supervision_sheet(shown, chosen),
+            signin.guarded(lambda: export.supervision_sheet(shown, chosen)),
             f"督办单_{chosen}_{name}.xlsx",
             XLSX,
             icon=":material/assignment:",
@@ -172,17 +172,17 @@ def toolbar(shown: Review, user: str) -> None:
 def sections(shown: Review) -> None:
     """The review on the page, in the order of the meeting."""
     for slide in slides.slides(shown):
-        st.subheader(slide.title)
+        st.subheader(safe.markdown(slide.title))
         if slide.key == "headline":
             for column, card in zip(st.columns(3) * 3, slides.cards(shown), strict=False):
                 delta = t("review.deltas", month=card.month.amount(), quarter=card.quarter.shown())
                 web.metric(column, card.label, card.value, card.month, delta, border=True)
-            st.info(shown.summary(), icon=":material/campaign:")
+            st.info(safe.markdown(shown.summary()), icon=":material/campaign:")
         if slide.note:
             st.caption(slide.note)
         for caption, frame, columns in slide.tables:
             if caption:
-                st.markdown(f"**{report.escape(caption)}**")
+                st.markdown(f"**{safe.markdown(caption)}**")
             st.dataframe(
                 slides.readable(frame[[c for c in columns if c in frame]]),
                 hide_index=True,

@@ -15,6 +15,7 @@ from wenming import web
 from wenming.figures import at
 from wenming.read.guard import Refused
 from wenming.read.reader import ParsedWorkbook
+from wenming.render import safe
 from wenming.store import Fewer, ImportResult, auth
 from wenming.text import t
 from wenming.web import signin
@@ -53,9 +54,14 @@ class Preview:
         """One line per sheet whose done tasks (closed problems) have no date: from when they count."""
         assert self.parsed is not None
         return [
-            t(f"upload.undated_{u.kind}", sheet=u.sheet, count=u.count, date=u.counts_from.isoformat())
+            safe.say(f"upload.undated_{u.kind}", sheet=u.sheet, count=u.count, date=u.counts_from.isoformat())
             for u in at.undated(self.parsed)
         ]
+
+    def risks(self) -> list[str]:
+        """The sentences naming the active content of the workbook (macros, links, DDE, OLE)."""
+        assert self.parsed is not None
+        return [w.message() for w in self.parsed.warnings if w.code.startswith("risk_")]
 
     def warnings(self) -> pd.DataFrame:
         assert self.parsed is not None

@@ -116,10 +116,13 @@ create table if not exists sign_ins (
     attempted_at timestamp not null,
     user_name    varchar not null,     -- as typed, or the identity's email
     success      boolean not null,
-    reason       varchar not null,     -- ok | wrong_password | unknown_user | disabled | locked | not_registered
-    method       varchar not null,     -- password | oidc
-    session_id   varchar
+    reason       varchar not null,     -- ok | wrong_password | unknown_user | disabled | locked | busy | not_registered | unlocked
+    method       varchar not null,     -- password | oidc | admin (an unlock)
+    session_id   varchar               -- sha256 of the Streamlit session id, never the id itself
 );
+alter table sign_ins add column if not exists address varchar;  -- the client's address ('' on this machine)
+-- databases from before the hashing kept the ids themselves: hash them once
+update sign_ins set session_id = sha256(session_id) where session_id is not null and length(session_id) <> 64;
 
 -- Administrative actions: users, aliases, restores, downloads of originals.
 create table if not exists audit_log (
