@@ -5,6 +5,7 @@ import streamlit as st
 from wenming import web
 from wenming.text import t
 from wenming.web import signin, uploads
+from wenming.web import words as words_ui
 
 HISTORY = ["import_id", "imported_at", "user_name", "action", "file_name", "rows", "warning_count", "sha256"]
 
@@ -20,17 +21,22 @@ else:
 round_ = st.session_state.setdefault("upload_round", 0)
 files = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=f"upload_files_{round_}")
 
+words_ui.taught_notice()
 previews = uploads.previews(files or [])
 accepted: set[str] = set()
-for item in previews:
+for number, item in enumerate(previews):
     if item.refused:
         st.error(item.refused, icon=":material/block:")
+        words_ui.offer(item, user, f"{round_}_{number}")
         continue
     st.markdown(t("upload.recognised", file=item.file_name))
     web.table(item.sheets(), ["sheet", "kind", "rows", "header_row", "ref_date", "scope"])
+    with st.expander(t("upload.headers")):
+        web.table(item.headers(), ["sheet", "column", "header", "role"])
     if item.parsed.warnings:
         with st.expander(t("upload.warnings", count=len(item.parsed.warnings))):
-            web.table(item.warnings(), ["cell", "message"])
+            web.table(item.warnings(), ["cell", "header", "count", "message"])
+    words_ui.offer(item, user, f"{round_}_{number}")
     if item.fewer:
         st.warning(
             "\n".join([t("upload.fewer", file=item.file_name), *(f"- {f.describe()}" for f in item.fewer)]),

@@ -6,6 +6,7 @@ with overdue as (
 ),
 items as (
     select * from scores_at($snapshot::date)
+    where item_type = 'item'
 ),
 by_item as (
     select i.load_id, i.row_no, o.task, o.department as task_department

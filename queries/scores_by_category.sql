@@ -4,7 +4,8 @@ with source as (
 ),
 filtered as (
     select * from source
-    where $departments is null or list_contains($departments, department)
+    where item_type = 'item'
+      and ($departments is null or list_contains($departments, department))
 ),
 final as (
     select

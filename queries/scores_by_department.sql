@@ -4,7 +4,7 @@ with source as (
 ),
 filtered as (
     select * from source
-    where not bonus
+    where not bonus and item_type = 'item'
       and ($departments is null or list_contains($departments, department))
 ),
 final as (

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from wenming import text
+from wenming import text, words_cli
 from wenming.figures import summary as summary_mod
 from wenming.read.guard import Refused
-from wenming.store import Store, StoreLocked, auth, db_path
+from wenming.store import Store, StoreLocked, auth, db_path, words
 
 T = TypeVar("T")
 
@@ -60,12 +60,24 @@ def parser() -> argparse.ArgumentParser:
         help="import even a sheet with far fewer rows than the data it replaces (refused by default: a wrong or cut-down file)",
     )
 
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=role",
+        help="read a header as a role from now on (taught once, kept for every later import; repeatable)",
+    )
+    imp.add_argument(
+        "--preview", action="store_true", help="show each sheet's header cells, their roles and warnings; store nothing"
+    )
+
     summ = commands.add_parser("summary", parents=[common], help="print the headline figures")
     summ.add_argument("--as-of", type=_date, help="date the figures are as of (default: today)")
     summ.add_argument("--department", action="append", help="only this department (repeatable)")
     summ.add_argument("--json", action="store_true", help="print one JSON object")
 
     commands.add_parser("history", parents=[common], help="list every import")
+    words_cli.add_parser(commands, common)
     _users_parser(commands, common)
     back = commands.add_parser(
         "backup", parents=[common], help="copy the database and its imported originals into a new or empty folder"
@@ -186,8 +198,22 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(refused.message() if args.user else text.t("cli.need_user"), file=sys.stderr)
             store.close()
             return 1
+    if args.map:
+        try:
+            words_cli.teach(store, args.map, kind="header", by=user)
+        except words.WordError as error:
+            print(error.message(), file=sys.stderr)
+            store.close()
+            return 1
     failed = 0
     for path in args.files:
+        if args.preview and path.is_file():
+            try:
+                words_cli.print_preview(store.parse(path.read_bytes(), path.name, as_of=args.as_of))
+            except Refused as refused:
+                print(refused.message(), file=sys.stderr)
+                failed += 1
+            continue
         if not path.is_file():
             print(text.t("cli.no_file", file=path), file=sys.stderr)
             failed += 1
@@ -445,6 +471,7 @@ COMMANDS = {
     "review": cmd_review,
     "bench": cmd_bench,
     "users": cmd_users,
+    "words": words_cli.cmd_words,
 }
 
 

@@ -81,6 +81,7 @@ class ColumnParsers:
     ref_year: int
     aliases: dict[str, str]
     taught: dict[str, str]
+    taught_used: set[str]
     warnings: list[SheetWarning]
     written: dict[str, np.ndarray]
     all_staff: np.ndarray | None
@@ -113,7 +114,11 @@ class ColumnParsers:
         """The meaning an organisation taught for this value (words add), if any."""
         if not self.taught or value is None or value == "":
             return None
-        return self.taught.get(contract.normalize_word(values.clean_text(value)))
+        word = contract.normalize_word(values.clean_text(value))
+        meaning = self.taught.get(word)
+        if meaning is not None:
+            self.taught_used.add(f"{word}={meaning}")
+        return meaning
 
     # -- single columns
 

@@ -41,6 +41,8 @@ class SheetWarning:
         if self.cell and self.count > shown:
             ref += text.t("warn.more_cells", lang, count=f"{self.count:,}")
         params = dict(self.params)
+        if "kind" in params:
+            params.setdefault("kind_label", text.t(f"kind.{params['kind']}", lang))
         if self.values and "value" not in params:
             params["value"] = "”“".join(self.values)
         return text.t(f"warn.{self.code}", lang, ref=ref, sheet=self.sheet, **params)

@@ -29,7 +29,7 @@ from wenming.read import contract, grid, values
 from wenming.read.columns import ColumnParsers, flags
 from wenming.read.grid import Cell, Column, Grid, Merge
 from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused, Rejected, check_file
-from wenming.read.layout import Header, apply_merges, find_header
+from wenming.read.layout import Header, apply_merges, closest_kind, find_header
 from wenming.read.notices import SheetWarning, grouped
 
 __all__ = ["ParsedSheet", "ParsedWorkbook", "SheetWarning", "read_sheet", "read_workbook"]
@@ -47,6 +47,7 @@ class ParsedSheet:
     headers: list[tuple[str, str, str | None]] = field(default_factory=list)  # (letter, header, role or None)
     unit_wide: bool = False  # no department column, read as the whole unit's (全单位): its scope
     all_staff: np.ndarray | None = None  # rows whose people are 全体干部职工 (filled in with the headcount)
+    taught: list[str] = field(default_factory=list)  # the organisation's words used: "牵头股室=department"
 
     @property
     def whole(self) -> bool:
@@ -136,7 +137,7 @@ def read_workbook(
         warnings.extend(formula_warnings(meta.name, shape.formulas))
         parsed = read_sheet(meta.name, cells, merges, as_of=as_of, aliases=aliases, words=words)
         if parsed is None:
-            warnings.append(SheetWarning(meta.name, "", "sheet_skipped"))
+            warnings.append(skipped(meta.name, cells, words))
         else:
             sheets.append(parsed)
             warnings.extend(parsed.warnings)
@@ -144,6 +145,16 @@ def read_workbook(
         raise Refused(file_name, "no_sheets")
     if not sheets and len(hidden) == len(names_with_content):
         raise Refused(file_name, "sheets_hidden", sheets="、".join(hidden))
+    near = [w for w in warnings if w.code == "sheet_missing_role"]
+    if not sheets and near:
+        first = near[0]
+        raise Refused(
+            file_name,
+            "missing_role",
+            detail=first.message(),
+            headers=first.params["headers"],
+            role=first.params["role"],
+        )
     if not sheets:
         raise Refused(file_name, "no_known_sheet", sheets="、".join(names_with_content))
     warnings.extend(fill_all_staff(sheets, headcount))
@@ -169,6 +180,32 @@ def fill_all_staff(sheets: list[ParsedSheet], headcount: float | None) -> list[S
         sheet.table = sheet.table.set_column(sheet.table.schema.get_field_index("people"), "people", people)
         found.append(grouped(sheet.name, letter, rows, "all_staff", per_row={"people": [f"{total:g}"]}))
     return found
+
+
+def skipped(name: str, cells: Grid, words: contract.Words) -> SheetWarning:
+    """Why a sheet with content was not read: the kind its header comes closest to and the required
+    column it lacks, with the header cells no role reads (one of them may be that column, to map);
+    else that no header was found."""
+    near = closest_kind(cells.rows(0, contract.HEADER_SCAN_ROWS), words.kinds())
+    if near is None:
+        return SheetWarning(name, "", "sheet_skipped")
+    header, missing = near
+    used = set(header.columns.values())
+    unused = [text for i, text in enumerate(header.cells) if text and i not in used]
+    return SheetWarning(
+        name,
+        "",
+        "sheet_missing_role",
+        {
+            "kind": header.kind.name,
+            "row": header.row + 1,
+            "role": missing[0],
+            "synonym": header.kind.roles[missing[0]][0],
+            "unused": "、".join(f"“{u}”" for u in unused[:5]) or "—",
+            "example": unused[0] if unused else header.kind.roles[missing[0]][0],
+            "headers": unused,
+        },
+    )
 
 
 def _damaged(file_name: str, error: BaseException) -> Refused:
@@ -232,7 +269,20 @@ def read_sheet(
         headers=[(column_letter(i), text, roles.get(i)) for i, text in enumerate(header.cells) if text or i in roles],
         unit_wide=sheet.unit_wide,
         all_staff=sheet.all_staff,
+        taught=[*_taught_headers(header, words), *sorted(sheet.taught_used)],
     )
+
+
+def _taught_headers(header: Header, words: contract.Words) -> list[str]:
+    """The header cells read by a taught header word: "牵头股室=department"."""
+    used = []
+    for role, index in header.columns.items():
+        cell = contract.normalize_header(header.cells[index]) if index < len(header.cells) else ""
+        for word, taught_role in words.headers.items():
+            if taught_role == role and cell.startswith(contract.normalize_header(word)):
+                used.append(f"{word}={role}")
+                break
+    return used
 
 
 class _SheetReader(ColumnParsers):
@@ -255,6 +305,7 @@ class _SheetReader(ColumnParsers):
         self.ref_year = ref.year
         self.aliases = {values.compact(alias): values.compact(name) for alias, name in aliases.items()}
         self.taught = dict(words.values)
+        self.taught_used: set[str] = set()
         self.first_row = header.row + 2  # Excel row number of body[0]
         self.warnings: list[SheetWarning] = []
         self.written: dict[str, np.ndarray] = {}  # date role -> cell holds a date or unknown text

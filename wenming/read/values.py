@@ -293,8 +293,8 @@ def combine_task(status: TaskStatus, decided: bool | None, progress: float | Non
     """A task's state from its status, decision (是否办结) and progress (完成进度) columns.
 
     The decision decides over the words: 是 is done; 否 is not done, so a status saying done
-    counts in progress. Without a decision, a status the words do not read (or a blank one)
-    gives way to the progress column.
+    counts in progress. Without a decision, a status the words do not read, a blank one or one
+    saying not started gives way to the progress column (100% is done).
     """
     if decided is True:
         return TaskStatus("done", 1.0)
@@ -304,9 +304,7 @@ def combine_task(status: TaskStatus, decided: bool | None, progress: float | Non
         if status.state == "other" and progress is not None:
             return _from_fraction(min(progress, 0.99)) if progress > 0 else TaskStatus("not_started", 0.0)
         return status
-    if progress is not None and (
-        status.state == "other" or (status.state == "not_started" and status.progress is None)
-    ):
+    if progress is not None and status.state in ("other", "not_started"):
         return _from_fraction(progress)
     if progress is not None and status.state == "in_progress" and status.progress is None:
         return TaskStatus("in_progress", progress, note=status.note)

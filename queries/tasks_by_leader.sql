@@ -1,0 +1,24 @@
+-- One row per 责任领导 (leader) of the tasks: their task figures on $as_of; tasks without a leader are one row with a null leader.
+with source as (
+    select * from task_facts($as_of::date, $snapshot::date)
+),
+filtered as (
+    select * from source
+    where $departments is null or list_contains($departments, department)
+),
+final as (
+    select
+        leader,
+        count(*) as total,
+        count(*) filter (where is_done) as done,
+        count(*) filter (where state = 'in_progress') as in_progress,
+        count(*) filter (where state = 'not_started') as not_started,
+        count(*) filter (where state = 'ongoing') as ongoing,
+        count(*) filter (where is_overdue) as overdue,
+        count(*) filter (where is_due_soon) as due_soon,
+        count(*) filter (where is_done) / count(*) as completion_rate
+    from filtered
+    group by leader
+)
+select * from final
+order by completion_rate desc, leader nulls last
