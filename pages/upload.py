@@ -24,10 +24,9 @@ files = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=f"up
 words_ui.taught_notice()
 previews = uploads.previews(files or [])
 accepted: set[str] = set()
-for number, item in enumerate(previews):
+for item in previews:
     if item.refused:
         st.error(item.refused, icon=":material/block:")
-        words_ui.offer(item, user, f"{round_}_{number}")
         continue
     st.markdown(t("upload.recognised", file=item.file_name))
     web.table(item.sheets(), ["sheet", "kind", "rows", "header_row", "ref_date", "scope"])
@@ -36,7 +35,6 @@ for number, item in enumerate(previews):
     if item.parsed.warnings:
         with st.expander(t("upload.warnings", count=len(item.parsed.warnings))):
             web.table(item.warnings(), ["cell", "header", "count", "message"])
-    words_ui.offer(item, user, f"{round_}_{number}")
     if item.fewer:
         st.warning(
             "\n".join([t("upload.fewer", file=item.file_name), *(f"- {f.describe()}" for f in item.fewer)]),
@@ -58,6 +56,8 @@ for imported, line in st.session_state.get("upload_results", []):
         st.success(line, icon=":material/check_circle:")
     else:
         st.error(line, icon=":material/error:")
+for number, item in enumerate(previews):  # a header or value no rule reads: teach it, preview again
+    words_ui.offer(item, user, f"{round_}_{number}")
 
 st.subheader(t("upload.history"))
 web.table(web.query("imports_log"), HISTORY, key="upload_history")

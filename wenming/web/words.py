@@ -12,7 +12,7 @@ from wenming.store import words
 from wenming.text import t
 from wenming.web.uploads import Preview
 
-VALUE_CODES = ("status", "date", "date_pending", "number", "rate", "nearly_done")
+VALUE_CODES = ("status", "date", "number", "rate")  # values no rule reads
 LISTED = ["kind_label", "word", "meaning", "created_by", "created_at"]
 
 
