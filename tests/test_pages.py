@@ -515,7 +515,7 @@ def test_upload_preview_confirm_and_store(tmp_path: Path, monkeypatch: pytest.Mo
     ]
     warnings = at.dataframe[2].value
     assert sorted(warnings["cell"]) == ["任务!D12", "任务!E9"]  # 明年; 基本完成
-    (confirm,) = at.button
+    confirm = at.button[0]  # then the form that teaches 明年 (WORKBOOKS.md §8)
     assert confirm.label == zh("upload.confirm", count=1) and confirm.disabled
     assert [w.value for w in at.warning] == [zh("upload.need_user")]
     at.text_input(key="upload_user").input("张三").run()

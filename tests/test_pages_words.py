@@ -127,3 +127,10 @@ def test_tasks_page_groups_by_leader(scored: Path, monkeypatch: pytest.MonkeyPat
         "王副局长": {"total": 4, "done": 2, "overdue": 0},
         "李副局长": {"total": 4, "done": 0, "overdue": 2},
     }
+
+
+def test_review_page_shows_a_triggered_veto_first(scored: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(scored, monkeypatch, "pages/review.py", as_of=AS_OF.isoformat())
+    assert [e.value for e in at.error] == [zh("veto.triggered", count=1, items="发生重大安全责任事故")]
+    kinds = [node.type for node in at.main]
+    assert kinds.index("error") < kinds.index("selectbox")
