@@ -453,3 +453,13 @@ def test_taught_words_are_read() -> None:
     assert column(sheet, "status") == ["in_progress"]
     assert column(sheet, "deadline") == [D(2026, 9, 30)]
     assert sheet.taught == ["牵头股=department", "国庆前=2026-09-30", "按计划推进=in_progress"]
+
+
+def test_a_generated_tracker_with_a_bad_column_gives_one_line(tmp_path) -> None:
+    """The benchmark's bad column (bigbook, bad_column=True): every 完成时限 unreadable, one warning."""
+    from wenming.devtools import bigbook
+
+    path = bigbook.write_tracker(tmp_path / "bad.xlsx", 2_000, bad_column=True)
+    book = read_workbook(path.read_bytes(), path.name, as_of=AS_OF)
+    dates = [w for w in book.warnings if w.code == "date"]
+    assert [(w.count, w.values) for w in dates] == [(2_000, bigbook.BAD_DEADLINES)]

@@ -127,3 +127,20 @@ def test_with_users_only_an_admin_changes_words(db: Path, capsys: pytest.Capture
     assert main(["words", "add", "牵头股=department", "--db", str(db), "--user", "张伟"]) == 1
     assert "只有管理员" in capsys.readouterr().err
     assert main(["words", "add", "牵头股=department", "--db", str(db), "--user", "管理员"]) == 0
+
+
+def test_warnings_are_stored_grouped(db: Path) -> None:
+    rows = [["工作任务", "牵头部门", "完成时限"], *[[f"任务{i}", "办公室", "另行通知"] for i in range(30)]]
+    store = Store.open(db)
+    store.import_file(workbook(("任务", rows)), "台账.xlsx", user="test", as_of=AS_OF)
+    stored = store.con.execute("select cell, code, params from import_warnings").fetchall()
+    assert len(stored) == 1
+    cell, code, params = stored[0]
+    assert (cell, code) == ("C2", "date")
+    assert json.loads(params) == {
+        "count": 30,
+        "cells": ["C2", "C3", "C4", "C5", "C6"],
+        "values": ["另行通知"],
+        "column": "完成时限",
+    }
+    store.close()

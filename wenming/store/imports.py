@@ -256,7 +256,8 @@ class Store(Database):
                 "sheet": [w.sheet for w in warnings],
                 "cell": [w.cell for w in warnings],
                 "code": [w.code for w in warnings],
-                "params": [json.dumps(w.params, ensure_ascii=False, default=str) for w in warnings],
+                # grouped (WORKBOOKS.md §8): the count, the first cells and the distinct values read badly
+                "params": [json.dumps(w.record(), ensure_ascii=False, default=str) for w in warnings],
                 "message": [w.message("zh") for w in warnings],
             }
         )
