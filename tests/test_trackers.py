@@ -102,3 +102,12 @@ def test_the_register_without_department_replaces_only_its_own_rows(tmp_path: Pa
     register = parsed.sheets[0]
     assert register.departments == ["全单位"] and not register.whole
     store.close()
+
+
+def test_readable_summary_says_a_triggered_veto_first(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    path = store.path
+    store.close()
+    assert cli.main(["summary", "--db", str(path), "--as-of", AS_OF.isoformat()]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert lines[1].startswith("一票否决：1 项已触发（发生重大安全责任事故）")
+    assert "总得分（自评得分 + 加分项得分 + 减分）：16" in lines

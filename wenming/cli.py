@@ -531,7 +531,7 @@ def format_summary(figures: dict[str, Any]) -> str:
         _section(
             text.t("section.scores"),
             scores,
-            ["max", "score", "attainment", "unscored"],
+            ["max", "score", "attainment", "unscored", "not_applicable", "deductions"],
             rates,
             "by_category",
             ["max", "score"],
@@ -553,4 +553,10 @@ def format_summary(figures: dict[str, Any]) -> str:
             ["activities", "person_times", "volunteer_hours", "headcount", "person_times_per_head"],
         ),
     ]
+    if scores.get("total") is not None:
+        parts[2] += "\n" + text.t("cli.score_total", total=_cell(scores["total"]))
+    veto = scores.get("veto") or {}
+    if veto.get("triggered"):  # a triggered 一票否决 is the first thing said (WORKBOOKS.md §7)
+        items = "、".join(veto["triggered_items"])
+        parts.insert(1, text.t("veto.triggered", count=veto["triggered"], items=items))
     return "\n\n".join(parts)
