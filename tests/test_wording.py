@@ -463,3 +463,11 @@ def test_a_generated_tracker_with_a_bad_column_gives_one_line(tmp_path) -> None:
     book = read_workbook(path.read_bytes(), path.name, as_of=AS_OF)
     dates = [w for w in book.warnings if w.code == "date"]
     assert [(w.count, w.values) for w in dates] == [(2_000, bigbook.BAD_DEADLINES)]
+
+
+def test_a_taught_header_wins_over_the_same_word_of_another_role() -> None:
+    rows = [["工作任务", "牵头部门", "进度"], ["任务一", "办公室", "60%"]]
+    assert only(read(("任务", rows))).columns["status"] == "C"
+    taught = only(read(("任务", rows), words=contract.Words(headers={"进度": "progress"})))
+    assert "status" not in taught.columns and taught.columns["progress"] == "C"
+    assert column(taught, "progress") == [0.6]

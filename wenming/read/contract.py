@@ -51,10 +51,17 @@ class Kind:
 
     def with_headers(self, taught: dict[str, str]) -> Kind:
         """This kind with an organisation's own headers (header -> role) added to its roles."""
-        mine = {header: role for header, role in taught.items() if role in self.roles}
+        mine = {normalize_header(header): role for header, role in taught.items() if role in self.roles}
         if not mine:
             return self
-        roles = {role: (*syns, *(h for h, r in mine.items() if r == role)) for role, syns in self.roles.items()}
+        # a taught header wins over the same word of another role (进度 taught as progress)
+        roles = {
+            role: (
+                *(s for s in syns if mine.get(normalize_header(s), role) == role),
+                *(h for h, r in mine.items() if r == role),
+            )
+            for role, syns in self.roles.items()
+        }
         return Kind(
             self.name, roles, self.required, self.text_role, self.any_of, self.fill_down, self.promote, self.default
         )
