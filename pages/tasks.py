@@ -44,9 +44,10 @@ with right:
 web.plot(charts.roadmap(web.query("tasks_roadmap", f), order), "tasks_roadmap")
 
 by_leader = web.query("tasks_by_leader", f)
-if by_leader["leader"].notna().any():  # the tasks name a 责任领导: the same figures by leader
+if by_leader["leader"].ne("").any():  # the tasks name a 责任领导: the same figures by leader
     st.subheader(t("tasks.by_leader"))
-    web.table(by_leader.fillna({"leader": t("no_leader")}), LEADER_COLUMNS, key="tasks_leaders")
+    named = by_leader.assign(leader=by_leader["leader"].replace("", t("no_leader")))
+    web.table(named, LEADER_COLUMNS, key="tasks_leaders")
 
 st.subheader(t("tasks.list"))
 states = st.pills(

@@ -1,4 +1,4 @@
--- One row per 责任领导 (leader) of the tasks: their task figures on $as_of; tasks without a leader are one row with a null leader.
+-- One row per 责任领导 (leader) of the tasks: their task figures on $as_of; tasks without a leader are one row with the leader '' (never NULL: a column of text).
 with source as (
     select * from task_facts($as_of::date, $snapshot::date)
 ),
@@ -8,7 +8,7 @@ filtered as (
 ),
 final as (
     select
-        leader,
+        coalesce(leader, '') as leader,
         count(*) as total,
         count(*) filter (where is_done) as done,
         count(*) filter (where state = 'in_progress') as in_progress,
@@ -18,7 +18,7 @@ final as (
         count(*) filter (where is_due_soon) as due_soon,
         count(*) filter (where is_done) / count(*) as completion_rate
     from filtered
-    group by leader
+    group by all
 )
 select * from final
-order by completion_rate desc, leader nulls last
+order by leader = '', completion_rate desc, leader

@@ -39,9 +39,10 @@ def _by(frame: pd.DataFrame, key: str, fields: tuple[str, ...], missing: str) ->
 
 def _by_leader(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Tasks by 责任领导, as by department; empty when no task names a leader."""
-    if frame["leader"].isna().all():
+    if not frame["leader"].ne("").any():
         return {}
-    return _by(frame, "leader", ("total", "done", "overdue", "completion_rate"), text.t("no_leader"))
+    named = frame.assign(leader=frame["leader"].replace("", text.t("no_leader")))
+    return _by(named, "leader", ("total", "done", "overdue", "completion_rate"), text.t("no_leader"))
 
 
 def build(store: Store, as_of: dt.date, departments: list[str] | None = None) -> dict[str, Any]:
