@@ -1,8 +1,9 @@
-"""用户与设置 (administrators): users and roles, department aliases, the sign-in and administrative logs."""
+"""用户与设置 (administrators): users and roles, department aliases, the organisation's own words, the sign-in and administrative logs."""
 
 from wenming import web
 from wenming.web import admin as admin_ui
 from wenming.web import signin
+from wenming.web import words as words_ui
 
 web.page("page.admin", (), need="admin")
 me = signin.current()
@@ -11,4 +12,6 @@ admin_ui.files_warning()
 admin_ui.users(me)
 admin_ui.aliases(me)
 admin_ui.locks(me)
+words_ui.taught_notice()
+words_ui.admin(me.name or "admin")
 admin_ui.logs()

@@ -6,12 +6,15 @@ from wenming import web
 from wenming.figures import headline
 from wenming.render import charts, safe
 from wenming.text import t
+from wenming.web.scores import veto_banner
 
 f, present = web.page("page.overview", ("tasks", "scores", "issues", "activities"))
 if "tasks" not in present:
     web.empty("tasks")
     st.stop()
 
+if "scores" in present:
+    veto_banner(f)
 figures = headline.headlines(web.query, f.as_of, list(f.departments) or None)
 for column, figure in zip(st.columns(len(figures)), figures, strict=True):
     web.metric(

@@ -5,6 +5,7 @@ import streamlit as st
 from wenming import web
 from wenming.web import present
 from wenming.web import review as review_ui
+from wenming.web.scores import veto_banner
 
 if present.active():
     present.show(*review_ui.for_presentation())
@@ -15,6 +16,8 @@ if "tasks" not in available:
     web.empty("tasks")
     st.stop()
 
+if "scores" in available:
+    veto_banner(f)  # a triggered 一票否决 before anything else (WORKBOOKS.md §7)
 period = review_ui.pick_period(f.as_of)
 shown, fresh = review_ui.frozen_or_fresh(period, f)
 user = review_ui.clerk()

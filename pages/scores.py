@@ -6,6 +6,7 @@ from wenming import web
 from wenming.figures import scoring
 from wenming.render import charts
 from wenming.text import t
+from wenming.web.scores import veto_banner
 
 ITEM_COLUMNS = [
     "class",
@@ -27,10 +28,15 @@ if "scores" not in present:
     web.empty("scores")
     st.stop()
 
+veto_banner(f)
 totals = web.query("scores_summary", f).iloc[0]
 at_risk = web.query("scores_at_risk", f)
 for column, (label, value) in zip(st.columns(6), scoring.headline(totals, at_risk), strict=True):
     column.metric(t(label), value, border=True, help=t(f"{label}.help", max=f"{totals['max']:g}"))
+extra = scoring.adjustments(totals)
+if extra:
+    for column, (label, value) in zip(st.columns(len(extra)), extra, strict=True):
+        column.metric(t(label), value, border=True, help=t(f"{label}.help"))
 
 by_category = web.query("scores_by_category", f)
 left, right = st.columns(2)
@@ -59,6 +65,14 @@ if at_risk.empty:
     st.success(t("scores.no_risk"))
 else:
     web.table(at_risk, RISK_COLUMNS, key="scores_risk")
+deductions = web.query("scores_deductions", f)
+if len(deductions):
+    st.subheader(t("scores.deductions"))
+    web.table(deductions, ["category", "item", "department", "points", "score_text", "reason"], key="scores_deductions")
+vetoes = web.query("scores_vetoes", f)
+if len(vetoes):
+    st.subheader(t("scores.vetoes"))
+    web.table(vetoes, ["category", "item", "triggered", "score_text", "reason"], key="scores_vetoes")
 st.subheader(t("scores.unscored"))
 web.table(
     items[items["unscored"]],

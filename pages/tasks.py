@@ -1,4 +1,4 @@
-"""任务推进: tasks by state per department and category, the 路线图 of deadlines, the task list."""
+"""任务推进: tasks by state per department and category, the 路线图 of deadlines, by 责任领导 where given, the task list."""
 
 import streamlit as st
 
@@ -23,6 +23,7 @@ COLUMNS = [
     "row_no",
 ]
 STATES = ["done", "in_progress", "not_started", "ongoing"]
+LEADER_COLUMNS = ["leader", "total", "done", "in_progress", "not_started", "ongoing", "overdue", "completion_rate"]
 
 f, present = web.page("page.tasks", ("tasks",))
 if "tasks" not in present:
@@ -41,6 +42,12 @@ with right:
     categories = web.picked(web.plot(charts.status_stack(by_category, "category"), "tasks_categories", select=True))
 
 web.plot(charts.roadmap(web.query("tasks_roadmap", f), order), "tasks_roadmap")
+
+by_leader = web.query("tasks_by_leader", f)
+if by_leader["leader"].ne("").any():  # the tasks name a 责任领导: the same figures by leader
+    st.subheader(t("tasks.by_leader"))
+    named = by_leader.assign(leader=by_leader["leader"].replace("", t("no_leader")))
+    web.table(named, LEADER_COLUMNS, key="tasks_leaders")
 
 st.subheader(t("tasks.list"))
 states = st.pills(

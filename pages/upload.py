@@ -6,6 +6,7 @@ from wenming import web
 from wenming.render import safe
 from wenming.text import t
 from wenming.web import signin, uploads
+from wenming.web import words as words_ui
 
 HISTORY = ["import_id", "imported_at", "user_name", "action", "file_name", "rows", "warning_count", "sha256"]
 
@@ -21,6 +22,7 @@ else:
 round_ = st.session_state.setdefault("upload_round", 0)
 files = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=f"upload_files_{round_}")
 
+words_ui.taught_notice()
 previews = uploads.previews(files or [])
 accepted: set[str] = set()
 for item in previews:
@@ -34,9 +36,11 @@ for item in previews:
     if risks := item.risks():
         lines = [safe.say("upload.risky", file=item.file_name), *(f"- {safe.markdown(r)}" for r in risks)]
         st.warning("\n".join(lines), icon=":material/gpp_maybe:")
+    with st.expander(t("upload.headers")):
+        web.table(item.headers(), ["sheet", "column", "header", "role"])
     if item.parsed.warnings:
         with st.expander(t("upload.warnings", count=len(item.parsed.warnings))):
-            web.table(item.warnings(), ["cell", "message"])
+            web.table(item.warnings(), ["cell", "header", "count", "message"])
     if item.fewer:
         st.warning(
             "\n".join(
@@ -63,6 +67,8 @@ for imported, line in st.session_state.get("upload_results", []):
         st.success(safe.markdown(line), icon=":material/check_circle:")
     else:
         st.error(safe.markdown(line), icon=":material/error:")
+for number, item in enumerate(previews):  # a header or value no rule reads: teach it, preview again
+    words_ui.offer(item, user, f"{round_}_{number}")
 
 st.subheader(t("upload.history"))
 web.table(web.query("imports_log"), HISTORY, key="upload_history")

@@ -5,7 +5,8 @@ with overdue as (
       and ($departments is null or list_contains($departments, department))
 ),
 items as (
-    select * from scores_at($snapshot::date)
+    select * from scores_at($as_of::date)
+    where item_type = 'item'
 ),
 by_item as (
     select i.load_id, i.row_no, o.task, o.department as task_department

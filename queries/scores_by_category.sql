@@ -1,10 +1,11 @@
 -- One row per category (测评项目) of the evaluation system, with its class: points of scored items, attainment, points lost.
 with source as (
-    select * from scores_at($snapshot::date)
+    select * from scores_at($as_of::date)
 ),
 filtered as (
     select * from source
-    where $departments is null or list_contains($departments, department)
+    where item_type = 'item'
+      and ($departments is null or list_contains($departments, department))
 ),
 final as (
     select

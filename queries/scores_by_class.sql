@@ -1,10 +1,11 @@
 -- One row per class (测评类别 / 一级指标): points of scored items, attainment, points lost; bonus classes flagged.
 with source as (
-    select * from scores_at($snapshot::date)
+    select * from scores_at($as_of::date)
 ),
 filtered as (
     select * from source
-    where $departments is null or list_contains($departments, department)
+    where item_type = 'item'
+      and ($departments is null or list_contains($departments, department))
 ),
 final as (
     select

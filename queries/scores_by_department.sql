@@ -1,10 +1,10 @@
 -- One row per responsible department: base points of its scored items, attainment, points lost.
 with source as (
-    select * from scores_at($snapshot::date)
+    select * from scores_at($as_of::date)
 ),
 filtered as (
     select * from source
-    where not bonus
+    where not bonus and item_type = 'item'
       and ($departments is null or list_contains($departments, department))
 ),
 final as (

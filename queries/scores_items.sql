@@ -1,10 +1,11 @@
 -- One row per item (测评内容) of the self-assessment, the most points lost first (对标找差); unscored items last.
 with source as (
-    select * from scores_at($snapshot::date)
+    select * from scores_at($as_of::date)
 ),
 filtered as (
     select * from source
-    where $departments is null or list_contains($departments, department)
+    where item_type = 'item'
+      and ($departments is null or list_contains($departments, department))
 ),
 final as (
     select

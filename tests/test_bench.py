@@ -134,7 +134,8 @@ def test_generated_tracker_reads_as_the_records_say(tmp_path: Path, store: Store
     assert result.rows == {"tasks": 3_000}
     assert [s["kind"] for s in result.sheets] == ["tasks"]
     assert result.sheets[0]["ref_date"] == AS_OF.isoformat()  # the 截至 date of the title rows
-    assert sorted(w.code for w in result.warnings) == ["date", "status"]  # 待定 and 基本完成, nothing else
+    # 待定 (no due date yet) and 基本完成 (in progress), nothing else: WORKBOOKS.md §7
+    assert sorted(w.code for w in result.warnings) == ["date_pending", "nearly_done"]
     rows = store.con.execute(
         "select category, item, department, deadline, ongoing, status = 'done' from tasks order by row_no"
     ).fetchall()

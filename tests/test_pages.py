@@ -508,10 +508,14 @@ def test_upload_preview_confirm_and_store(tmp_path: Path, monkeypatch: pytest.Mo
     assert not at.exception and not at.error
     sheets = at.dataframe[0].value
     assert sheets[["sheet", "kind", "rows"]].values.tolist() == [["任务", "任务分解", 10], ["整改", "问题整改", 5]]
-    assert [e.label for e in at.expander] == [zh("upload.warnings", count=2)]
-    warnings = at.dataframe[1].value
+    assert [e.label for e in at.expander] == [
+        zh("upload.headers"),
+        zh("upload.warnings", count=2),
+        zh("words.offer", file="台账.xlsx"),  # 明年 is a date no rule reads: it may be taught
+    ]
+    warnings = at.dataframe[2].value
     assert sorted(warnings["cell"]) == ["任务!D12", "任务!E9"]  # 明年; 基本完成
-    (confirm,) = at.button
+    confirm = at.button[0]  # then the form that teaches 明年 (WORKBOOKS.md §8)
     assert confirm.label == zh("upload.confirm", count=1) and confirm.disabled
     assert [w.value for w in at.warning] == [zh("upload.need_user")]
     at.text_input(key="upload_user").input("张三").run()

@@ -80,8 +80,8 @@ def test_tasks_summary(loaded: Store) -> None:
     row = loaded.query("tasks_summary", **PARAMS).iloc[0]
     assert (row.total, row.done, row.ongoing, row.overdue, row.due_soon) == (9, 2, 1, 3, 2)
     assert row.completion_rate == pytest.approx(2 / 9)
-    # in progress: T2, T5; not started: T3, T6, T9 and T8 (an unknown status counts as not started)
-    assert (row.in_progress, row.not_started) == (2, 4)
+    # in progress: T2, T5 and T8 (基本完成: in progress, not done, WORKBOOKS.md §7); not started: T3, T6, T9
+    assert (row.in_progress, row.not_started) == (3, 3)
 
 
 def test_tasks_by_department(loaded: Store) -> None:
@@ -251,7 +251,7 @@ def test_tasks_by_category_in_sheet_order(loaded: Store) -> None:
 def test_tasks_list_states(loaded: Store) -> None:
     frame = loaded.query("tasks_list", **PARAMS).set_index("task")
     assert frame.loc["T4", "state"] == "ongoing" and frame.loc["T5", "progress"] == 0.5
-    assert frame.loc["T8", "status_text"] == "基本完成" and frame.loc["T8", "state"] == "not_started"
+    assert frame.loc["T8", "status_text"] == "基本完成" and frame.loc["T8", "state"] == "in_progress"  # §7
     assert frame.loc["T1", "row_no"] == 2 and frame.loc["T1", "sheet"] == "任务"
 
 

@@ -542,7 +542,9 @@ def test_dates_in_a_task_sheet() -> None:
     assert column(sheet, "deadline_text") == ["2025-06-30", "45838", "长期坚持", "尽快", "2025年2月30日", None]
     assert column(sheet, "done_on") == [D(2025, 6, 22), None, None, None, None, None]
     assert column(sheet, "done_on_text")[5] == "长期坚持"
-    assert codes(book) == [("任务!H5", "date"), ("任务!H6", "date"), ("任务!J7", "date")]
+    # grouped per column and reason (WORKBOOKS.md §8): H5 and H6 are one warning
+    assert codes(book) == [("任务!H5、H6", "date"), ("任务!J7", "date")]
+    assert [w.values for w in book.warnings] == [("尽快", "2025年2月30日"), ("长期坚持",)]
 
 
 def test_ongoing_words_are_ongoing_for_issue_deadlines_only() -> None:
@@ -576,10 +578,10 @@ def test_task_statuses_in_a_sheet() -> None:
 
 def test_a_written_done_on_counts_even_when_it_is_not_a_date() -> None:
     """Someone wrote in 完成日期: the task is done (and the odd date is reported); "/" means no date."""
-    rows = [TASKS, task("任务一", done_on="已完成"), task("任务二", done_on="/"), task("任务三", done_on="6月中旬")]
+    rows = [TASKS, task("任务一", done_on="已完成"), task("任务二", done_on="/"), task("任务三", done_on="6月中下")]
     book = read(("任务", rows))
     assert column(only(book), "status") == ["done", "not_started", "done"]
-    assert codes(book) == [("任务!J2", "date"), ("任务!J4", "date")]
+    assert codes(book) == [("任务!J2、J4", "date")]
 
 
 def test_issue_statuses_in_a_sheet() -> None:
@@ -603,7 +605,7 @@ def test_numbers_and_rates_in_sheets() -> None:
             [
                 ACTIVITIES,
                 ["道德讲堂", "宣传部", "2025-06-12", "35人", "40 人", "2.5小时"],
-                ["志愿服务", "团委", "", "约20人"],
+                ["志愿服务", "团委", "", "若干人"],
             ],
         ),
         ("问卷", [SURVEYS, ["办公室", "92.5%", 0.8, 95, "", "120份"], ["宣传部", "很高"]]),

@@ -121,8 +121,8 @@ def test_warnings_are_exactly_the_intended_ones(
     above = _scores_above_max(scores)
     assert len(tbd) == len(unknown) == len(above) == 1
     expected = {
-        ("任务分解", tbd[0], "date"),
-        ("任务分解", unknown[0], "status"),
+        ("任务分解", tbd[0], "date_pending"),  # 待定: no due date yet (WORKBOOKS.md §7)
+        ("任务分解", unknown[0], "nearly_done"),  # 基本完成: in progress, with a warning (WORKBOOKS.md §7)
         ("填表说明", "", "sheet_skipped"),
         ("自评得分", above[0], "score_above_max"),
     }

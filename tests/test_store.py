@@ -42,7 +42,7 @@ def test_import_stores_rows_log_and_original(store: Store) -> None:
     assert [s["sheet"] for s in json.loads(log["sheets"])] == ["任务分解"]
     assert log["warning_count"] == 1 == len(result.warnings)
     warning = store.con.execute("select sheet, cell, code from import_warnings").fetchall()
-    assert warning == [("任务分解", "C3", "date")]
+    assert warning == [("任务分解", "C3", "date_pending")]
     # The original is archived under its hash, never under the user's file name.
     archived = store.archive / log["stored_as"]
     assert archived.read_bytes() == data

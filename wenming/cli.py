@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from wenming import text
+from wenming import text, words_cli
 from wenming.figures import at
 from wenming.figures import summary as summary_mod
 from wenming.read.guard import Refused
-from wenming.store import Store, StoreLocked, auth, db_path
+from wenming.store import Store, StoreLocked, auth, db_path, words
 
 T = TypeVar("T")
 
@@ -61,6 +61,17 @@ def parser() -> argparse.ArgumentParser:
         help="import even a sheet with far fewer rows than the data it replaces (refused by default: a wrong or cut-down file)",
     )
 
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=role",
+        help="read a header as a role from now on (taught once, kept for every later import; repeatable)",
+    )
+    imp.add_argument(
+        "--preview", action="store_true", help="show each sheet's header cells, their roles and warnings; store nothing"
+    )
+
     summ = commands.add_parser("summary", parents=[common], help="print the headline figures")
     summ.add_argument(
         "--as-of", type=_date, help="date the figures are as of (default: the data's latest 截至, at most today)"
@@ -69,6 +80,7 @@ def parser() -> argparse.ArgumentParser:
     summ.add_argument("--json", action="store_true", help="print one JSON object")
 
     commands.add_parser("history", parents=[common], help="list every import")
+    words_cli.add_parser(commands, common)
     _users_parser(commands, common)
     back = commands.add_parser(
         "backup", parents=[common], help="copy the database and its imported originals into a new or empty folder"
@@ -210,8 +222,22 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(refused.message() if args.user else text.t("cli.need_user"), file=sys.stderr)
             store.close()
             return 1
+    if args.map:
+        try:
+            words_cli.teach(store, args.map, kind="header", by=user)
+        except words.WordError as error:
+            print(error.message(), file=sys.stderr)
+            store.close()
+            return 1
     failed = 0
     for path in args.files:
+        if args.preview and path.is_file():
+            try:
+                words_cli.print_preview(store.parse(path.read_bytes(), path.name, as_of=args.as_of))
+            except Refused as refused:
+                print(refused.message(), file=sys.stderr)
+                failed += 1
+            continue
         if not path.is_file():
             print(text.t("cli.no_file", file=path), file=sys.stderr)
             failed += 1
@@ -508,6 +534,7 @@ COMMANDS = {
     "review": cmd_review,
     "bench": cmd_bench,
     "users": cmd_users,
+    "words": words_cli.cmd_words,
 }
 
 
@@ -567,7 +594,7 @@ def format_summary(figures: dict[str, Any]) -> str:
         _section(
             text.t("section.scores"),
             scores,
-            ["max", "score", "attainment", "unscored"],
+            ["max", "score", "attainment", "unscored", "not_applicable", "deductions"],
             rates,
             "by_category",
             ["max", "score"],
@@ -589,4 +616,10 @@ def format_summary(figures: dict[str, Any]) -> str:
             ["activities", "person_times", "volunteer_hours", "headcount", "person_times_per_head"],
         ),
     ]
+    if scores.get("total") is not None:
+        parts[2] += "\n" + text.t("cli.score_total", total=_cell(scores["total"]))
+    veto = scores.get("veto") or {}
+    if veto.get("triggered"):  # a triggered 一票否决 is the first thing said (WORKBOOKS.md §7)
+        items = "、".join(veto["triggered_items"])
+        parts.insert(1, text.t("veto.triggered", count=veto["triggered"], items=items))
     return "\n\n".join(parts)

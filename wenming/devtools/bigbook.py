@@ -34,6 +34,7 @@ FOOTERS = (
 # The fastexcel trap: a 完成时限 column of date cells that turns into text after row 1,000.
 TRAP_DATE = dt.date(2025, 6, 30)
 TRAP_TEXT = "2025年6月底"
+BAD_DEADLINES = ("另行通知", "见附件", "根据进度", "随时")  # no rule reads these
 
 STYLE_DATE, STYLE_PERCENT = 1, 2  # indexes into cellXfs below
 _STYLES = (
@@ -168,14 +169,20 @@ def layout(tasks: Sequence[sample.Task], seed: int) -> tuple[list[list[object]],
     return rows, merges
 
 
-def write_tracker(path: Path, n: int, seed: int = sample.SEED, *, trap_after: int | None = None) -> Path:
+def write_tracker(
+    path: Path, n: int, seed: int = sample.SEED, *, trap_after: int | None = None, bad_column: bool = False
+) -> Path:
     """A 任务分解表 of ``n`` tasks; with ``trap_after``, 完成时限 is a date cell (2025-06-30)
-    in the first ``trap_after`` rows and the text 2025年6月底 below."""
+    in the first ``trap_after`` rows and the text 2025年6月底 below; with ``bad_column``, every
+    完成时限 is a text no rule reads (另行通知 and a few like it: WORKBOOKS.md §8's bad column)."""
     tasks = sample.task_rows(n, seed)
     rows, merges = layout(tasks, seed)
     if trap_after is not None:
         for i, row in enumerate(rows):
             row[DEADLINE_COL] = TRAP_DATE if i < trap_after else TRAP_TEXT
+    if bad_column:
+        for i, row in enumerate(rows):
+            row[DEADLINE_COL] = BAD_DEADLINES[i % len(BAD_DEADLINES)]
     done = sum(t.done for t in tasks)
     total = FIRST_ROW + n
     last = total + 1 + len(FOOTERS)

@@ -23,11 +23,8 @@ Query = Callable[..., pd.DataFrame]
 
 
 def params(day: dt.date, departments: list[str] | None = None) -> dict[str, Any]:
-    """Query parameters for the figures of ``day``.
-
-    ``snapshot`` is the same date under the name the score queries (queries/scores_*.sql) use.
-    """
-    return {"as_of": day, "snapshot": day, "departments": list(departments) if departments else None}
+    """Query parameters for the figures of ``day``: every query in queries/ reads the data in force at ``$as_of``."""
+    return {"as_of": day, "departments": list(departments) if departments else None}
 
 
 def data_until(query: Query) -> dt.date | None:

@@ -28,3 +28,17 @@ def headline(totals: pd.Series, at_risk: pd.DataFrame) -> list[tuple[str, str]]:
         ("label.unscored", f"{int(totals['unscored'])}"),
         ("scores.points_at_risk", _points(float(at_risk["max"].sum())) if len(at_risk) else "0"),
     ]
+
+
+def adjustments(totals: pd.Series) -> list[tuple[str, str]]:
+    """(label key, value) of what §7 adds to the headline: deductions (减分项), the total
+    (score + bonus + deductions) and items not applicable (不涉及); empty when the sheet has none."""
+    deductions = float(totals.get("deductions", 0) or 0)
+    not_applicable = int(totals.get("not_applicable", 0) or 0)
+    if not deductions and not not_applicable and not int(totals.get("deduction_items", 0) or 0):
+        return []
+    return [
+        ("scores.deductions_total", _points(deductions)),
+        ("scores.total", _points(float(totals["total"]))),
+        ("scores.not_applicable", f"{not_applicable}"),
+    ]

@@ -38,6 +38,14 @@ def _by(frame: pd.DataFrame, key: str, fields: tuple[str, ...], missing: str) ->
     return out
 
 
+def _by_leader(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Tasks by 责任领导, as by department; empty when no task names a leader."""
+    if not frame["leader"].ne("").any():
+        return {}
+    named = frame.assign(leader=frame["leader"].replace("", text.t("no_leader")))
+    return _by(named, "leader", ("total", "done", "overdue", "completion_rate"), text.t("no_leader"))
+
+
 def build(store: Store, as_of: dt.date, departments: list[str] | None = None) -> dict[str, Any]:
     """Every figure of ``as_of``, by the queries and the one rule (at.params) the pages use."""
     params = at.params(as_of, departments)
@@ -53,12 +61,30 @@ def build(store: Store, as_of: dt.date, departments: list[str] | None = None) ->
             ("total", "done", "overdue", "completion_rate"),
             no_dept,
         ),
+        "by_leader": _by_leader(store.query("tasks_by_leader", **params)),
     }
+    score_totals = store.query("scores_summary", **params)
+    vetoes = store.query("scores_vetoes", **params)
     scores = {
         **_row(
-            store.query("scores_summary", **params),
-            ("max", "score", "attainment", "unscored", "bonus_max", "bonus_score"),
+            score_totals,
+            (
+                "max",
+                "score",
+                "attainment",
+                "unscored",
+                "bonus_max",
+                "bonus_score",
+                "not_applicable",
+                "deductions",
+                "total",
+            ),
         ),
+        "veto": {
+            "items": len(vetoes),
+            "triggered": int(vetoes["triggered"].sum()),
+            "triggered_items": [str(item) for item in vetoes.loc[vetoes["triggered"], "item"]],
+        },
         "by_category": _by(
             store.query("scores_by_category", **params), "category", ("max", "score"), text.t("no_category")
         ),
@@ -82,10 +108,19 @@ def build(store: Store, as_of: dt.date, departments: list[str] | None = None) ->
             no_dept,
         ),
     }
+    surveys = {
+        "by_department": _by(
+            store.query("surveys_by_department", **params),
+            "department",
+            ("awareness_rate", "participation_rate", "support_rate", "satisfaction_rate", "respondents"),
+            no_dept,
+        ),
+    }
     return {
         "as_of": as_of.isoformat(),
         "tasks": tasks,
         "scores": scores,
         "issues": issues,
         "participation": participation,
+        "surveys": surveys,
     }

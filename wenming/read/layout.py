@@ -16,41 +16,101 @@ class Header:
     row: int  # 0-based index into the sheet's rows
     kind: contract.Kind
     columns: dict[str, int]  # role -> 0-based column index
+    cells: tuple[str, ...] = ()  # the header row's cells as text, "" where blank
+
+    def roles_by_column(self) -> dict[int, str]:
+        return {index: role for role, index in self.columns.items()}
+
+
+def _cell_role(header: str, synonyms: list[tuple[str, str]]) -> str | None:
+    for synonym, role in synonyms:
+        if header.startswith(synonym):
+            return role
+    return None
 
 
 def match_roles(cells: Sequence[Cell], kind: contract.Kind) -> dict[str, int]:
-    """Map each role of ``kind`` to the first header cell that starts with one of its synonyms."""
+    """Map each role of ``kind`` to the first header cell that starts with one of its synonyms.
+
+    A role found in two columns whose higher role (``kind.promote``) is missing gives its
+    first column to that role: in 测评项目 | 测评指标 | 测评标准 the three are class, category
+    and item.
+    """
     synonyms = kind.synonyms()
-    found: dict[str, int] = {}
+    found: dict[str, list[int]] = {}
     for index, cell in enumerate(cells):
         if not isinstance(cell, str) or not cell.strip():
             continue
-        header = contract.normalize_header(cell)
-        for synonym, role in synonyms:
-            if header.startswith(synonym):
-                found.setdefault(role, index)
-                break
-    return found
+        role = _cell_role(contract.normalize_header(cell), synonyms)
+        if role is not None:
+            found.setdefault(role, []).append(index)
+    for role, higher in kind.promote.items():
+        if higher not in found and len(found.get(role, ())) >= 2:
+            found[higher] = [found[role].pop(0)]
+    return {role: indexes[0] for role, indexes in found.items()}
 
 
-def find_header(rows: list[list[Cell]]) -> Header | None:
-    """The first row within the first 15 that holds the required roles of some kind."""
+def find_header(rows: list[list[Cell]], kinds: dict[str, contract.Kind] | None = None) -> Header | None:
+    """The first row within the first 15 that holds the required roles of some kind; for a
+    two-level header, the lower row with the upper titles merged down into it."""
+    found = _find_header(rows, kinds)
+    if found is None or found.row + 1 >= len(rows):
+        return found
+    upper, lower = rows[found.row], rows[found.row + 1]
+    text_col = found.columns[found.kind.text_role]
+    if text_col >= len(lower) or lower[text_col] != upper[text_col]:
+        return found  # the text column is not merged down: a one-level header
+    combined = [low if isinstance(low, str) and low.strip() else up for up, low in zip(upper, lower, strict=False)]
+    if combined == list(upper[: len(combined)]):
+        return found
+    return _best(found.row + 1, combined, kinds) or found
+
+
+def _find_header(rows: list[list[Cell]], kinds: dict[str, contract.Kind] | None = None) -> Header | None:
     for index, cells in enumerate(rows[: contract.HEADER_SCAN_ROWS]):
-        best: Header | None = None
-        for kind in contract.SHEET_KINDS.values():
-            columns = match_roles(cells, kind)
-            if not all(role in columns for role in kind.required):
-                continue
-            if kind.any_of and not any(role in columns for role in kind.any_of):
-                continue
-            if best is None or (len(kind.required), len(columns)) > (
-                len(best.kind.required),
-                len(best.columns),
-            ):
-                best = Header(index, kind, columns)
+        best = _best(index, cells, kinds)
         if best:
             return best
     return None
+
+
+def _best(index: int, cells: Sequence[Cell], kinds: dict[str, contract.Kind] | None) -> Header | None:
+    """The kind whose required roles ``cells`` hold: the one with more required roles, then more roles."""
+    best: Header | None = None
+    for kind in (kinds or contract.SHEET_KINDS).values():
+        columns = match_roles(cells, kind)
+        if not all(role in columns for role in kind.required):
+            continue
+        if kind.any_of and not any(role in columns for role in kind.any_of):
+            continue
+        if best is None or (len(kind.required), len(columns)) > (len(best.kind.required), len(best.columns)):
+            best = Header(index, kind, columns, tuple(_header_text(c) for c in cells))
+    return best
+
+
+def closest_kind(
+    rows: list[list[Cell]], kinds: dict[str, contract.Kind] | None = None
+) -> tuple[Header, list[str]] | None:
+    """The header row that comes closest to a kind without holding all its required roles:
+    the row and kind missing the fewest required roles (with a required role and another role found),
+    and those missing.
+    It lets a refusal say which column is missing and how to map it."""
+    best: tuple[tuple[int, int], Header, list[str]] | None = None
+    for index, cells in enumerate(rows[: contract.HEADER_SCAN_ROWS]):
+        for kind in (kinds or contract.SHEET_KINDS).values():
+            columns = match_roles(cells, kind)
+            found = [role for role in kind.required if role in columns]
+            if not found or len(columns) < 2:
+                continue
+            missing = [role for role in kind.required if role not in columns]
+            rank = (len(missing), -len(columns))
+            if best is None or rank < best[0]:
+                best = (rank, Header(index, kind, columns, tuple(_header_text(c) for c in cells)), missing)
+    return None if best is None else (best[1], best[2])
+
+
+def _header_text(cell: Cell) -> str:
+    return "" if cell is None else " ".join(str(cell).split())
 
 
 def apply_merges(cells: Grid, merges: np.ndarray) -> list[Merge]:

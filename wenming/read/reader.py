@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,28 +22,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from wenming import text
 from wenming.read import contract, formats, risky, values
+from wenming.read.columns import ColumnParsers, flags
 from wenming.read.grid import Cell, Column, Grid, Merge
 from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused, Rejected
-from wenming.read.layout import Header, apply_merges, find_header
+from wenming.read.layout import Header, apply_merges, closest_kind, find_header
+from wenming.read.notices import SheetWarning, grouped
 
-
-@dataclass(frozen=True)
-class SheetWarning:
-    """Something a user should fix, pointing at a sheet and, where it can, a cell."""
-
-    sheet: str
-    cell: str  # "H17"; empty when the warning is about the whole sheet
-    code: str
-    params: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def ref(self) -> str:
-        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-
-    def message(self, lang: str | None = None) -> str:
-        return text.t(f"warn.{self.code}", lang, ref=self.ref, sheet=self.sheet, **self.params)
+__all__ = ["ParsedSheet", "ParsedWorkbook", "SheetWarning", "read_sheet", "read_workbook"]
 
 
 @dataclass
@@ -55,11 +41,15 @@ class ParsedSheet:
     ref_date: dt.date | None  # the "截至" date of the title rows
     table: pa.Table  # one row per data row, columns named as in the store
     warnings: list[SheetWarning]
+    headers: list[tuple[str, str, str | None]] = field(default_factory=list)  # (letter, header, role or None)
+    unit_wide: bool = False  # no department column, read as the whole unit's (全单位): its scope
+    all_staff: np.ndarray | None = None  # rows whose people are 全体干部职工 (filled in with the headcount)
+    taught: list[str] = field(default_factory=list)  # the organisation's words used: "牵头股室=department"
 
     @property
     def whole(self) -> bool:
-        """A sheet with no department column replaces its whole kind."""
-        return "department" not in self.columns
+        """A sheet with no department column replaces its whole kind (unless read as 全单位's)."""
+        return "department" not in self.columns and not self.unit_wide
 
     @property
     def departments(self) -> list[str | None]:
@@ -103,9 +93,14 @@ def read_workbook(
     as_of: dt.date,
     aliases: dict[str, str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    words: contract.Words = contract.NO_WORDS,
+    headcount: float | None = None,
 ) -> ParsedWorkbook:
     """Read every sheet of a known kind; raise Refused for a file that cannot be imported.
-    Any format read.formats knows (.xlsx/.xlsm, .xls/.et, .xlsb, .ods, CSV), told by content."""
+    Any format read.formats knows (.xlsx/.xlsm, .xls/.et, .xlsb, .ods, CSV), told by content.
+
+    ``words`` are the organisation's own (taught) words; ``headcount`` is the total headcount
+    in force, for 全体干部职工 (a headcount sheet of the same workbook comes first)."""
     try:
         sources = formats.open_book(data, file_name, limits)
     except Refused:
@@ -139,9 +134,9 @@ def read_workbook(
         if cells.height > limits.rows:
             raise Refused(file_name, "too_many_rows", sheet=meta.name, rows=cells.height, limit=limits.rows)
         warnings.extend(formula_warnings(meta.name, shape.formulas))
-        parsed = read_sheet(meta.name, cells, merges, as_of=as_of, aliases=aliases)
+        parsed = read_sheet(meta.name, cells, merges, as_of=as_of, aliases=aliases, words=words)
         if parsed is None:
-            warnings.append(SheetWarning(meta.name, "", "sheet_skipped"))
+            warnings.append(skipped(meta.name, cells, words))
         else:
             sheets.append(parsed)
             warnings.extend(parsed.warnings)
@@ -149,11 +144,68 @@ def read_workbook(
         raise Refused(file_name, "no_sheets")
     if not sheets and len(hidden) == len(names_with_content):
         raise Refused(file_name, "sheets_hidden", sheets="、".join(hidden))
+    near = [w for w in warnings if w.code == "sheet_missing_role"]
+    if not sheets and near:
+        first = near[0]
+        raise Refused(
+            file_name,
+            "missing_role",
+            detail=first.message(),
+            headers=first.params["headers"],
+            role=first.params["role"],
+        )
     if not sheets:
         raise Refused(file_name, "no_known_sheet", sheets="、".join(names_with_content))
     warnings[:0] = [SheetWarning("", "", f"risk_{code}") for code in risky.scan_file(data)]  # the whole workbook's
+    warnings.extend(fill_all_staff(sheets, headcount))
     digest = hashlib.sha256(data).hexdigest()
     return ParsedWorkbook(file_name, digest, len(data), sheets, warnings)
+
+
+def fill_all_staff(sheets: list[ParsedSheet], headcount: float | None) -> list[SheetWarning]:
+    """People written as 全体干部职工 are the total headcount: the workbook's own headcount sheet,
+    else the headcount in force; without either they stay unknown. One warning per column."""
+    own = [s.table.column("people") for s in sheets if s.kind == "headcount"]
+    total = sum(pc.sum(c).as_py() or 0 for c in own) if own else headcount
+    found: list[SheetWarning] = []
+    for sheet in sheets:
+        if sheet.all_staff is None or not sheet.all_staff.any():
+            continue
+        rows = sheet.table.column("row_no").to_numpy()[sheet.all_staff]
+        letter = sheet.columns["people"]
+        if total is None:
+            found.append(grouped(sheet.name, letter, rows, "all_staff_unknown"))
+            continue
+        people = pc.if_else(pa.array(sheet.all_staff), pa.scalar(float(total)), sheet.table.column("people"))
+        sheet.table = sheet.table.set_column(sheet.table.schema.get_field_index("people"), "people", people)
+        found.append(grouped(sheet.name, letter, rows, "all_staff", per_row={"people": [f"{total:g}"]}))
+    return found
+
+
+def skipped(name: str, cells: Grid, words: contract.Words) -> SheetWarning:
+    """Why a sheet with content was not read: the kind its header comes closest to and the required
+    column it lacks, with the header cells no role reads (one of them may be that column, to map);
+    else that no header was found."""
+    near = closest_kind(cells.rows(0, contract.HEADER_SCAN_ROWS), words.kinds())
+    if near is None:
+        return SheetWarning(name, "", "sheet_skipped")
+    header, missing = near
+    used = set(header.columns.values())
+    unused = [text for i, text in enumerate(header.cells) if text and i not in used]
+    return SheetWarning(
+        name,
+        "",
+        "sheet_missing_role",
+        {
+            "kind": header.kind.name,
+            "row": header.row + 1,
+            "role": missing[0],
+            "synonym": header.kind.roles[missing[0]][0],
+            "unused": "、".join(f"“{u}”" for u in unused[:5]) or "—",
+            "example": unused[0] if unused else header.kind.roles[missing[0]][0],
+            "headers": unused,
+        },
+    )
 
 
 def _damaged(file_name: str, error: BaseException) -> Refused:
@@ -191,19 +243,21 @@ def read_sheet(
     *,
     as_of: dt.date,
     aliases: dict[str, str] | None = None,
+    words: contract.Words = contract.NO_WORDS,
 ) -> ParsedSheet | None:
     """One sheet as a ParsedSheet, or None when it is of no known kind."""
     horizontal = apply_merges(cells, merges)
     head = cells.rows(0, contract.HEADER_SCAN_ROWS)
-    header = find_header(head)
+    header = find_header(head, words.kinds())
     if header is None:
         return None
     ref_date = values.reference_date([str(v) for row in head[: header.row] for v in row if isinstance(v, str) and v])
-    sheet = _SheetReader(name, header, cells.below(header.row + 1), ref_date or as_of, aliases or {})
+    sheet = _SheetReader(name, header, cells.below(header.row + 1), ref_date or as_of, aliases or {}, words)
     labels, data = sheet.masks(head[header.row], horizontal)
     table = sheet.build(labels, data)
     if table.num_rows == 0:
         sheet.warnings.append(SheetWarning(name, "", "sheet_empty"))
+    roles = header.roles_by_column()
     return ParsedSheet(
         name=name,
         kind=header.kind.name,
@@ -212,23 +266,26 @@ def read_sheet(
         ref_date=ref_date,
         table=table,
         warnings=sheet.warnings,
+        headers=[(column_letter(i), text, roles.get(i)) for i, text in enumerate(header.cells) if text or i in roles],
+        unit_wide=sheet.unit_wide,
+        all_staff=sheet.all_staff,
+        taught=[*_taught_headers(header, words), *sorted(sheet.taught_used)],
     )
 
 
-def _per_row(column: Column, per_unique: Sequence[object], type_: pa.DataType) -> pa.Array:
-    """A value per distinct value of ``column``, spread to its rows (None is null); text stays
-    dictionary-encoded, so a million rows hold each distinct text once."""
-    codes = pa.array(column.codes, pa.int32())
-    if type_ == pa.string():
-        return pa.DictionaryArray.from_arrays(codes, pa.array(per_unique, type_))
-    return pa.array(per_unique, type_).take(codes)
+def _taught_headers(header: Header, words: contract.Words) -> list[str]:
+    """The header cells read by a taught header word: "牵头股室=department"."""
+    used = []
+    for role, index in header.columns.items():
+        cell = contract.normalize_header(header.cells[index]) if index < len(header.cells) else ""
+        for word, taught_role in words.headers.items():
+            if taught_role == role and cell.startswith(contract.normalize_header(word)):
+                used.append(f"{word}={role}")
+                break
+    return used
 
 
-def _flags(column: Column, per_unique: Sequence[object]) -> np.ndarray:
-    return np.fromiter(per_unique, dtype=bool, count=len(per_unique))[column.codes]
-
-
-class _SheetReader:
+class _SheetReader(ColumnParsers):
     """The column-wise work on one sheet's data rows (the rows below its header)."""
 
     def __init__(
@@ -238,18 +295,26 @@ class _SheetReader:
         body: Grid,
         ref: dt.date,
         aliases: dict[str, str],
+        words: contract.Words = contract.NO_WORDS,
     ) -> None:
         self.name = name
         self.header = header
         self.kind = header.kind
         self.body = body
+        self.ref = ref
         self.ref_year = ref.year
         self.aliases = {values.compact(alias): values.compact(name) for alias, name in aliases.items()}
+        self.taught = dict(words.values)
+        self.taught_used: set[str] = set()
         self.first_row = header.row + 2  # Excel row number of body[0]
         self.warnings: list[SheetWarning] = []
         self.written: dict[str, np.ndarray] = {}  # date role -> cell holds a date or unknown text
+        self.dates: dict[str, pa.Array] = {}
+        self.ongoing = np.zeros(body.height, dtype=bool)
         self.row_no = np.arange(self.first_row, self.first_row + body.height, dtype=np.int64)
         self._nonempty: dict[int, np.ndarray] = {}
+        self.unit_wide = False
+        self.all_staff: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -267,12 +332,12 @@ class _SheetReader:
             self._nonempty[index] = self.raw(index).nonempty()
         return self._nonempty[index]
 
-    def warn(self, role: str, rows: np.ndarray, code: str, **params: Sequence[object]) -> None:
-        """One warning per row in ``rows`` (Excel row numbers); params give per-row values."""
-        letter = column_letter(self.header.columns[role])
-        for i, row in enumerate(rows):
-            per_row = {key: value[i] for key, value in params.items()}
-            self.warnings.append(SheetWarning(self.name, f"{letter}{row}", code, per_row))
+    def letter(self, role: str) -> str:
+        return column_letter(self.header.columns[role])
+
+    def header_text(self, role: str) -> str:
+        index = self.header.columns[role]
+        return self.header.cells[index] if index < len(self.header.cells) else ""
 
     # -- which rows are data
 
@@ -282,9 +347,9 @@ class _SheetReader:
         text_col = self.header.columns[self.kind.text_role]
         column = self.raw(text_col)
         texts = column.per_unique(values.clean_text)
-        has_text = _flags(column, [t != "" for t in texts])
+        has_text = flags(column, [t != "" for t in texts])
         header_text = values.clean_text(header_cells[text_col])
-        repeated = _flags(column, [t == header_text for t in texts])
+        repeated = flags(column, [t == header_text for t in texts])
         footer = self._footer_rows(text_col)
         section = self._section_rows(horizontal, text_col)
         labels = ~footer & ~repeated & ~section
@@ -339,12 +404,18 @@ class _SheetReader:
                 continue
             carrying |= self.nonempty(index)
         rows = self.row_no[candidates & carrying]
+        if not len(rows):
+            return
         header_text = values.clean_text(header_cells[text_col])
-        letter = column_letter(text_col)
-        for row in rows:
-            self.warnings.append(
-                SheetWarning(self.name, f"{letter}{row}", "row_without_text", {"row": int(row), "header": header_text})
+        self.warnings.append(
+            grouped(
+                self.name,
+                column_letter(text_col),
+                rows,
+                "row_without_text",
+                per_row={"row": rows, "header": [header_text]},
             )
+        )
 
     # -- typed columns
 
@@ -355,6 +426,7 @@ class _SheetReader:
         self.body = self.body.take(data)
         self.row_no = self.row_no[data]
         self._nonempty = {}
+        self.ongoing = np.zeros(self.n, dtype=bool)
         columns: dict[str, pa.Array] = {
             "sheet": pa.repeat(pa.scalar(self.name, pa.string()), self.n),
             "row_no": pa.array(self.row_no, pa.int64()),
@@ -363,16 +435,18 @@ class _SheetReader:
             raw = filled[role] if role in filled else self.role(role)
             if raw is None:
                 continue
-            columns.update(self._typed(role, raw))
+            columns.update(self.typed(role, raw))
         if "department" not in columns:
-            columns["department"] = pa.nulls(self.n, pa.string())
+            default = self.kind.default.get("department")
+            self.unit_wide = default is not None
+            columns["department"] = pa.repeat(pa.scalar(default, pa.string()), self.n)
         self._warn_duplicates(filled)
         if self.kind.name == "tasks":
-            columns.update(self._task_status())
+            columns.update(self.task_status())
         elif self.kind.name == "issues":
-            columns.update(self._issue_status())
+            columns.update(self.issue_status())
         elif self.kind.name == "scores":
-            columns.update(self._scores(columns))
+            columns.update(self.scores(columns))
         return pa.table(columns)
 
     def _warn_duplicates(self, filled: dict[str, Column]) -> None:
@@ -395,110 +469,19 @@ class _SheetReader:
             return
         candidates = np.flatnonzero(np.bincount(groups)[groups] > 1)
         first: dict[tuple[int, ...], int] = {}
-        letter = column_letter(self.header.columns[self.kind.text_role])
+        repeats: list[tuple[int, int]] = []  # (row, its first)
         for i in candidates.tolist():
             row = tuple(int(column[i]) for column in codes)
             if row in first:
-                at = int(self.row_no[i])
-                self.warnings.append(SheetWarning(self.name, f"{letter}{at}", "duplicate_row", {"first": first[row]}))
+                repeats.append((int(self.row_no[i]), first[row]))
             else:
                 first[row] = int(self.row_no[i])
-
-    def _typed(self, role: str, raw: Column) -> dict[str, pa.Array]:
-        if role in contract.DATE_ROLES:
-            return self._dates(role, raw)
-        if role in contract.NUMBER_ROLES:
-            return {role: self._numbers(role, raw, values.parse_number, "number")}
-        if role in contract.RATE_ROLES:
-            return {role: self._numbers(role, raw, values.parse_rate, "rate")}
-        if role == "department":
-            return self._departments(raw)
-        if role == "status":
-            return {}  # needs other columns; see _task_status / _issue_status
-        return {role: _text_array(raw)}
-
-    def _departments(self, raw: Column) -> dict[str, pa.Array]:
-        lead = raw.per_unique(lambda v: values.department(v, self.aliases))
-        missing = _flags(raw, [d is None for d in lead])
-        if missing.any():
-            self.warn("department", self.row_no[missing], "no_department")
-        return {"department": _per_row(raw, lead, pa.string()), "department_text": _text_array(raw)}
-
-    def _bad(self, role: str, raw: Column, ok: list[bool], code: str) -> None:
-        bad = _flags(raw, [not k for k in ok])
-        if bad.any():
-            self.warn(role, self.row_no[bad], code, value=[values.clean_text(v) for v in raw.values(bad)])
-
-    def _dates(self, role: str, raw: Column) -> dict[str, pa.Array]:
-        is_deadline = role == "deadline"
-        parsed = raw.per_unique(lambda v: _in_years(values.parse_date(v, self.ref_year, deadline=is_deadline)))
-        self._bad(role, raw, [p.ok for p in parsed], "date")
-        self.written[role] = _flags(raw, [p.date is not None or not p.ok for p in parsed])
-        out = {role: _per_row(raw, [p.date for p in parsed], pa.date32()), f"{role}_text": _text_array(raw, dates=True)}
-        if is_deadline:
-            out["ongoing"] = _per_row(raw, [p.ongoing for p in parsed], pa.bool_())
-        return out
-
-    def _numbers(self, role: str, raw: Column, parse: Callable[[Cell], values.Number], code: str) -> pa.Array:
-        parsed = raw.per_unique(parse)
-        self._bad(role, raw, [p.ok for p in parsed], code)
-        return _per_row(raw, [p.value for p in parsed], pa.float64())
-
-    def _status_keys(self, done_role: str) -> tuple[Column, Column]:
-        """The status column, and a column of (status, done date written) pairs."""
-        raw = self.role("status")
-        if raw is None:
-            raw = Column.empty(self.n)
-        written = self.written.get(done_role, np.zeros(self.n, dtype=bool))
-        codes, pairs = pd.factorize(raw.codes.astype(np.int64) * 2 + written, sort=False)
-        uniques = [(raw.uniques[int(k) // 2], bool(k % 2)) for k in pairs]
-        return raw, Column(codes.astype(np.int32), uniques, {})
-
-    def _task_status(self) -> dict[str, pa.Array]:
-        raw, keys = self._status_keys("done_on")
-        parsed = keys.per_unique(lambda key: values.task_status(key[0], key[1]))
-        bad = _flags(keys, [not p.ok for p in parsed])
-        if bad.any():
-            self.warn("status", self.row_no[bad], "status", value=[values.clean_text(v) for v in raw.values(bad)])
-        return {
-            "status": _per_row(keys, [p.state for p in parsed], pa.string()),
-            "status_text": _text_array(raw, percents=True),
-            "progress": _per_row(keys, [p.progress for p in parsed], pa.float64()),
-        }
-
-    def _issue_status(self) -> dict[str, pa.Array]:
-        raw, keys = self._status_keys("closed_on")
-        closed = keys.per_unique(lambda key: "closed" if values.issue_closed(key[0], key[1]) else "open")
-        return {"status": _per_row(keys, closed, pa.string()), "status_text": _text_array(raw)}
-
-    def _scores(self, columns: dict[str, pa.Array]) -> dict[str, pa.Array]:
-        maxes = columns["max"].to_numpy(zero_copy_only=False)
-        scores = columns["score"].to_numpy(zero_copy_only=False).copy()
-        above = scores > maxes  # NaN compares False
-        negative = scores < 0
-        if above.any():
-            self.warn("score", self.row_no[above], "score_above_max", score=_fmt(scores[above]), max=_fmt(maxes[above]))
-        if negative.any():
-            self.warn("score", self.row_no[negative], "score_negative", score=_fmt(scores[negative]))
-        no_max = np.isnan(maxes)
-        if no_max.any():
-            self.warn("max", self.row_no[no_max], "max_missing")
-        scores[above | negative] = np.nan
-        bonus = np.zeros(self.n, dtype=bool)
-        for level in ("class", "category"):
-            if level in columns:
-                labels = columns[level].cast(pa.string()).fill_null("")
-                for marker in contract.BONUS_MARKERS:
-                    bonus |= pc.match_substring(labels, marker).to_numpy(zero_copy_only=False)
-        return {"score": pa.array(scores, pa.float64(), from_pandas=True), "bonus": pa.array(bonus, pa.bool_())}
-
-
-def _in_years(parsed: values.DateValue) -> values.DateValue:
-    """A date cell is held to the years text dates are (1990–2100): 1900-01-01 is what Excel shows
-    for the number 1 in a date column, 2999 a slip of the keyboard; neither is a deadline."""
-    if parsed.date is not None and not values.YEAR_MIN <= parsed.date.year <= values.YEAR_MAX:
-        return values.UNKNOWN_DATE
-    return parsed
+        if repeats:
+            rows = np.array([row for row, _ in repeats])
+            letter = column_letter(self.header.columns[self.kind.text_role])
+            self.warnings.append(
+                grouped(self.name, letter, rows, "duplicate_row", per_row={"first": [f for _, f in repeats]})
+            )
 
 
 def _is_footer(value: Cell) -> bool:
@@ -536,20 +519,3 @@ def _fill_down(levels: dict[str, Column | None]) -> dict[str, Column]:
         changed[1:] = codes[1:] != codes[:-1]
         boundary = boundary | changed
     return filled
-
-
-def _text_array(raw: Column, *, dates: bool = False, percents: bool = False) -> pa.Array:
-    """Cells as trimmed text (None for blank); dates in ISO form, percent cells (0.6) as 60%."""
-
-    def as_text(value: Cell) -> str | None:
-        if dates and isinstance(value, dt.date):
-            return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
-        if percents and isinstance(value, float) and 0 <= value <= 1:
-            return f"{value * 100:g}%"
-        return values.clean_text(value) or None
-
-    return _per_row(raw, raw.per_unique(as_text), pa.string())
-
-
-def _fmt(numbers: np.ndarray) -> list[str]:
-    return [f"{x:g}" for x in numbers]

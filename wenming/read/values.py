@@ -26,17 +26,21 @@ class DateValue(NamedTuple):
     date: dt.date | None
     ongoing: bool = False
     ok: bool = True
+    at_once: bool = False  # 立行立改: due at once (an issue's found_on, a task's reference date)
+    pending: bool = False  # 待定, 按上级要求: no due date, with a warning
 
 
 class TaskStatus(NamedTuple):
     state: str  # done | in_progress | not_started | other
     progress: float | None
     ok: bool = True
+    note: str = ""  # nearly_done (基本完成): in progress, with a warning
 
 
 class Number(NamedTuple):
     value: float | None
     ok: bool = True
+    note: str = ""  # approximate (近70人) | all_staff (全体干部职工) | range_middle (2-3小时)
 
 
 BLANK_DATE = DateValue(None)
@@ -96,7 +100,8 @@ _HALF = re.compile(r"^(?:(\d{4})年)?(上|下)半年(?:末|底)?$")
 _RANGE = re.compile(r"[至~〜—–－]|--")
 _TIME_OF_DAY = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
 _SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")  # a serial typed into a text cell
-PLACEHOLDERS = ("/", "-", "—", "--", "无", "N/A", "n/a")
+_TEN_DAYS = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(上|中|下)旬$")
+PLACEHOLDERS = contract.DATE_PLACEHOLDERS
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -113,9 +118,10 @@ def _valid(year: int, month: int, day: int) -> dt.date | None:
 
 
 def _strip_suffix(text: str) -> str:
+    """Trailing words dropped, each at most once, the longest first: "9月底前完成" is 9月底."""
     for suffix in contract.DEADLINE_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
-            return text[: -len(suffix)]
+            text = text[: -len(suffix)]
     return text
 
 
@@ -139,6 +145,19 @@ def _text_date(text: str, ref_year: int) -> dt.date | None:
         return _month_end(int(m[1] or ref_year), CN_DIGITS[m[2]] * 3)
     if m := _HALF.match(text):
         return _month_end(int(m[1] or ref_year), 6 if m[2] == "上" else 12)
+    if m := _TEN_DAYS.match(text):
+        year, month = int(m[1] or ref_year), int(m[2])
+        if not 1 <= month <= 12:
+            return None
+        return (
+            _valid(year, month, 10)
+            if m[3] == "上"
+            else _valid(year, month, 20)
+            if m[3] == "中"
+            else _month_end(year, month)
+        )
+    if text in contract.YEAR_END_WORDS:
+        return _valid(ref_year, 12, 31)
     return None
 
 
@@ -169,6 +188,10 @@ def parse_date(value: object, ref_year: int, *, deadline: bool = False) -> DateV
         return _number_date(float(text), ref_year)
     if deadline and text.startswith(contract.ONGOING_WORDS):
         return DateValue(None, ongoing=True)
+    if deadline and text in contract.AT_ONCE_WORDS:
+        return DateValue(None, at_once=True)
+    if deadline and text.startswith(contract.PENDING_WORDS):
+        return DateValue(None, pending=True)
     found = _text_date(text, ref_year)
     if found is None and _RANGE.search(text):
         # "3月—6月", "2025.3.1至2025.6.30": the deadline is the end of the range.
@@ -183,12 +206,23 @@ def parse_date(value: object, ref_year: int, *, deadline: bool = False) -> DateV
 # ---------------------------------------------------------------- statuses
 
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
+_PERCENT_INSIDE = re.compile(r"(?<![-\d.])(\d+(?:\.\d+)?)%")
+
+
+def _words(words: tuple[str, ...]) -> set[str]:
+    return {contract.normalize_word(w) for w in words}
+
+
 _TASK_WORDS = {
     **{contract.normalize_word(w): "done" for w in contract.TASK_DONE},
     **{contract.normalize_word(w): "in_progress" for w in contract.TASK_IN_PROGRESS},
     **{contract.normalize_word(w): "not_started" for w in contract.TASK_NOT_STARTED},
 }
-_ISSUE_CLOSED = {contract.normalize_word(w) for w in contract.ISSUE_CLOSED}
+_NEARLY_DONE = _words(contract.TASK_NEARLY_DONE)
+_TASK_ONGOING = _words(contract.TASK_ONGOING)
+_ISSUE_CLOSED = _words(contract.ISSUE_CLOSED)
+_DECISION_YES = _words(contract.DECISION_YES)
+_DECISION_NO = _words(contract.DECISION_NO)
 
 
 def _from_fraction(fraction: float) -> TaskStatus:
@@ -199,8 +233,35 @@ def _from_fraction(fraction: float) -> TaskStatus:
     return TaskStatus("in_progress", fraction)
 
 
-def task_status(value: object, done_on_filled: bool = False) -> TaskStatus:
-    """The state of a task; a filled done_on with a blank status counts as done."""
+def _task_words(word: str, ongoing: bool) -> TaskStatus:
+    """A status written in words (WORKBOOKS.md §4, §7): exact words, percentages anywhere,
+    "已完成…" and other narratives beginning with 已; ``other`` when none applies."""
+    if word in _TASK_WORDS:
+        state = _TASK_WORDS[word]
+        return TaskStatus(state, {"done": 1.0, "not_started": 0.0}.get(state))
+    if word in _NEARLY_DONE:
+        return TaskStatus("in_progress", None, note="nearly_done")
+    if ongoing and word in _TASK_ONGOING:
+        return TaskStatus("in_progress", None)
+    if m := _PERCENT.match(word):
+        percent = float(m[1])
+        return _from_fraction(percent / 100) if percent <= 100 else TaskStatus("other", None, ok=False)
+    if m := _PERCENT_INSIDE.search(word):
+        # "已完成80%", "注册率92%": in progress at that percentage; 100% anywhere is done.
+        percent = float(m[1])
+        if percent < 100:
+            return _from_fraction(percent / 100)
+        if percent == 100:
+            return TaskStatus("done", 1.0)
+    narrative = not any(w in word for w in contract.TASK_NARRATIVE_NOT)
+    if narrative and word.startswith((*contract.TASK_DONE_PREFIXES, contract.TASK_NARRATIVE_PREFIX)):
+        return TaskStatus("done", 1.0)
+    return TaskStatus("other", None, ok=False)
+
+
+def task_status(value: object, done_on_filled: bool = False, ongoing: bool = False) -> TaskStatus:
+    """The state of a task from its status cell; a filled done_on with a blank status counts as
+    done; for an ongoing task (deadline 长期坚持) 长期坚持/常态化开展 mean in progress."""
     if isinstance(value, bool):
         return TaskStatus("done", 1.0) if value else TaskStatus("not_started", 0.0)
     if isinstance(value, (int, float)):
@@ -213,13 +274,47 @@ def task_status(value: object, done_on_filled: bool = False) -> TaskStatus:
     word = contract.normalize_word(clean_text(value))
     if word == "" and done_on_filled:
         return TaskStatus("done", 1.0)
-    if word in _TASK_WORDS:
-        state = _TASK_WORDS[word]
-        return TaskStatus(state, {"done": 1.0, "not_started": 0.0}.get(state))
-    if m := _PERCENT.match(word):
-        percent = float(m[1])
-        return _from_fraction(percent / 100) if percent <= 100 else TaskStatus("other", None, ok=False)
-    return TaskStatus("other", None, ok=False)
+    return _task_words(word, ongoing)
+
+
+def decision(value: object) -> bool | None:
+    """A yes/no "finished" column (是否办结, 是否销号): True, False, or None (blank or unknown)."""
+    if isinstance(value, bool):
+        return value
+    word = contract.normalize_word(clean_text(value))
+    if word in _DECISION_YES:
+        return True
+    if word in _DECISION_NO:
+        return False
+    return None
+
+
+def combine_task(status: TaskStatus, decided: bool | None, progress: float | None) -> TaskStatus:
+    """A task's state from its status, decision (是否办结) and progress (完成进度) columns.
+
+    The decision decides over the words: 是 is done; 否 is not done, so a status saying done
+    counts in progress. Without a decision, a status the words do not read, a blank one or one
+    saying not started gives way to the progress column (100% is done).
+    """
+    if decided is True:
+        return TaskStatus("done", 1.0)
+    if decided is False:
+        if status.state == "done":
+            return TaskStatus("in_progress", progress if progress is not None and progress < 1 else None)
+        if status.state == "other" and progress is not None:
+            return _from_fraction(min(progress, 0.99)) if progress > 0 else TaskStatus("not_started", 0.0)
+        return status
+    if progress is not None and status.state in ("other", "not_started"):
+        return _from_fraction(progress)
+    if progress is not None and status.state == "in_progress" and status.progress is None:
+        return TaskStatus("in_progress", progress, note=status.note)
+    return status
+
+
+def progress(value: object) -> Number:
+    """A progress cell (完成进度): a fraction 0..1; "80%", 0.8 and 80 all give 0.8."""
+    parsed = parse_rate(value)
+    return parsed
 
 
 def issue_closed(value: object, closed_on_filled: bool = False) -> bool:
@@ -230,13 +325,71 @@ def issue_closed(value: object, closed_on_filled: bool = False) -> bool:
     return word in _ISSUE_CLOSED
 
 
+def recheck_failed(value: object) -> bool:
+    """A recheck (复查情况) saying the problem came back or did not pass ("复查未通过", "问题反弹")."""
+    word = contract.normalize_word(clean_text(value))
+    return any(w in word for w in contract.RECHECK_FAILED)
+
+
 # ---------------------------------------------------------------- numbers
 
-_NUMBER = re.compile(r"^([-+]?\d+(?:\.\d+)?)(%|人次|人|名|小时|个小时|h|H|分|次|个|份)?$")
+_NUMBER = re.compile(r"^([-+]?\d+(?:\.\d+)?)(%|人次|人|名|位|小时|个小时|h|H|分|次|个|份|场|期)?$")
+_CN_NUMBER = re.compile(r"^([零〇一二两三四五六七八九十百千万]+)(人次|人|名|位|次|个|份|场|期)?$")
+_CN_VALUES = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_UNIT_WORDS = ("人次", "人", "名", "位", "次", "个", "份", "场", "期")
+_FRACTION = re.compile(r"^(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
+_HOURS = re.compile(r"^(\d+(?:\.\d+)?)(?:-|~|至|到)?(\d+(?:\.\d+)?)?(小时|个小时|h|H|分钟|min)(?:/人|每人)?$")
+
+
+def chinese_number(text: str) -> float | None:
+    """二十 -> 20, 十五 -> 15, 一百二十 -> 120, 百 -> 100; None when not a Chinese numeral."""
+    if not text or any(ch not in _CN_VALUES and ch not in _CN_UNITS for ch in text):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_VALUES:
+            digit = _CN_VALUES[ch]
+            continue
+        unit = _CN_UNITS[ch]
+        if unit == 10000:
+            total += (section + (digit or 0)) * unit
+            section, digit = 0, None
+        else:
+            section += (1 if digit is None else digit) * unit
+            digit = None
+    return float(total + section + (digit or 0))
+
+
+def _approximate(text: str) -> str | None:
+    """The count of an approximate word (近70人, 30余人, 300多名, 百余人), or None."""
+    for before in contract.APPROX_BEFORE:
+        if text.startswith(before) and len(text) > len(before):
+            return text[len(before) :]
+    for after in contract.APPROX_AFTER:
+        head, found, tail = text.partition(after)
+        if found and head and (tail == "" or tail in _UNIT_WORDS):
+            return head
+    return None
 
 
 def parse_number(value: object) -> Number:
-    """ "35人", "35 人次", "2.5小时", "85%" -> 35, 35, 2.5, 0.85; blank -> None."""
+    """ "35人", "35 人次", "2.5小时", "85%", 二十人 -> 35, 35, 2.5, 0.85, 20; 近70人 and 30余人 are
+    70 and 30, marked approximate; 全体干部职工 is marked all_staff (the reader puts in the total
+    headcount); blank -> None."""
     if isinstance(value, bool):
         return Number(None, ok=False)
     if isinstance(value, (int, float)):
@@ -247,23 +400,144 @@ def parse_number(value: object) -> Number:
     if m := _NUMBER.match(text):
         number = float(m[1])
         return Number(number / 100 if m[2] == "%" else number)
+    if m := _CN_NUMBER.match(text):
+        found = chinese_number(m[1])
+        if found is not None:
+            return Number(found)
+    if text.startswith(contract.ALL_STAFF_WORDS):
+        return Number(None, note="all_staff")
+    if (inner := _approximate(text)) is not None:
+        found = parse_number(inner)
+        if found.value is not None and found.note == "":
+            return Number(found.value, note="approximate")
+        if (cn := chinese_number(inner)) is not None:
+            return Number(cn, note="approximate")
     return Number(None, ok=False)
 
 
+def parse_hours(value: object) -> Number:
+    """A duration in hours: 半天 -> 4, 一天 -> 8, "2小时/人" -> 2, 3h -> 3, 90分钟 -> 1.5, and
+    "2-3小时" -> 2.5, the middle, marked range_middle."""
+    if isinstance(value, (str,)):
+        text = compact(value).replace(",", "")
+        if text in contract.DURATION_WORDS:
+            return Number(contract.DURATION_WORDS[text])
+        if m := _HOURS.match(text):
+            low = float(m[1])
+            high = float(m[2]) if m[2] else low
+            hours = (low + high) / 2
+            if m[3] in ("分钟", "min"):
+                hours /= 60
+            return Number(hours, note="range_middle" if m[2] else "")
+    return parse_number(value)
+
+
 def parse_rate(value: object) -> Number:
-    """A survey rate as a fraction: "92.5%", 0.925 and 92.5 all give 0.925."""
+    """A survey rate as a fraction: "92.5%", 0.925 and 92.5 all give 0.925; "35/35" gives 1."""
+    if isinstance(value, str) and (m := _FRACTION.match(compact(value))):
+        part, whole = float(m[1]), float(m[2])
+        return Number(part / whole) if whole > 0 and 0 <= part <= whole else Number(None, ok=False)
     number = parse_number(value)
-    if number.value is None:
-        return number
+    if number.value is None or number.note:
+        return Number(None, ok=number.ok and not number.note)
     percent = isinstance(value, str) and compact(value).endswith("%")  # already divided by 100
     rate = number.value / 100 if number.value > 1 and not percent else number.value
     return Number(rate) if 0 <= rate <= 1 else Number(None, ok=False)
 
 
+# ---------------------------------------------------------------- scores
+
+
+class ScoreCell(NamedTuple):
+    """A score (or max) cell read as WORKBOOKS.md §7 says.
+
+    ``form``: number (``value`` is the points), full (满分: the item's max), minus (扣N分: max − N),
+    zero (不得分), not_applicable (不涉及), veto (a max cell saying 一票否决), blank, or other (unread).
+    """
+
+    form: str
+    value: float | None = None
+    text: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.form != "other"
+
+
+_MINUS = re.compile(r"^(?:扣|减|扣除)(\d+(?:\.\d+)?)分?$")
+_PLUS = re.compile(r"^(?:加|\+)(\d+(?:\.\d+)?)分?$")
+_NOTE = re.compile(r"[(（][^)）]*[)）]$")
+_SCORE_FULL = _words(contract.SCORE_FULL)
+_SCORE_ZERO = _words(contract.SCORE_ZERO)
+_NOT_APPLICABLE = _words(contract.NOT_APPLICABLE)
+_VETO_NO = _words(contract.VETO_NO)
+_DEDUCTION_NONE = _words(contract.DEDUCTION_NONE)
+_POINTS_IN_TEXT = re.compile(r"[(（](\d+(?:\.\d+)?)分[)）]")
+
+
+def parse_score(value: object) -> ScoreCell:
+    """满分 -> full; 不得分 -> 0; 扣1分 -> minus 1; 加3分 -> 3; "5（满分）" -> 5; 不涉及 -> not_applicable;
+    一票否决 (in a max cell) -> veto; numbers as parse_number reads them."""
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ScoreCell("blank") if value is None else ScoreCell("number", float(value))
+    word = contract.normalize_word(clean_text(value))
+    if word in PLACEHOLDERS[:4] or word == "":
+        return ScoreCell("blank")
+    if word in _NOT_APPLICABLE:
+        return ScoreCell("not_applicable", text=word)
+    if word in _SCORE_FULL:
+        return ScoreCell("full")
+    if word in _SCORE_ZERO:
+        return ScoreCell("number", 0.0)
+    if any(marker in word for marker in contract.VETO_MARKERS):
+        return ScoreCell("veto", text=word)
+    if m := _MINUS.match(word):
+        return ScoreCell("minus", float(m[1]))
+    if m := _PLUS.match(word):
+        return ScoreCell("number", float(m[1]))
+    stripped = _NOTE.sub("", word)
+    number = parse_number(stripped)
+    if number.value is not None and number.note == "":
+        return ScoreCell("number", number.value)
+    return ScoreCell("other", text=word)
+
+
+def deduction_points(value: object) -> ScoreCell:
+    """A deduction item's cell (减分项): "-2", "扣2分" and 2 -> −2; 0, 无, 无此情形, blank -> 0."""
+    cell = parse_score(value)
+    if cell.form == "number" and cell.value is not None:
+        return ScoreCell("number", -abs(cell.value))
+    if cell.form == "minus":
+        return ScoreCell("number", -abs(cell.value or 0.0))
+    if cell.form in ("blank", "zero"):
+        return ScoreCell("number", 0.0)
+    word = contract.normalize_word(clean_text(value))
+    if word in _DEDUCTION_NONE or cell.form == "not_applicable":
+        return ScoreCell("number", 0.0)
+    return ScoreCell("other", text=word)
+
+
+def veto_triggered(value: object) -> bool:
+    """A veto item's cell: 是, 发生, 有, 否决, or any text describing an occurrence, triggers it;
+    无, 未发生, 否, 0 and blank do not."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value != 0
+    return contract.normalize_word(clean_text(value)) not in _VETO_NO
+
+
+def points_in_text(value: object) -> float | None:
+    """Points written in an item's text ("…（4分）"), used when its max cell is blank."""
+    found = _POINTS_IN_TEXT.findall(clean_text(value))
+    return float(found[-1]) if found else None
+
+
 # ---------------------------------------------------------------- reference date
 
 _REFERENCE = re.compile(
-    r"(?:截至|截止|截止到|截至到)[:：]?(\d{4}(?:年\d{1,2}月(?:\d{1,2}日|底|末)?|[-/.]\d{1,2}[-/.]\d{1,2}))"
+    "(?:"
+    + "|".join(map(re.escape, contract.REFERENCE_WORDS))
+    + ")"
+    + r"[:：]?(\d{4}(?:年\d{1,2}月(?:\d{1,2}日|底|末)?|[-/.]\d{1,2}[-/.]\d{1,2}))"
 )
 
 

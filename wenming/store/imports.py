@@ -14,7 +14,7 @@ import pyarrow as pa
 from wenming import text
 from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused
 from wenming.read.reader import ParsedWorkbook, SheetWarning, read_workbook
-from wenming.store import auth
+from wenming.store import auth, words
 from wenming.store.db import Database, audit, kind_table, query_text
 
 FEWER_SHARE = 0.5  # a sheet keeping under this share of the rows it replaces …
@@ -60,8 +60,18 @@ class Store(Database):
     def parse(
         self, data: bytes, file_name: str, *, as_of: dt.date | None = None, limits: Limits = DEFAULT_LIMITS
     ) -> ParsedWorkbook:
-        """Read a workbook with this store's department aliases; changes nothing; raises Refused."""
-        return read_workbook(data, file_name, as_of=as_of or dt.date.today(), aliases=self.aliases(), limits=limits)
+        """Read a workbook with this store's department aliases and taught words (and its headcount,
+        for 全体干部职工); changes nothing; raises Refused."""
+        headcount = self._scalar("select sum(people) from headcount_at(null)")
+        return read_workbook(
+            data,
+            file_name,
+            as_of=as_of or dt.date.today(),
+            aliases=self.aliases(),
+            limits=limits,
+            words=words.load(self),
+            headcount=float(headcount) if headcount is not None else None,
+        )
 
     def import_file(
         self,
@@ -171,6 +181,7 @@ class Store(Database):
                     "header_row": sheet.header_row,
                     "ref_date": sheet.ref_date.isoformat() if sheet.ref_date else None,
                     "effective_on": effective.isoformat(),
+                    "taught": sheet.taught,  # the organisation's own words this sheet was read with
                 }
             )
         con.execute(
@@ -245,7 +256,8 @@ class Store(Database):
                 "sheet": [w.sheet for w in warnings],
                 "cell": [w.cell for w in warnings],
                 "code": [w.code for w in warnings],
-                "params": [json.dumps(w.params, ensure_ascii=False, default=str) for w in warnings],
+                # grouped (WORKBOOKS.md §8): the count, the first cells and the distinct values read badly
+                "params": [json.dumps(w.record(), ensure_ascii=False, default=str) for w in warnings],
                 "message": [w.message("zh") for w in warnings],
             }
         )

@@ -46,7 +46,13 @@ def log() -> pd.DataFrame:
 def _sheets_text(sheets_json: str) -> str:
     """[{"sheet": "任务", "kind": "tasks", ...}] as 任务（任务分解）."""
     sheets = json.loads(sheets_json)
-    return "、".join(f"{s['sheet']}（{t('kind.' + s['kind'])}）" for s in sheets)
+    return "、".join(f"{s['sheet']}（{t('kind.' + s['kind'])}{_taught(s)}）" for s in sheets)
+
+
+def _taught(sheet: dict[str, object]) -> str:
+    """The organisation's own words a sheet was read with, as the import log shows them."""
+    used = sheet.get("taught") or []
+    return t("history.taught", words="、".join(map(str, used))) if used else ""
 
 
 def pick(frame: pd.DataFrame) -> pd.Series | None:

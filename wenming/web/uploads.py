@@ -30,6 +30,7 @@ class Preview:
     parsed: ParsedWorkbook | None = None
     refused: str | None = None  # the one sentence saying why the file cannot be imported
     fewer: list[Fewer] = field(default_factory=list)  # sheets replacing far more rows than they hold
+    missing: dict[str, object] = field(default_factory=dict)  # a refusal for a missing column: role, headers
 
     def sheets(self) -> pd.DataFrame:
         """What was recognised: one row per sheet."""
@@ -64,8 +65,30 @@ class Preview:
         return [w.message() for w in self.parsed.warnings if w.code.startswith("risk_")]
 
     def warnings(self) -> pd.DataFrame:
+        """One row per warning, grouped per sheet, column and reason (WORKBOOKS.md §8)."""
         assert self.parsed is not None
-        return pd.DataFrame([{"cell": w.ref, "message": w.message()} for w in self.parsed.warnings])
+        return pd.DataFrame(
+            [
+                {"cell": w.ref, "header": w.column, "count": w.count, "message": w.message()}
+                for w in self.parsed.warnings
+            ]
+        )
+
+    def headers(self) -> pd.DataFrame:
+        """Every header cell of every sheet with the role it is read as, or 未使用 (WORKBOOKS.md §8)."""
+        assert self.parsed is not None
+        return pd.DataFrame(
+            [
+                {
+                    "sheet": s.name,
+                    "column": letter,
+                    "header": header,
+                    "role": t(f"colrole.{role}") if role else t("preview.not_used"),
+                }
+                for s in self.parsed.sheets
+                for letter, header, role in s.headers
+            ]
+        )
 
 
 def previews(files: list[Any]) -> list[Preview]:
@@ -98,6 +121,8 @@ def _read(file_name: str, data: bytes) -> Preview:
         result.parsed = parsed
     except Refused as refused:
         result.refused = refused.message()
+        if refused.code == "missing_role":
+            result.missing = dict(refused.params)
     except Exception as error:  # a bug, not the user's file: one sentence here, the traceback in the log
         log.exception("reading %s failed", file_name)
         result.refused = internal_error(file_name, error)

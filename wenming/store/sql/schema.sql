@@ -55,13 +55,17 @@ create table if not exists tasks (
     category varchar, item varchar, owner varchar,
     deadline date, deadline_text varchar, ongoing boolean default false,
     status varchar default 'not_started', status_text varchar, progress double,
-    done_on date, done_on_text varchar, evidence varchar, note varchar
+    done_on date, done_on_text varchar, evidence varchar, note varchar,
+    leader varchar
 );
 
 create table if not exists scores (
     load_id integer not null, sheet varchar, row_no bigint,
     class varchar, category varchar, item varchar, department varchar, department_text varchar,
-    method varchar, max double, score double, reason varchar, bonus boolean default false
+    method varchar, max double, score double, reason varchar, bonus boolean default false,
+    item_type varchar default 'item',  -- item | not_applicable | deduction | veto (WORKBOOKS.md §7)
+    triggered boolean default false,   -- a veto whose cell says it happened
+    score_text varchar, evidence varchar
 );
 
 create table if not exists issues (
@@ -70,7 +74,8 @@ create table if not exists issues (
     found_on date, found_on_text varchar, source varchar, measure varchar,
     deadline date, deadline_text varchar, ongoing boolean default false,
     status varchar default 'open', status_text varchar,
-    closed_on date, closed_on_text varchar
+    closed_on date, closed_on_text varchar,
+    owner varchar, leader varchar, recheck varchar, location varchar
 );
 
 create table if not exists activities (
@@ -90,6 +95,28 @@ create table if not exists surveys (
     department varchar, department_text varchar,
     awareness_rate double, participation_rate double, support_rate double, satisfaction_rate double,
     respondents double
+);
+
+-- Columns added by WORKBOOKS.md §7, for databases made before it.
+alter table tasks add column if not exists leader varchar;
+alter table scores add column if not exists item_type varchar default 'item';
+alter table scores add column if not exists triggered boolean default false;
+alter table scores add column if not exists score_text varchar;
+alter table scores add column if not exists evidence varchar;
+alter table issues add column if not exists owner varchar;
+alter table issues add column if not exists leader varchar;
+alter table issues add column if not exists recheck varchar;
+alter table issues add column if not exists location varchar;
+
+-- An organisation's own words (WORKBOOKS.md §8), taught once and applied to every later import:
+-- a header read as a role, or a value read as a meaning (done, ongoing, a date, a number, ...).
+create table if not exists words (
+    kind       varchar not null,   -- header | value
+    word       varchar not null,   -- as normalised for matching
+    meaning    varchar not null,   -- a role (header), or a meaning (value)
+    created_by varchar not null,
+    created_at timestamp not null,
+    primary key (kind, word)
 );
 
 -- A number every change of the figures bumps inside its own transaction, so a reader's snapshot
