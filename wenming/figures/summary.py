@@ -81,10 +81,20 @@ def build(store: Store, as_of: dt.date, departments: list[str] | None = None) ->
             no_dept,
         ),
     }
+    evidence = {
+        **_row(store.query("evidence_summary", **params), ("items", "with_evidence", "coverage", "files", "links")),
+        "by_category": _by(
+            store.query("evidence_by_category", **params),
+            "category",
+            ("items", "with_evidence", "coverage"),
+            text.t("no_category"),
+        ),
+    }
     return {
         "as_of": as_of.isoformat(),
         "tasks": tasks,
         "scores": scores,
         "issues": issues,
         "participation": participation,
+        "evidence": evidence,
     }
