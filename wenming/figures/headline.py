@@ -21,6 +21,7 @@ FIGURES: dict[str, tuple[str, str, bool, bool]] = {
     "attainment": ("scores_summary", "attainment", True, False),
     "open": ("issues_summary", "open", False, True),
     "person_times": ("participation_summary", "person_times", False, False),
+    "evidence_coverage": ("evidence_summary", "coverage", True, False),
 }
 
 

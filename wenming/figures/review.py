@@ -34,6 +34,7 @@ FIGURES: dict[str, tuple[str, str, bool, bool]] = {
     "issues_overdue": ("issues_summary", "overdue", False, True),
     "closing_rate": ("issues_summary", "closing_rate", True, False),
     "person_times": ("participation_summary", "person_times", False, False),
+    "evidence_coverage": ("evidence_summary", "coverage", True, False),
 }
 TOP = 3
 
