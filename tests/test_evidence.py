@@ -63,7 +63,13 @@ def test_coverage_counts_items_with_evidence_on_the_date(loaded: Store) -> None:
     assert summary(loaded) == {"items": 5, "with_evidence": 0, "coverage": 0.0, "files": 0, "links": 0}
     evidence.add_file(loaded, PDF, "纪要.pdf", item="a", title="学雷锋会议纪要", user="u", dated=dt.date(2025, 10, 1))
     evidence.add_link(
-        loaded, "https://example.cn/c", item="c", title="报道", user="u", department="研究室", dated=dt.date(2025, 11, 5)
+        loaded,
+        "https://example.cn/c",
+        item="c",
+        title="报道",
+        user="u",
+        department="研究室",
+        dated=dt.date(2025, 11, 5),
     )
     evidence.add_file(loaded, PNG, "照片.png", item="e", title="现场照片", user="u")  # no date: counts now
     # on 10-31: a and e (the link to c is dated 11-05)
@@ -87,7 +93,13 @@ def test_coverage_counts_items_with_evidence_on_the_date(loaded: Store) -> None:
 
 def test_items_name_the_departments_that_owe_evidence(loaded: Store) -> None:
     evidence.add_link(
-        loaded, "https://example.cn/c", item="c", title="报道", user="u", department="研究室", dated=dt.date(2025, 10, 5)
+        loaded,
+        "https://example.cn/c",
+        item="c",
+        title="报道",
+        user="u",
+        department="研究室",
+        dated=dt.date(2025, 10, 5),
     )
     shown = items(loaded)
     assert list(shown) == ["a", "b", "c", "d", "e"]  # the scoring sheet's order

@@ -102,7 +102,9 @@ def test_item_files_preview_and_link(sample: Store, monkeypatch: pytest.MonkeyPa
     assert not at.exception
     here = files[files["item"] == with_image["item"]]
     assert len(at.get("image")) == (here["kind"] == "image").sum()
-    assert [b.label for b in at.get("download_button") if b.label == "下载"] == ["下载"] * (here["kind"] != "link").sum()
+    assert [b.label for b in at.get("download_button") if b.label == "下载"] == ["下载"] * (
+        here["kind"] != "link"
+    ).sum()
 
 
 def upload(at: AppTest, title: str, name: str, data: bytes, mime: str) -> AppTest:
@@ -134,9 +136,7 @@ def test_hostile_upload_on_the_page_is_one_sentence(tiny: Path, monkeypatch: pyt
     at = open_page(tiny, monkeypatch, AS_OF)
     at = upload(at, "通知", "通知.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
     assert not at.exception
-    assert [e.value for e in at.error] == [
-        zh("refused.sentence", file="通知.pdf", reason=zh("refused.evidence_html"))
-    ]
+    assert [e.value for e in at.error] == [zh("refused.sentence", file="通知.pdf", reason=zh("refused.evidence_html"))]
     store = Store.open(tiny)
     try:
         assert dump(store) == before
