@@ -62,7 +62,7 @@ def add_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     bun.add_argument("--department", action="append", help="only the evidence of this department (repeatable)")
 
 
-def _who(store: Store, name: str | None) -> str | None:
+def user_named(store: Store, name: str | None) -> str | None:
     """The user named by --user; with users set up it must be one (None after saying so)."""
     if auth.has_users(store):
         try:
@@ -87,7 +87,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
 
 
 def _add(store: Store, args: argparse.Namespace) -> int:
-    user = _who(store, args.user)
+    user = user_named(store, args.user)
     if user is None:
         return 1
     common = {
@@ -131,7 +131,7 @@ def _list(store: Store, args: argparse.Namespace) -> int:
 
 
 def _remove(store: Store, args: argparse.Namespace) -> int:
-    user = _who(store, args.user)
+    user = user_named(store, args.user)
     if user is None:
         return 1
     store_evidence.remove(store, args.evidence_id, user=user, reason=args.reason)

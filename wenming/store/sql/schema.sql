@@ -154,3 +154,17 @@ create table if not exists evidence (
     removed_by  varchar,
     removed_why varchar
 );
+
+-- Status edits made in the app or by `python -m wenming update` (issue 16): an import of action
+-- 'update' whose changes are listed here, row by row, old -> new (values as the history shows them).
+create table if not exists import_changes (
+    import_id integer not null,
+    kind      varchar not null,       -- tasks | issues
+    department varchar,
+    sheet     varchar not null,
+    row_no    bigint not null,
+    label     varchar,                -- the task or problem, as written
+    field     varchar not null,       -- status | progress | done_on | note | closed_on
+    old       varchar,
+    new       varchar
+);
