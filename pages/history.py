@@ -4,8 +4,8 @@ import streamlit as st
 
 from wenming import web
 from wenming.text import t
+from wenming.web import edits, signin
 from wenming.web import history as history_ui
-from wenming.web import signin
 
 web.page("page.history", ())
 me = signin.current()
@@ -19,6 +19,7 @@ if chosen is not None:
     import_id = int(chosen.name)
     st.markdown(f"**{t('history.sheets')}**：{chosen['sheets']}")
     history_ui.warnings(import_id)
+    edits.changes(import_id)
     if me.is_admin:
         history_ui.download(import_id, me)
         history_ui.restore(import_id, me)

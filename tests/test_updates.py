@@ -144,3 +144,32 @@ def test_command_line_update(loaded: Store, capsys: pytest.CaptureFixture[str]) 
         assert list(reopened.imports()["action"][:2]) == ["update", "update"]
     finally:
         reopened.close()
+
+
+def test_the_page_editor_sends_only_changed_cells(loaded: Store) -> None:
+    from wenming.web.edits import differences
+
+    before = loaded.query("edit_tasks", departments=["办公室"])
+    after = before.copy()
+    after.loc[after["task"] == "T2", "status"] = "done"
+    after.loc[after["task"] == "T3", "note"] = "已部署"
+    edits = differences("tasks", "办公室", before, after)
+    assert [(e.row_no, e.values, e.sheet) for e in edits] == [
+        (3, {"status": "done"}, "任务"),
+        (4, {"note": "已部署"}, "任务"),
+    ]
+    assert differences("tasks", "办公室", before, before.copy()) == []
+
+
+def test_the_editor_is_offered_to_those_who_may_import(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_pages import app, tiny
+
+    db = tiny(tmp_path, ("任务", TASKS), ("问题", ISSUES))
+    at = app(db, monkeypatch, "pages/tasks.py", as_of=AS_OF.isoformat())
+    at.toggle(key="edit_tasks_open").set_value(True).run()
+    assert at.selectbox(key="edit_tasks_department").value == "办公室"  # the organisation's first department
+    shown = at.dataframe(key="edit_tasks_办公室").value
+    assert shown["row_no"].tolist() == [2, 3, 4] and shown["status"].tolist() == ["done", "in_progress", "not_started"]
+    at = app(db, monkeypatch, "pages/overdue.py", as_of=AS_OF.isoformat())
+    at.toggle(key="edit_issues_open").set_value(True).run()
+    assert at.dataframe(key="edit_issues_办公室").value["row_no"].tolist() == [2, 3]
