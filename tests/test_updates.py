@@ -170,6 +170,8 @@ def test_the_editor_is_offered_to_those_who_may_import(tmp_path, monkeypatch: py
     assert at.selectbox(key="edit_tasks_department").value == "办公室"  # the organisation's first department
     shown = at.dataframe(key="edit_tasks_办公室").value
     assert shown["row_no"].tolist() == [2, 3, 4] and shown["status"].tolist() == ["done", "in_progress", "not_started"]
+    download = [b for b in at.get("download_button") if b.proto.label == t("edit.download_tracker", "zh")]
+    assert len(download) == 1  # the department's tracker for Excel (tests/test_roundtrip.py)
     at = app(db, monkeypatch, "pages/overdue.py", as_of=AS_OF.isoformat())
     at.toggle(key="edit_issues_open").set_value(True).run()
     assert at.dataframe(key="edit_issues_办公室").value["row_no"].tolist() == [2, 3]

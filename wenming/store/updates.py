@@ -218,6 +218,9 @@ def _replace(
             frame.at[row, name] = new
             if name in TEXT_OF:  # the cell as written follows the edit
                 frame.at[row, TEXT_OF[name]] = text.t(f"state.{new}") if name == "status" else _shown(new)
+        progress = frame.at[row, "progress"] if "progress" in edit.values else None
+        if kind == "tasks" and frame.at[row, "status"] == "in_progress" and _shown(progress):
+            frame.at[row, "status_text"] = _shown(progress)  # 60%: read back as in progress at 0.6
     if not changes:
         return None
     edited = pa.Table.from_pandas(frame, schema=table.schema, preserve_index=False)

@@ -14,7 +14,8 @@ import streamlit as st
 
 from wenming import web
 from wenming.read.guard import Refused
-from wenming.store import auth, updates
+from wenming.render import tracker
+from wenming.store import auth, roundtrip, updates
 from wenming.text import t
 from wenming.web import signin
 
@@ -71,6 +72,25 @@ def differences(kind: str, department: str, before: pd.DataFrame, after: pd.Data
     return edits
 
 
+def download_tracker(kind: str, department: str, where: Any) -> None:
+    """The department's tracker in force, in the layout of its own last upload: edit it in Excel, upload it again."""
+
+    def build() -> bytes:
+        store = web.store()
+        return tracker.workbook(roundtrip.layout(store, kind, department), roundtrip.rows(store, kind, department))
+
+    source = roundtrip.layout(web.store(), kind, department).source
+    where.download_button(
+        t("edit.download_tracker"),
+        data=build,
+        file_name=roundtrip.file_name(department, kind, source),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key=f"edit_{kind}_download",
+        help=t("edit.download_help", source=source),
+    )
+
+
 def notice() -> None:
     done = st.session_state.pop(DONE, None)
     if done:
@@ -102,7 +122,9 @@ def editor(kind: str) -> None:
         placeholder="—",
         key=f"edit_{kind}_{department}",
     )
-    if st.button(t("edit.save"), type="primary", key=f"edit_{kind}_save"):
+    left, right = st.columns([1, 3])
+    download_tracker(kind, department, right)
+    if left.button(t("edit.save"), type="primary", key=f"edit_{kind}_save"):
         edits = differences(kind, department, rows, rows.assign(**{c: edited[c].values for c in edited}))
         if not edits:
             st.info(t("edit.nothing"))
