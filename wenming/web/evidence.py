@@ -2,18 +2,20 @@
 
 Every write goes through wenming.store.evidence, which checks the file and the user's
 rights; a refusal is shown as its one sentence. Pictures are shown with st.image and
-PDFs in the browser's own viewer (the archived file, checked to start with %PDF-, served
-as application/pdf); nothing a user uploaded is ever rendered as HTML.
+PDFs in the browser's own viewer (the file, checked to start with %PDF-, served by
+Streamlit's media endpoint as application/pdf); nothing a user uploaded is ever rendered as HTML.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import mimetypes
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit import runtime
 
 from wenming import web
 from wenming.figures import evidence as bundles
@@ -124,7 +126,7 @@ def _file(row: object) -> None:
     if row.kind == "image":  # type: ignore[attr-defined]
         st.image(data, width=480)
     elif row.kind == "pdf" and data.startswith(b"%PDF-") and len(data) <= PREVIEW_BYTES:  # type: ignore[attr-defined]
-        _pdf(path)
+        _pdf(data, int(row.evidence_id))  # type: ignore[attr-defined]
     suffix = str(row.stored_as).rsplit(".", 1)[-1]  # type: ignore[attr-defined]
     st.download_button(
         t("evidence.download_file"),
@@ -136,9 +138,27 @@ def _file(row: object) -> None:
     )
 
 
-def _pdf(path: Path) -> None:
-    """The browser's own PDF viewer, on the archived file (served as application/pdf, checked to be a PDF)."""
-    st.iframe(path, height=540)
+def _pdf(data: bytes, evidence_id: int) -> None:
+    """The browser's own PDF viewer on the file, served by Streamlit's media endpoint as application/pdf.
+
+    Not st.iframe: its sandbox stops the PDF viewer. The frame's only address is the media URL
+    Streamlit made; nothing of the file or of what users typed goes into the HTML.
+    """
+    url = media_url(data, "application/pdf", f"evidence_pdf_{evidence_id}")
+    if not url:
+        return
+    st.markdown(
+        f'<iframe src="{html.escape(url)}" title="PDF" style="width:100%;height:540px;border:1px solid #ddd"></iframe>',
+        unsafe_allow_html=True,
+    )
+    st.link_button(t("evidence.open_pdf"), url, icon=":material/open_in_new:")
+
+
+def media_url(data: bytes, mimetype: str, coordinates: str) -> str | None:
+    """A URL under which this session's browser gets ``data`` inline (as st.image and st.iframe serve files)."""
+    if not runtime.exists():
+        return None
+    return runtime.get_instance().media_file_mgr.add(data, mimetype, coordinates)
 
 
 def _remove(evidence_id: int, me: auth.User) -> None:
