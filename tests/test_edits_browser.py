@@ -7,11 +7,13 @@ the database made before the server starts (the server holds the file while it r
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from tests.test_browser import ARGS, CHROMIUM, IDLE, unavailable
@@ -24,6 +26,14 @@ pytestmark = pytest.mark.browser
 
 AS_OF = dt.date(2026, 11, 20)
 STAFF, PASSWORD, DEPARTMENT = "张伟", "browser-pass-1", "工会"
+
+
+def first_rows(db: Path) -> list[int]:
+    store = Store.open(db)
+    try:
+        return store.query("edit_tasks", departments=[DEPARTMENT])["row_no"].tolist()
+    finally:
+        store.close()
 
 
 def first_open_task(db: Path) -> tuple[int, int]:
@@ -127,6 +137,13 @@ def test_staff_edits_a_status_and_the_overview_follows(served: tuple[str, Any, P
     page.wait_for_selector(IDLE)
     page.locator('[data-testid="stAlert"]', has_text="已保存 1 行的修改").wait_for()
 
+    with page.expect_download() as download:  # the department's tracker, with the edit, for Excel
+        page.get_by_role("button", name="下载本部门台账").click()
+    assert download.value.suggested_filename == f"{DEPARTMENT}_创建任务分解表.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    written = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[3] is not None]
+    assert sheet.title == "任务分解" and len(written) == len(first_rows(expected_db))
+    assert sheet.cell(row=row_no, column=9).value == "已完成"  # 完成情况, at the task's own row
     page.locator('[data-testid="stSidebarNav"] a', has_text="总览").click()
     page.locator("h1", has_text="总览").wait_for()
     page.wait_for_selector(IDLE)

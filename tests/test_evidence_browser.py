@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,4 +89,14 @@ def test_staff_attaches_files_that_preview_and_count(served: tuple[str, Any, Pat
     picture = page.locator('[data-testid="stImage"] img').first
     picture.wait_for()
     assert picture.evaluate("img => img.naturalWidth") == 240  # the photo itself, drawn as a picture
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载迎检材料包").click()
+    with zipfile.ZipFile(download.value.path()) as bundle:
+        names = bundle.namelist()
+    assert [n.rsplit("/", 1)[-1] for n in names] == [
+        "01_道德讲堂会议纪要.pdf",
+        "02_活动现场照片.png",
+        "佐证材料目录.xlsx",
+        "index.html",
+    ]
     page.close()

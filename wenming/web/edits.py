@@ -75,11 +75,13 @@ def differences(kind: str, department: str, before: pd.DataFrame, after: pd.Data
 def download_tracker(kind: str, department: str, where: Any) -> None:
     """The department's tracker in force, in the layout of its own last upload: edit it in Excel, upload it again."""
 
-    def build() -> bytes:
-        store = web.store()
-        return tracker.workbook(roundtrip.layout(store, kind, department), roundtrip.rows(store, kind, department))
+    store = web.store()
+    shape = roundtrip.layout(store, kind, department)
 
-    source = roundtrip.layout(web.store(), kind, department).source
+    def build() -> bytes:  # on the click, outside the page run: only the store's own cursor
+        return tracker.workbook(shape, roundtrip.rows(store, kind, department))
+
+    source = shape.source
     where.download_button(
         t("edit.download_tracker"),
         data=build,

@@ -232,15 +232,20 @@ def _save(
 
 
 def bundle_download(f: Filters) -> None:
-    """The inspection bundle as one zip, built only when the button is clicked."""
+    """The inspection bundle as one zip, packed only when the button is clicked.
 
-    def build() -> bytes:
-        bundle = bundles.build(web.query, f.as_of, list(f.departments) or None)
-        return drawn.zip_bytes(bundle, _read)
+    The bundle's list is read now, in the page run; the click runs outside it and only packs files.
+    """
+    bundle = bundles.build(web.query, f.as_of, list(f.departments) or None)
+    store = web.store()
+
+    def read(stored_as: str) -> bytes | None:
+        path = store_evidence.file_path(store, stored_as)
+        return path.read_bytes() if path else None
 
     st.download_button(
         t("evidence.bundle_download"),
-        data=build,
+        data=lambda: drawn.zip_bytes(bundle, read),
         file_name=f"佐证材料_{f.as_of}.zip",
         mime="application/zip",
         icon=":material/folder_zip:",
