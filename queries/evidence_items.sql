@@ -12,7 +12,7 @@ final as (
     select
         class, category, item, bonus, files, links, has_evidence, first_load, first_row,
         array_to_string(owed, '、') as owed_by,
-        array_to_string(supplied, '、') as supplied_by,
+        coalesce(array_to_string(supplied, '、'), '') as supplied_by,
         array_to_string(missing, '、') as missing_from
     from filtered
 )
