@@ -21,6 +21,7 @@ pages = [
         "pages/participation.py", title=t("page.participation"), icon=":material/groups:", url_path="participation"
     ),
     st.Page("pages/review.py", title=t("page.review"), icon=":material/co_present:", url_path="review"),
+    st.Page("pages/evidence.py", title=t("page.evidence"), icon=":material/folder_special:", url_path="evidence"),
 ]
 if user is None or user.may_import:  # before sign-in every page is listed, hidden, to keep the URL's page
     pages.append(st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"))

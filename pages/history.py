@@ -5,8 +5,8 @@ import streamlit as st
 from wenming import web
 from wenming.render import safe
 from wenming.text import t
+from wenming.web import edits, signin
 from wenming.web import history as history_ui
-from wenming.web import signin
 
 web.page("page.history", ())
 me = signin.current()
@@ -20,6 +20,7 @@ if chosen is not None:
     import_id = int(chosen.name)
     st.markdown(f"**{t('history.sheets')}**：{safe.markdown(chosen['sheets'])}")
     history_ui.warnings(import_id)
+    edits.changes(import_id)
     if me.is_admin:
         history_ui.download(import_id, me)
         history_ui.restore(import_id, me)

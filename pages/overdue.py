@@ -5,6 +5,7 @@ import streamlit as st
 from wenming import web
 from wenming.render import charts
 from wenming.text import t
+from wenming.web import edits
 
 TASK_COLUMNS = [
     "task",
@@ -90,3 +91,4 @@ web.download(
     f"逾期督办_{f.as_of}.xlsx",
     "overdue_download",
 )
+edits.editor("issues")

@@ -5,6 +5,7 @@ import streamlit as st
 from wenming import web
 from wenming.render import charts
 from wenming.text import t
+from wenming.web import edits
 
 COLUMNS = [
     "task",
@@ -59,3 +60,4 @@ shown = web.search(tasks, states=states, words=words)
 st.caption(t("tasks.count", shown=len(shown), total=len(tasks)))
 web.table(shown, COLUMNS, key="tasks_table")
 web.download(t("tasks.download"), {t("page.tasks"): (shown, COLUMNS)}, f"任务清单_{f.as_of}.xlsx", "tasks_download")
+edits.editor("tasks")

@@ -148,6 +148,7 @@ def test_overview_headlines_are_the_summary(sample: Store, figures: dict, monkey
         "测评得分率": pct(figures["scores"]["attainment"]),
         "未销号问题": str(figures["issues"]["open"]),
         "参与人次": f"{figures['participation']['person_times']:,}",
+        "佐证材料齐全率": pct(figures["evidence"]["coverage"]),  # issue 16: a sixth card
     }
     # the change since the end of October, from the snapshot in force then
     then = {"as_of": dt.date(2026, 10, 31), "snapshot": dt.date(2026, 10, 31), "departments": None}

@@ -262,7 +262,7 @@ def test_the_password_is_never_a_command_line_argument() -> None:
 
 def test_pages_by_role(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = database(tmp_path)
-    views = ["overview.py", "tasks.py", "overdue.py", "scores.py", "participation.py", "review.py"]
+    views = ["overview.py", "tasks.py", "overdue.py", "scores.py", "participation.py", "review.py", "evidence.py"]
     expected = {
         LEADER: [*views, "history.py"],
         OFFICE: [*views, "upload.py", "history.py"],

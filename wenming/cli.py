@@ -1,4 +1,4 @@
-"""The command line: `python -m wenming import|summary|history|restore-import|backup|restore|review|users|sample|bench`."""
+"""The command line: `python -m wenming import|summary|history|restore-import|backup|restore|review|users|evidence|update|sample|bench`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from wenming import text, words_cli
+from wenming import cli_evidence, cli_update, text, words_cli
 from wenming.figures import at
 from wenming.figures import summary as summary_mod
 from wenming.read.guard import Refused
@@ -82,6 +82,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("history", parents=[common], help="list every import")
     words_cli.add_parser(commands, common)
     _users_parser(commands, common)
+    cli_evidence.add_parsers(commands, common)
+    cli_update.add_parser(commands, common)
     back = commands.add_parser(
         "backup", parents=[common], help="copy the database and its imported originals into a new or empty folder"
     )
@@ -535,6 +537,8 @@ COMMANDS = {
     "bench": cmd_bench,
     "users": cmd_users,
     "words": words_cli.cmd_words,
+    "evidence": cli_evidence.cmd_evidence,
+    "update": cli_update.cmd_update,
 }
 
 

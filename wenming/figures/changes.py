@@ -19,6 +19,7 @@ UP_IS_GOOD: dict[str, bool | None] = {
     "attainment": True,
     "closing_rate": True,
     "person_times": True,
+    "evidence_coverage": True,
     "tasks_total": None,
     "overdue": False,
     "open": False,

@@ -21,6 +21,7 @@ FIGURES: dict[str, tuple[str, str, bool]] = {
     "attainment": ("scores_summary", "attainment", True),
     "open": ("issues_summary", "open", False),
     "person_times": ("participation_summary", "person_times", False),
+    "evidence_coverage": ("evidence_summary", "coverage", True),
 }
 
 

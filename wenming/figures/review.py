@@ -34,6 +34,7 @@ FIGURES: dict[str, tuple[str, str, bool]] = {
     "issues_overdue": ("issues_summary", "overdue", False),
     "closing_rate": ("issues_summary", "closing_rate", True),
     "person_times": ("participation_summary", "person_times", False),
+    "evidence_coverage": ("evidence_summary", "coverage", True),
 }
 TOP = 3
 

@@ -116,6 +116,15 @@ def build(store: Store, as_of: dt.date, departments: list[str] | None = None) ->
             no_dept,
         ),
     }
+    evidence = {
+        **_row(store.query("evidence_summary", **params), ("items", "with_evidence", "coverage", "files", "links")),
+        "by_category": _by(
+            store.query("evidence_by_category", **params),
+            "category",
+            ("items", "with_evidence", "coverage"),
+            text.t("no_category"),
+        ),
+    }
     return {
         "as_of": as_of.isoformat(),
         "tasks": tasks,
@@ -123,4 +132,5 @@ def build(store: Store, as_of: dt.date, departments: list[str] | None = None) ->
         "issues": issues,
         "participation": participation,
         "surveys": surveys,
+        "evidence": evidence,
     }

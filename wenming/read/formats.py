@@ -120,7 +120,7 @@ def _other_package(names: set[str]) -> str:
     return "not_excel"
 
 
-_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -129,7 +129,7 @@ TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 def _not_a_zip(data: bytes, file_name: str) -> str:
     """csv for text a spreadsheet program would read as CSV (named as text, or with a comma or tab in
     its first line); else the refusal code of what it is."""
-    if data.startswith(_IMAGES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+    if data.startswith(IMAGES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
         return "image"
     if data.lstrip()[:5] == b"%PDF-":
         return "pdf"

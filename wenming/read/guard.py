@@ -149,8 +149,8 @@ def check_package(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) 
     try:
         archive = open_zip(data)
         infos = archive.infolist()
-        _check_names(infos, file_name)
-        _check_members(data, infos, file_name, limits)
+        check_names(infos, file_name)
+        check_members(data, infos, file_name, limits)
         return archive
     except Refused:
         raise
@@ -192,7 +192,7 @@ def shown(member: str) -> str:
     return re.sub(r"[^\w./\[\]-]", "?", member)[:80]
 
 
-def _check_names(infos: list[zipfile.ZipInfo], file_name: str) -> None:
+def check_names(infos: list[zipfile.ZipInfo], file_name: str) -> None:
     """Member names Excel would write: unique, relative, no '..' (``\\`` is read as ``/`` first)."""
     seen: set[str] = set()
     for info in infos:
@@ -203,7 +203,7 @@ def _check_names(infos: list[zipfile.ZipInfo], file_name: str) -> None:
         seen.add(name)
 
 
-def _check_members(data: bytes, infos: list[zipfile.ZipInfo], file_name: str, limits: Limits) -> None:
+def check_members(data: bytes, infos: list[zipfile.ZipInfo], file_name: str, limits: Limits) -> None:
     """Declared sizes within the limits, no encryption, deflate or stored only, local headers that
     agree with the directory, and no member's data overlapping another's (the overlap zip bomb)."""
     total = 0

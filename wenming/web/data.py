@@ -18,7 +18,7 @@ import streamlit as st
 
 from wenming.figures import at, trend
 from wenming.render import charts, safe
-from wenming.store import DEFAULT_DB, ROOT, Store, StoreLocked, auth, db_path
+from wenming.store import DEFAULT_DB, ROOT, Store, StoreLocked, auth, db_path, evidence_sample
 from wenming.text import t
 from wenming.web.filters import Filters
 
@@ -41,6 +41,7 @@ def _open(path: str) -> Store:
     if store.is_empty() and _seed_samples(Path(path)) and not auth.has_users(store):
         for file in sorted(SAMPLES.glob("*.xlsx")):
             store.import_file(file.read_bytes(), file.name, user=t("sample.user"))
+        evidence_sample.seed(store, t("sample.user"))
     return store
 
 

@@ -166,3 +166,43 @@ create table if not exists import_voids (
     voided_at timestamp not null,
     voided_by varchar not null
 );
+
+-- 佐证材料 (issue 16): files and links attached to a 测评内容, optionally naming the task or ledger
+-- problem they support. A file is kept in the archive folder under its SHA-256, like an imported
+-- original; a removal is marked here (who, when, why), never a deletion.
+create sequence if not exists evidence_ids start 1;
+
+create table if not exists evidence (
+    evidence_id integer primary key,
+    category    varchar,            -- 测评项目 of the scoring item
+    item        varchar not null,   -- 测评内容
+    department  varchar,            -- the department that supplied it
+    title       varchar not null,
+    dated       date,               -- the document's own date (a meeting's day), if given
+    kind        varchar not null,   -- pdf | image | word | excel | powerpoint | link
+    file_name   varchar,            -- as uploaded: shown and logged, never used as a path
+    sha256      varchar,
+    size_bytes  bigint,
+    stored_as   varchar,            -- <sha256><suffix>, relative to the archive folder
+    url         varchar,            -- kind = link: an http(s) address
+    linked_to   varchar,            -- the task or ledger problem it supports, if any
+    added_at    timestamp not null,
+    added_by    varchar not null,
+    removed_at  timestamp,
+    removed_by  varchar,
+    removed_why varchar
+);
+
+-- Status edits made in the app or by `python -m wenming update` (issue 16): an import of action
+-- 'update' whose changes are listed here, row by row, old -> new (values as the history shows them).
+create table if not exists import_changes (
+    import_id integer not null,
+    kind      varchar not null,       -- tasks | issues
+    department varchar,
+    sheet     varchar not null,
+    row_no    bigint not null,
+    label     varchar,                -- the task or problem, as written
+    field     varchar not null,       -- status | progress | done_on | note | closed_on
+    old       varchar,
+    new       varchar
+);
