@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from wenming import text
-from wenming.cli_evidence import user_named
+from wenming.cli.evidence import user_named
 from wenming.read import values
 from wenming.store import Store
 from wenming.store import updates as store_updates

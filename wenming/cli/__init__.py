@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
 import sys
 import traceback
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from wenming import cli_evidence, cli_update, text, words_cli
+from wenming import text
+from wenming.cli import evidence as cli_evidence
+from wenming.cli import update as cli_update
+from wenming.cli import users as cli_users
+from wenming.cli import words as words_cli
+from wenming.cli.common import _date, _user
+from wenming.cli.tables import format_summary
 from wenming.figures import at
 from wenming.figures import summary as summary_mod
 from wenming.read.guard import Refused
@@ -22,20 +26,6 @@ from wenming.store import Store, StoreLocked, auth, db_path, words
 T = TypeVar("T")
 
 MAX_WARNINGS_SHOWN = 20
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(text.t("cli.bad_date", value=value)) from None
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "cli"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -81,7 +71,7 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("history", parents=[common], help="list every import")
     words_cli.add_parser(commands, common)
-    _users_parser(commands, common)
+    cli_users.users_parser(commands, common)
     cli_evidence.add_parsers(commands, common)
     cli_update.add_parser(commands, common)
     back = commands.add_parser(
@@ -454,76 +444,6 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def _users_parser(commands: Any, common: argparse.ArgumentParser) -> None:
-    users = commands.add_parser(
-        "users",
-        help="add, list, disable, unlock users and set passwords (who may sign in to the dashboard)",
-        description="Users and roles: leader (reads all), staff (reads all, imports for its departments), "
-        "admin (everything). Passwords are read from a prompt, or one line of standard input, never "
-        "from the command line. With no users the dashboard is a local single-user tool.",
-    )
-    actions = users.add_subparsers(dest="action", required=True)
-    add = actions.add_parser("add", parents=[common], help="add a user; the first must be an admin")
-    add.add_argument("name")
-    add.add_argument("--role", required=True, choices=("leader", "staff", "admin"))
-    add.add_argument("--department", action="append", default=[], help="a department staff may import for")
-    add.add_argument("--email", help="the identity of the single sign-on (OIDC), if used")
-    add.add_argument("--no-password", action="store_true", help="single sign-on only: no password")
-    actions.add_parser("list", parents=[common], help="list the users")
-    for name, what in (("disable", "stop a user signing in or importing"), ("enable", "let a user in again")):
-        actions.add_parser(name, parents=[common], help=what).add_argument("name")
-    actions.add_parser("password", parents=[common], help="set a user's password").add_argument("name")
-    actions.add_parser(
-        "unlock", parents=[common], help="lift a sign-in lock of a user name (after too many wrong passwords)"
-    ).add_argument("name")
-
-
-def _password(name: str) -> str:
-    """A new password: typed twice at a prompt, or one line of standard input (a script)."""
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(text.t("cli.password_prompt", name=name))
-    if getpass.getpass(text.t("cli.password_again")) != first:
-        raise auth.UserError("mismatch")
-    return first
-
-
-def cmd_users(args: argparse.Namespace) -> int:
-    store = Store.open(args.db)
-    by = f"cli:{_user()}"
-    try:
-        if args.action == "list":
-            listed = auth.users(store)
-            if listed.empty:
-                print(text.t("cli.no_users"))
-            else:
-                print(listed.drop(columns=["created_at"]).fillna("").to_string(index=False))
-        elif args.action == "add":
-            password = None if args.no_password else _password(args.name)
-            user = auth.add_user(
-                store, args.name, args.role, args.department, password=password, email=args.email, by=by
-            )
-            departments = "：" + "、".join(user.departments) if user.departments else ""
-            print(text.t("cli.user_added", name=user.name, role=text.t(f"role.{user.role}"), departments=departments))
-        elif args.action in ("disable", "enable"):
-            auth.update_user(store, args.name, by=by, enabled=args.action == "enable")
-            print(text.t(f"cli.user_{args.action}d", name=args.name))
-        elif args.action == "password":
-            if auth.find(store, args.name) is None:
-                raise auth.UserError("unknown", name=args.name)
-            auth.set_password(store, args.name, _password(args.name), by=by)
-            print(text.t("cli.password_set", name=args.name))
-        elif args.action == "unlock":
-            auth.unlock(store, args.name, by=by)
-            print(text.t("cli.user_unlocked", name=args.name))
-    except auth.UserError as error:
-        print(error.message(), file=sys.stderr)
-        return 1
-    finally:
-        store.close()
-    return 0
-
-
 COMMANDS = {
     "import": cmd_import,
     "summary": cmd_summary,
@@ -535,7 +455,7 @@ COMMANDS = {
     "sample": cmd_sample,
     "review": cmd_review,
     "bench": cmd_bench,
-    "users": cmd_users,
+    "users": cli_users.cmd_users,
     "words": words_cli.cmd_words,
     "evidence": cli_evidence.cmd_evidence,
     "update": cli_update.cmd_update,
@@ -543,87 +463,3 @@ COMMANDS = {
 
 
 # ---------------------------------------------------------------- readable summary
-
-
-def _cell(value: Any, rate: bool = False) -> str:
-    if value is None:
-        return "—"
-    if rate:
-        return f"{value:.1%}"
-    return f"{round(value, 2):g}" if isinstance(value, float) else str(value)
-
-
-def _width(value: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    lines = []
-    for row in [headers, *rows]:
-        lines.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
-    return "\n".join(lines)
-
-
-def _section(title: str, totals: dict[str, Any], keys: list[str], rates: set[str], by: str, by_keys: list[str]) -> str:
-    head = [text.t(f"label.{k}") for k in keys]
-    lines = [f"== {title} ==", _table(head, [[_cell(totals[k], k in rates) for k in keys]])]
-    rows = [[name] + [_cell(values[k], k in rates) for k in by_keys] for name, values in totals[by].items()]
-    if rows:
-        lines.append("")
-        lines.append(
-            _table(
-                [text.t("label.department" if by == "by_department" else "label.category")]
-                + [text.t(f"label.{k}") for k in by_keys],
-                rows,
-            )
-        )
-    return "\n".join(lines)
-
-
-def format_summary(figures: dict[str, Any]) -> str:
-    """The summary as plain tables, for people reading a terminal or a scheduled mail."""
-    rates = {"completion_rate", "attainment", "closing_rate"}
-    tasks, scores, issues, part = figures["tasks"], figures["scores"], figures["issues"], figures["participation"]
-    parts = [
-        text.t("cli.summary_title", as_of=figures["as_of"]),
-        _section(
-            text.t("section.tasks"),
-            tasks,
-            ["total", "done", "overdue", "ongoing", "due_soon", "completion_rate"],
-            rates,
-            "by_department",
-            ["total", "done", "overdue", "completion_rate"],
-        ),
-        _section(
-            text.t("section.scores"),
-            scores,
-            ["max", "score", "attainment", "unscored", "not_applicable", "deductions"],
-            rates,
-            "by_category",
-            ["max", "score"],
-        ),
-        _section(
-            text.t("section.issues"),
-            issues,
-            ["total", "closed", "open", "overdue"],
-            rates,
-            "by_department",
-            ["total", "closed", "overdue"],
-        ),
-        _section(
-            text.t("section.participation"),
-            part,
-            ["activities", "person_times", "volunteer_hours"],
-            rates,
-            "by_department",
-            ["activities", "person_times", "volunteer_hours", "headcount", "person_times_per_head"],
-        ),
-    ]
-    if scores.get("total") is not None:
-        parts[2] += "\n" + text.t("cli.score_total", total=_cell(scores["total"]))
-    veto = scores.get("veto") or {}
-    if veto.get("triggered"):  # a triggered 一票否决 is the first thing said (WORKBOOKS.md §7)
-        items = "、".join(veto["triggered_items"])
-        parts.insert(1, text.t("veto.triggered", count=veto["triggered"], items=items))
-    return "\n\n".join(parts)
