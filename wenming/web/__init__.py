@@ -21,6 +21,7 @@ from wenming.web.data import (
     store,
 )
 from wenming.web.page import (
+    ICON,
     TEMPLATES,
     download,
     empty,
@@ -37,6 +38,7 @@ from wenming.web.page import (
 )
 
 __all__ = [
+    "ICON",
     "TEMPLATES",
     "Store",
     "clear_caches",

@@ -26,6 +26,7 @@ from wenming.web.data import _SNAPSHOT, Snapshot, _open, sources
 from wenming.web.filters import Filters
 
 APP = ROOT / "app.py"
+ICON = Path(__file__).with_name("assets") / "icon.png"  # the favicon, served by the app itself
 TEMPLATES = ROOT / "data" / "templates"
 MAX_ROWS = 10_000  # rows drawn in one on-screen table
 DECIMAL_COLUMNS = {"person_times_per_head", "volunteer_hours_per_head", "volunteer_hours", "max", "score", "lost"}
