@@ -43,8 +43,16 @@ def users(me: auth.User) -> None:
     known = web.department_order()
     with st.expander(t("admin.add_user"), expanded=listed.empty), st.form("admin_add", clear_on_submit=True):
         name = st.text_input(t("admin.name"))
-        role = st.selectbox(t("admin.role"), auth.ROLES, index=2 if listed.empty else 0, format_func=_role)
-        departments = st.multiselect(t("admin.departments"), known, accept_new_options=True)
+        role = st.selectbox(
+            t("admin.role"),
+            auth.ROLES,
+            index=2 if listed.empty else 0,
+            format_func=_role,
+            placeholder=t("widget.choose"),
+        )
+        departments = st.multiselect(
+            t("admin.departments"), known, accept_new_options=True, placeholder=t("widget.choose_or_add")
+        )
         email = st.text_input(t("admin.email"))
         password = st.text_input(t("admin.password"), type="password")
         if st.form_submit_button(t("admin.save"), type="primary"):
@@ -62,15 +70,25 @@ def users(me: auth.User) -> None:
 
 def _edit(store: web.Store, me: auth.User, names: list[str], known: list[str]) -> None:
     with st.expander(t("admin.edit_user")):
-        name = st.selectbox(t("admin.name"), names, key="admin_edit_name")
+        name = st.selectbox(t("admin.name"), names, key="admin_edit_name", placeholder=t("widget.choose"))
         user = auth.find(store, name)
         if user is None:
             return
         with st.form(f"admin_edit_{name}"):
-            role = st.selectbox(t("admin.role"), auth.ROLES, index=auth.ROLES.index(user.role), format_func=_role)
+            role = st.selectbox(
+                t("admin.role"),
+                auth.ROLES,
+                index=auth.ROLES.index(user.role),
+                format_func=_role,
+                placeholder=t("widget.choose"),
+            )
             options = list(dict.fromkeys([*known, *user.departments]))
             departments = st.multiselect(
-                t("admin.departments"), options, default=list(user.departments), accept_new_options=True
+                t("admin.departments"),
+                options,
+                default=list(user.departments),
+                accept_new_options=True,
+                placeholder=t("widget.choose_or_add"),
             )
             email = st.text_input(t("admin.email"), value=user.email or "")
             enabled = st.checkbox(t("admin.enabled"), value=user.enabled)
@@ -109,7 +127,7 @@ def aliases(me: auth.User) -> None:
                 _done(t("admin.alias_saved", alias=alias.strip(), department=target.strip()))
     if current:
         with right.form("admin_alias_delete"):
-            chosen = st.selectbox(t("admin.alias"), list(current))
+            chosen = st.selectbox(t("admin.alias"), list(current), placeholder=t("widget.choose"))
             if st.form_submit_button(t("admin.alias_delete")):
                 store.delete_alias(chosen, by=me.name)
                 _done(t("admin.alias_deleted", alias=chosen))

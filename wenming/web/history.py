@@ -46,6 +46,7 @@ def pick(frame: pd.DataFrame) -> pd.Series | None:
             when=pd.Timestamp(rows[i].imported_at).strftime("%Y-%m-%d %H:%M"),
         ),
         key="history_pick",
+        placeholder=t("widget.choose"),
     )
     return frame.set_index("import_id").loc[chosen]
 
@@ -97,11 +98,15 @@ def restore(import_id: int, user: auth.User) -> None:
         [everything, *kinds],
         format_func=lambda k: k if k == everything else t(f"kind.{k}"),
         key=f"history_kind_{import_id}",
+        placeholder=t("widget.choose"),
     )
     chosen = scopes if kind == everything else scopes[scopes["kind"] == kind]
     departments = sorted({d for d in chosen["department"] if isinstance(d, str)})
     department = right.selectbox(
-        t("history.restore_department"), [everything, *departments], key=f"history_department_{import_id}"
+        t("history.restore_department"),
+        [everything, *departments],
+        key=f"history_department_{import_id}",
+        placeholder=t("widget.choose"),
     )
     if st.button(t("history.restore_confirm"), type="primary", key=f"history_restore_{import_id}"):
         try:

@@ -21,7 +21,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 from wenming.render import charts, export, slides
 from wenming.store import ROOT, db_path
 from wenming.text import t
-from wenming.web import filters, signin
+from wenming.web import filters, look, signin
 from wenming.web.data import _SNAPSHOT, Snapshot, _open, sources
 from wenming.web.filters import Filters
 
@@ -100,6 +100,7 @@ def page(title_key: str, kinds: Iterable[str], *, need: str | None = None) -> tu
     route()
     signin.require(need)
     f = filters.current()
+    look.apply()
     st.title(t(title_key))
     found = sources()
     present = set(found["kind"])
