@@ -19,6 +19,7 @@ FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang S
 FONT_SIZE = 16
 TITLE_SIZE = 22
 SUBTITLE_SIZE = 16
+ROOM_FONT = 22  # px of chart text on a slide, above the slide's table text (20 px at 1024×768)
 ROW_HEIGHT = 46
 LEGEND_HEIGHT = 90  # room under a chart for a legend of up to three lines on a phone
 
@@ -458,4 +459,19 @@ def survey_rates(frame: pd.DataFrame, order: Sequence[str]) -> go.Figure:
     fig.update_xaxes(side="top", showgrid=False)
     _layout(fig, t("chart.survey_rates"), _bar_height(len(data)))
     fig.layout.margin.t += TOP_AXIS_ROOM  # the month or rate names under the title
+    return fig
+
+
+def for_room(fig: go.Figure, size: int = ROOM_FONT, height: int | None = None) -> go.Figure:
+    """A chart for a projector: its text at least as large as the slide's tables, its title above."""
+    fig.update_layout(
+        font={"size": size},
+        title={"font": {"size": size + 6}, "subtitle": {"font": {"size": size - 2}}},
+        legend={"font": {"size": size}},
+        hoverlabel={"font": {"size": size}},
+        height=height or fig.layout.height,
+    )
+    fig.update_xaxes(tickfont={"size": size})
+    fig.update_yaxes(tickfont={"size": size})
+    fig.update_traces(textfont={"size": size}, selector={"type": "bar"})
     return fig
