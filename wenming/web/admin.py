@@ -6,12 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from wenming import web
+from wenming.render import audit
 from wenming.store import auth
 from wenming.text import t
 
-USERS = ["user_name", "role", "departments", "email", "enabled", "has_password", "created_at", "last_sign_in"]
-SIGN_INS = ["attempted_at", "user_name", "success", "outcome", "via"]
-AUDIT = ["happened_at", "user_name", "operation", "detail"]
+USERS = ["account", "role", "departments", "email", "enabled", "has_password", "created_at", "last_sign_in"]
+SIGN_INS = ["attempted_at", "account", "success", "outcome", "via"]
+AUDIT = ["happened_at", "operator", "sentence"]
 DONE = "_admin_done"  # session state: the sentence of the last change, shown after the rerun
 
 
@@ -39,7 +40,7 @@ def users(me: auth.User) -> None:
         st.info(t("admin.first_user"))
     else:
         listed["role"] = listed["role"].map(_role)
-        web.table(listed, USERS, key="admin_users")
+        web.table(listed.rename(columns={"user_name": "account"}), USERS, key="admin_users")
     known = web.department_order()
     with st.expander(t("admin.add_user"), expanded=listed.empty), st.form("admin_add", clear_on_submit=True):
         name = st.text_input(t("admin.name"))
@@ -149,8 +150,10 @@ def logs() -> None:
     attempts = auth.attempts(store)
     attempts["outcome"] = attempts["reason"].map(lambda r: t(f"signin.reason.{r}"))
     attempts["via"] = attempts["method"].map(lambda m: t(f"signin.via.{m}"))
+    attempts["account"] = attempts["user_name"]
     web.table(attempts, SIGN_INS, key="admin_sign_ins")
     st.subheader(t("admin.audit"))
     done = auth.audit_log(store)
-    done["operation"] = done["action"].map(lambda a: t(f"audit.{a}"))
+    done["operator"] = done["user_name"].map(audit.operator)
+    done["sentence"] = [audit.sentence(a, d) for a, d in zip(done["action"], done["detail"], strict=True)]
     web.table(done, AUDIT, key="admin_audit")
