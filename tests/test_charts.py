@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from wenming import text, web
-from wenming.render import charts
+from wenming.render import charts, slides
 
 
 def trace_by_name(fig, name: str):
@@ -228,7 +228,7 @@ def test_bar_labels_go_inside_a_long_bar_and_names_onto_two_lines() -> None:
     frame["attainment"] = frame["score"] / frame["max"]
     (bar,) = charts.attainment(frame, "category", "得分率").data
     assert bar.textposition == "auto" and bar.insidetextanchor == "end" and bar.cliponaxis is False
-    assert list(bar.y) == ["“我们的节日”<br>活动"] and list(bar.customdata) == ["“我们的节日”活动"]
+    assert list(bar.y) == ["“我们的节<br>日”活动"] and list(bar.customdata) == ["“我们的节日”活动"]
 
 
 def test_a_legend_sits_under_the_chart_and_a_remark_under_the_title() -> None:
@@ -249,3 +249,8 @@ def test_english_rate_labels_use_english_brackets() -> None:
     finally:
         text.use("zh")
     assert charts.rate_label(0.75, 3, 4) == "75.0%（3/4）"
+
+
+def test_numbers_as_people_write_them() -> None:
+    assert slides.number(5900.0, places=1) == "5,900" and slides.number(1622.5) == "1,622.5"
+    assert slides.number(2.5) == "2.5" and slides.number(2.0) == "2" and slides.cell(12314.0) == "12,314"

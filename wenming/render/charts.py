@@ -167,7 +167,7 @@ def _count_bars(
 
 # A bar's label sits inside its end when it fits there, else just outside (a short bar leaves room).
 VALUE_TEXT = {"textposition": "auto", "insidetextanchor": "end", "cliponaxis": False, "textangle": 0}
-NAME_WIDTH = 6  # characters of a name on one line beside a bar; longer names take two lines
+NAME_WIDTH = 7  # characters of a name on one line beside a bar; longer names take two lines
 TOP_AXIS_ROOM = 40  # px for tick labels of an axis drawn at the top
 CLOSING = "”’）)》」，、。：；"  # px above the plot for tick labels on a top axis, under the title
 
@@ -385,10 +385,11 @@ def short(name: str, width: int = 10) -> str:
 
 
 def two_lines(name: str, width: int = 10) -> str:
-    """A long name on up to two lines of ``width`` characters, cut with "…" after that (fits a phone)."""
+    """A name longer than ``width`` on two balanced lines, cut with "…" beyond two full lines (fits a phone)."""
     if len(name) <= width:
         return name
-    cut = width + (name[width] in CLOSING)  # a closing quote or bracket stays on the first line
+    cut = min(-(-len(name) // 2), width)
+    cut += name[cut] in CLOSING  # a closing quote or bracket stays on the first line
     return name[:cut] + "<br>" + short(name[cut:], width) if name[cut:] else name
 
 

@@ -75,8 +75,14 @@ def cell(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+        return number(value)
     return str(value)
+
+
+def number(value: float, places: int = 2) -> str:
+    """A count or an amount as people write it: 12,314, 1,622.5, 2 (never 2.0 or 2.50)."""
+    shown = f"{value:,.{places}f}"
+    return shown.rstrip("0").rstrip(".") if "." in shown else shown
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
