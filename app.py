@@ -7,7 +7,9 @@ from wenming.text import t
 from wenming.web import filters, signin
 
 web.route()
-st.set_page_config(page_title="文明创建工作看板", page_icon=web.ICON, layout="wide")  # a bundled file: no request leaves the server
+st.set_page_config(
+    page_title="文明创建工作看板", page_icon=web.ICON, layout="wide"
+)  # a bundled file: no request leaves the server
 filters.language()
 user = signin.gate()  # None until signed in
 pages = [
