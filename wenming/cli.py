@@ -410,7 +410,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             if listed.empty:
                 print(text.t("cli.no_users"))
             else:
-                print(listed.drop(columns=["created_at"]).fillna("").to_string(index=False))
+                print(_users_table(listed))
         elif args.action == "add":
             password = None if args.no_password else _password(args.name)
             user = auth.add_user(
@@ -461,6 +461,35 @@ def _cell(value: Any, rate: bool = False) -> str:
 
 def _width(value: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
+
+
+USER_COLUMNS = ["account", "role", "departments", "email", "enabled", "has_password", "last_sign_in"]
+
+
+def _users_table(listed: Any) -> str:
+    """The users in the language asked for: roles in words, 是/否, a sign-in time or — (never NaT)."""
+
+    def yes(flag: object) -> str:
+        return text.t("cli.yes" if flag else "cli.no")
+
+    def shown(value: object) -> str:  # None, NaN and NaT as —
+        if value is None or value != value:
+            return "—"
+        return f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else str(value) or "—"
+
+    rows = [
+        [
+            r.user_name,
+            text.t(f"role.{r.role}"),
+            shown(r.departments),
+            shown(r.email),
+            yes(r.enabled),
+            yes(r.has_password),
+            shown(r.last_sign_in),
+        ]
+        for r in listed.itertuples()
+    ]
+    return _table([text.t(f"col.{c}") for c in USER_COLUMNS], rows)
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
