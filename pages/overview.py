@@ -6,6 +6,7 @@ from wenming import web
 from wenming.figures import headline
 from wenming.render import charts
 from wenming.text import t
+from wenming.web import targets
 
 f, present = web.page("page.overview", ("tasks", "scores", "issues", "activities"))
 if "tasks" not in present:
@@ -26,7 +27,8 @@ for column, figure in zip(st.columns(len(figures)), figures, strict=True):
 left, right = st.columns([3, 2])
 with left:
     by_department = web.query("tasks_by_department", f)
-    chart = charts.completion_by_department(by_department, web.department_colors())
+    target = targets.current().get("completion")
+    chart = charts.completion_by_department(by_department, web.department_colors(), target)
     clicked = web.picked(web.plot(chart, "overview_completion", select=True))
 with right:
     trend = web.series("tasks_summary", f)

@@ -28,3 +28,8 @@ def test_each_action_is_a_sentence() -> None:
 def test_the_command_line_is_named_and_raw_json_never_shows() -> None:
     assert audit.operator("cli:root") == "命令行（root）" and audit.operator("张伟") == "张伟"
     assert "{" not in said("user_add", user="王局", role="leader", departments=[], email="w@example.org")
+
+
+def test_a_target_line_in_words() -> None:
+    assert said("target_set", target="attainment", rate=0.95) == "把测评得分率合格线设为 95%"
+    assert said("target_set", target="completion", rate=None) == "把任务完成率目标设为 —"

@@ -254,3 +254,16 @@ def test_english_rate_labels_use_english_brackets() -> None:
 def test_numbers_as_people_write_them() -> None:
     assert slides.number(5900.0, places=1) == "5,900" and slides.number(1622.5) == "1,622.5"
     assert slides.number(2.5) == "2.5" and slides.number(2.0) == "2" and slides.cell(12314.0) == "12,314"
+
+
+def test_a_target_line_colours_bars_by_whether_they_reach_it() -> None:
+    frame = pd.DataFrame({"department": ["办公室", "研究室"], "total": [4, 5], "done": [4, 1]})
+    frame["completion_rate"] = frame["done"] / frame["total"]
+    fig = charts.completion_by_department(frame, {"办公室": "#111111"}, target=0.9)
+    (bar,) = fig.data  # 研究室 20% at the bottom, 办公室 100% at the top
+    assert list(bar.marker.color) == [charts.BEHIND, charts.REACHED]
+    (line,) = fig.layout.shapes
+    assert (line.x0, line.x1, line.line.dash) == (0.9, 0.9, "dash")
+    assert fig.layout.title.subtitle.text == "虚线：完成率目标 90%；蓝色已达到，橙色未达到"
+    plain = charts.completion_by_department(frame, {"办公室": "#111111"})
+    assert not plain.layout.shapes and plain.data[0].marker.color[1] == "#111111"

@@ -30,6 +30,10 @@ def sentence(action: str, detail: str | None) -> str:
             if part
         )
         return t("audit.said.restore", scope=scope or t("audit.all"), source=fields.get("source", ""))
+    if action == "target_set":
+        rate = fields.get("rate")
+        shown = "—" if rate is None else f"{rate:.0%}"
+        return t("audit.said.target_set", target=t(f"target.{fields.get('target')}"), rate=shown)
     params = {key: ("" if value is None else value) for key, value in fields.items()}
     try:
         return t(f"audit.said.{action}", **params)

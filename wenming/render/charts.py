@@ -35,6 +35,7 @@ DUE_SOON = "#CC79A7"
 CLOSED = "#009E73"
 OPEN = "#E69F00"
 MAIN = "#0072B2"
+REACHED, BEHIND = "#0072B2", "#E69F00"  # against a target: Okabe–Ito blue and orange
 LATE_SCALE = [[0, "#F6C9A8"], [1, "#D55E00"]]  # months with overdue tasks: light to dark orange
 AGING_BUCKETS = ("1-7", "8-30", "31-90", ">90")
 AGING_COLORS = ("#FDBE85", "#FD8D3C", "#D94701", "#8C2D04")  # one hue, darker = older
@@ -204,13 +205,17 @@ def _rate_bars(
     )
 
 
-def completion_by_department(frame: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
-    """Completion rate by lead department, best at the top; a bar's customdata is its department."""
+def completion_by_department(frame: pd.DataFrame, colors: dict[str, str], target: float | None = None) -> go.Figure:
+    """Completion rate by lead department, best at the top; a bar's customdata is its department.
+
+    With a ``target`` (set by an admin) the bars say whether each department has reached it.
+    """
     data = frame.sort_values(["completion_rate", "department"], ascending=[True, False])
     names = [_label(d) for d in data["department"]]
     fig = _rate_bars(names, data["completion_rate"], data["done"], data["total"], colors, t("label.completion_rate"))
     fig.update_xaxes(range=rate_range(data["completion_rate"]), tickformat=".0%")
-    return _layout(fig, t("chart.completion_by_department"), _bar_height(len(data)))
+    _layout(fig, t("chart.completion_by_department"), _bar_height(len(data)))
+    return target_line(fig, target, "chart.target_completion")
 
 
 def status_stack(frame: pd.DataFrame, by: str, order: Sequence[str] | None = None) -> go.Figure:
@@ -347,13 +352,28 @@ def issues_by_department(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, t("chart.issues_by_department"), _bar_height(len(data)))
 
 
-def attainment(frame: pd.DataFrame, by: str, title: str, colors: dict[str, str] | None = None) -> go.Figure:
-    """Score attainment (score / max of scored items) per category, class or department."""
+def attainment(
+    frame: pd.DataFrame, by: str, title: str, colors: dict[str, str] | None = None, target: float | None = None
+) -> go.Figure:
+    """Score attainment (score / max of scored items) per category, class or department; ``target``: the pass line."""
     data = frame[frame["max"] > 0].sort_values("attainment", ascending=True)
     names = [_label(v, by) for v in data[by]]
     fig = _rate_bars(names, data["attainment"], data["score"], data["max"], colors or {}, t("label.attainment"))
     fig.update_xaxes(range=rate_range(data["attainment"]), tickformat=".0%")
-    return _layout(fig, title, _bar_height(len(data)))
+    _layout(fig, title, _bar_height(len(data)))
+    return target_line(fig, target, "chart.target_attainment")
+
+
+def target_line(fig: go.Figure, target: float | None, key: str) -> go.Figure:
+    """A dashed line at the organisation's target; bars that reach it blue, bars behind it orange (colour-blind safe)."""
+    if target is None:
+        return fig
+    (bars,) = fig.data
+    bars.marker.color = [REACHED if r >= target - 1e-9 else BEHIND for r in bars.x]
+    fig.add_vline(x=target, line={"color": "#1A1A1A", "width": 2, "dash": "dash"})
+    fig.layout.title.subtitle.text = t(key, rate=f"{target:.0%}")
+    fig.layout.margin.t += SUBTITLE_SIZE + 8
+    return fig
 
 
 def points_lost(frame: pd.DataFrame, top: int = 15) -> go.Figure:

@@ -192,8 +192,8 @@ CARD_COLUMNS = ["total", "done", "completion_rate", "completion_delta_month", "o
 ROWS_PER_SCREEN = 10
 
 
-def slides(review: Review, per_department: bool = False) -> list[Slide]:
-    """The sections of a 月例会, in the order they are presented."""
+def slides(review: Review, per_department: bool = False, targets: dict[str, float] | None = None) -> list[Slide]:
+    """The sections of a 月例会, in the order they are presented; ``targets``: the lines admins set."""
     colors = charts.department_colors(review.order)
     named_tasks = review.overdue_tasks.sort_values(["department", "days_overdue"], ascending=[True, False])
     result = [
@@ -243,7 +243,11 @@ def slides(review: Review, per_department: bool = False) -> list[Slide]:
             "departments",
             t("review.slide.departments"),
             tables=[("", review.departments, DEPARTMENT_COLUMNS)],
-            figures=[charts.completion_by_department(review.departments[review.departments["total"] > 0], colors)],
+            figures=[
+                charts.completion_by_department(
+                    review.departments[review.departments["total"] > 0], colors, (targets or {}).get("completion")
+                )
+            ],
         ),
     ]
     if per_department:
@@ -293,10 +297,12 @@ def with_values(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     return [c for c in columns if c in frame and frame[c].map(says_something).any()]
 
 
-def screens(review: Review, per_department: bool = False, rows: int = ROWS_PER_SCREEN) -> list[Screen]:
+def screens(
+    review: Review, per_department: bool = False, rows: int = ROWS_PER_SCREEN, targets: dict[str, float] | None = None
+) -> list[Screen]:
     """The slides cut to screen size: long tables continue on the next screen (续), empty columns left off."""
     result: list[Screen] = []
-    for slide in slides(review, per_department):
+    for slide in slides(review, per_department, targets):
         if slide.key == "headline":
             result.append(Screen(slide.key, slide.title, cards=True))
             result.append(Screen(f"{slide.key}-summary", slide.title, summary=True))

@@ -13,6 +13,7 @@ import streamlit as st
 from wenming.figures.review import Review
 from wenming.render import charts, report, slides
 from wenming.text import t
+from wenming.web import targets
 
 MIN_FONT_PX = 20  # the smallest text on a screen; the browser test holds us to it
 CHART_HEIGHT = 470  # fits a 1024×768 projector under the title and the buttons
@@ -76,7 +77,7 @@ def leave() -> None:
 def show(review: Review, per_department: bool) -> None:
     """Draw one screen of the review and the buttons to move on."""
     st.html(CSS)
-    screens = slides.screens(review, per_department)
+    screens = slides.screens(review, per_department, targets=targets.current())
     number = _screen_number(len(screens))
     screen = screens[number - 1]
     if screen.cards:
