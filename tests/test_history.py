@@ -179,3 +179,19 @@ def test_admin_sets_an_alias_and_sees_unknown_department_names(tmp_path: Path, m
     assert store.aliases() == {"法工": "法工委"}
     assert json.loads(auth.audit_log(store).iloc[0]["detail"]) == {"alias": "法工", "department": "法工委"}
     store.close()
+
+
+def test_admin_sets_target_lines_drawn_on_the_overview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = database(tmp_path)
+    at = signed_in_app(db, monkeypatch, ADMIN, "pages/admin.py")
+    at.number_input(key="admin_target_completion").set_value(90.0)
+    at.number_input(key="admin_target_attainment").set_value(95.0)
+    next(b for b in at.button if b.label == t("admin.targets_save")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("admin.targets_saved") in [s.value for s in at.success]
+    store = Store.open(db)
+    assert store.targets() == {"completion": 0.9, "attainment": 0.95}
+    store.close()
+    at.switch_page("pages/overview.py").run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [(s["x0"], s["line"]["dash"]) for s in spec["layout"]["shapes"]] == [(0.9, "dash")]
