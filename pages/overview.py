@@ -36,7 +36,7 @@ with right:
 
 st.subheader(t("overview.most_overdue"))
 if clicked:
-    st.caption(t("page.clicked", names="、".join(clicked)))
+    st.caption(t("page.clicked", names=t("sep.list").join(clicked)))
 overdue = web.query("tasks_most_overdue", f, limit=5, **({"departments": clicked} if clicked else {}))
 if overdue.empty:
     st.success(t("overview.none_overdue"))

@@ -153,9 +153,9 @@ def check(page: Any, where: str, lang: str = "zh") -> list[str]:
     return found
 
 
-def save(page: Any, folder: Path, name: str, width: int, height: int) -> None:
+def save(page: Any, folder: Path, name: str, width: int, height: int, readme: bool = True) -> None:
     page.screenshot(path=folder / f"{name}_{width}x{height}.png")
-    if (width, height) == (1366, 768) and os.environ.get("WENMING_README_SCREENSHOTS") == "1":
+    if readme and (width, height) == (1366, 768) and os.environ.get("WENMING_README_SCREENSHOTS") == "1":
         README_SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=README_SHOTS / f"{name}.png")
 
@@ -197,7 +197,7 @@ def test_every_slide_fits_and_stays_offline(server: Any, browser: Any, shots: Pa
                 page.goto(f"{url}&screen={number}")
                 page.locator(".screen h1").wait_for()
                 drawn(page)
-            save(page, shots, f"slide_{number:02d}", width, height)
+            save(page, shots, f"slide_{number:02d}", width, height, readme=False)
             problems += check(page, f"slide {number} {width}x{height}")
     finally:
         page.close()
@@ -219,12 +219,17 @@ def test_the_english_ui_uses_english_punctuation(server: Any, english: tuple[Any
     for path in ("", "tasks", "overdue", "scores", "participation", "review"):
         page.goto(f"{server.url}/{path}?as_of={AS_OF}&lang=en")
         drawn(page)
-        save(page, shots, f"en_{path or 'overview'}", 1366, 768)
+        save(page, shots, f"en_{path or 'overview'}", 1366, 768, readme=False)
+        # cards, captions and headings are ours; a chart's text holds names from the workbooks, so there only
+        # the labels we write (75.0% (3/4)) are checked
         labels = page.evaluate(
             """() => [...document.querySelectorAll(
-                 '.js-plotly-plot svg text, [data-testid="stMetric"], [data-testid="stCaptionContainer"], h1, h2, h3')]
-                 .map(e => e.textContent)"""
+                 '[data-testid="stMetric"], [data-testid="stCaptionContainer"], h1, h2, h3')].map(e => e.textContent)"""
         )
         problems += [f"{path}: {text!r}" for text in labels if CHINESE_PUNCTUATION.search(text)]
+        chart_text = page.evaluate(
+            "() => [...document.querySelectorAll('.js-plotly-plot svg text')].map(e => e.textContent)"
+        )
+        problems += [f"{path}: {text!r}" for text in chart_text if re.search(r"\d[（）：]|[（）]\d", text)]
     problems += [f"blocked {u}" for u in leaks]
     assert not problems, "\n".join(problems)

@@ -140,7 +140,7 @@ def aliases(me: auth.User) -> None:
     if unknown.empty:
         st.caption(t("admin.unknown_none"))
     else:
-        unknown["kinds"] = unknown["kinds"].map(lambda ks: "、".join(t(f"kind.{k}") for k in ks.split(",")))
+        unknown["kinds"] = unknown["kinds"].map(lambda ks: t("sep.list").join(t(f"kind.{k}") for k in ks.split(",")))
         web.table(unknown, ["department", "kinds", "row_count"], key="admin_unknown")
 
 

@@ -27,7 +27,7 @@ def log() -> pd.DataFrame:
 def _sheets_text(sheets_json: str) -> str:
     """[{"sheet": "任务", "kind": "tasks", ...}] as 任务（任务分解）."""
     sheets = json.loads(sheets_json)
-    return "、".join(f"{s['sheet']}（{t('kind.' + s['kind'])}）" for s in sheets)
+    return t("sep.list").join(t("history.sheet_kind", sheet=s["sheet"], kind=t(f"kind.{s['kind']}")) for s in sheets)
 
 
 def pick(frame: pd.DataFrame) -> pd.Series | None:

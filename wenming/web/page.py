@@ -111,9 +111,9 @@ def page(title_key: str, kinds: Iterable[str], *, need: str | None = None) -> tu
     lines = [_provenance_line(kind, found[found["kind"] == kind]) for kind in kinds if kind in present]
     if lines:
         full = [_provenance_line(kind, found[found["kind"] == kind], shown=None) for kind in kinds if kind in present]
-        st.caption(t("page.source") + "；".join(lines), help="  \n".join(full) if full != lines else None)
+        st.caption(t("page.source") + t("sep.clause").join(lines), help="  \n".join(full) if full != lines else None)
     if f.departments:
-        st.caption(t("page.filtered", departments="、".join(f.departments), as_of=f.as_of.isoformat()))
+        st.caption(t("page.filtered", departments=t("sep.list").join(f.departments), as_of=f.as_of.isoformat()))
     return f, present
 
 
@@ -139,13 +139,13 @@ def _provenance_line(kind: str, rows: pd.DataFrame, shown: int | None = 4) -> st
         parts.append(
             t(
                 "page.source_dept",
-                departments="、".join(names),
+                departments=t("sep.list").join(names),
                 when=t("page.source_when", month=at.month, day=at.day),
                 user=r.user_name,
                 action=t(f"page.source_action.{r.action}"),
             )
         )
-    line = label + "、".join(parts)
+    line = label + t("sep.list").join(parts)
     if shown is not None and len(groups) > shown:
         rest = sum(group["department"].nunique(dropna=False) for _, group in groups[shown:])
         line += " " + t("page.source_dept_more", count=rest)
@@ -289,7 +289,7 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
 def rows_text(rows_json: str) -> str:
     """{"tasks": 121} as 任务分解 121 行."""
     rows = json.loads(rows_json)
-    return "，".join(t("upload.rows", kind=t(f"kind.{kind}"), rows=n) for kind, n in rows.items())
+    return t("sep.comma").join(t("upload.rows", kind=t(f"kind.{kind}"), rows=n) for kind, n in rows.items())
 
 
 def download(label: str, tables: Mapping[str, tuple[pd.DataFrame, list[str]]], file_name: str, key: str) -> None:
