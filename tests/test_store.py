@@ -277,7 +277,11 @@ def test_targets_are_set_cleared_and_logged(store: Store) -> None:
     store.set_target("completion", None, by="管理员")
     assert store.targets() == {"attainment": 0.95}
     log = store.con.execute("select user_name, action, detail from audit_log order by happened_at").fetchall()
-    assert [(u, a, json.loads(d)) for u, a, d in log][-1] == ("管理员", "target_set", {"target": "completion", "rate": None})
+    assert [(u, a, json.loads(d)) for u, a, d in log][-1] == (
+        "管理员",
+        "target_set",
+        {"target": "completion", "rate": None},
+    )
     for wrong in (("completion", 1.5), ("completion", 0.0), ("deadline", 0.5)):
         with pytest.raises(ValueError):
             store.set_target(*wrong)
