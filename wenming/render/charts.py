@@ -370,7 +370,7 @@ def target_line(fig: go.Figure, target: float | None, key: str) -> go.Figure:
         return fig
     (bars,) = fig.data
     bars.marker.color = [REACHED if r >= target - 1e-9 else BEHIND for r in bars.x]
-    fig.add_vline(x=target, line={"color": "#1A1A1A", "width": 2, "dash": "dash"})
+    fig.add_vline(x=target, line={"color": "#1A1A1A", "width": 3, "dash": "dash"}, layer="below")  # under the labels
     fig.layout.title.subtitle.text = t(key, rate=f"{target:.0%}")
     fig.layout.margin.t += SUBTITLE_SIZE + 8
     return fig
