@@ -267,3 +267,15 @@ def test_a_target_line_colours_bars_by_whether_they_reach_it() -> None:
     assert fig.layout.title.subtitle.text == "虚线：完成率目标 90%；蓝色已达到，橙色未达到"
     plain = charts.completion_by_department(frame, {"办公室": "#111111"})
     assert not plain.layout.shapes and plain.data[0].marker.color[1] == "#111111"
+
+
+def test_the_look_is_valid_css_with_the_catalogs_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wenming.web import look
+
+    drawn: list[str] = []
+    monkeypatch.setattr(look.st, "html", drawn.append)
+    monkeypatch.setattr(look.st, "get_option", lambda name: 100)
+    look.apply()
+    (css,) = drawn
+    assert 'content: "选择文件"' in css and 'content: "每个文件不超过 100 MB"' in css
+    assert "min(100%, 400px)" in css and "%(" not in css
