@@ -278,4 +278,4 @@ def test_the_look_is_valid_css_with_the_catalogs_words(monkeypatch: pytest.Monke
     look.apply()
     (css,) = drawn
     assert 'content: "选择文件"' in css and 'content: "每个文件不超过 100 MB"' in css
-    assert "min(100%, 400px)" in css and "%(" not in css
+    assert "min(100%, 340px)" in css and "%(" not in css
