@@ -132,11 +132,14 @@ def sized(context: Any, width: int, height: int, leaks: list[str]) -> Any:
     return page
 
 
-def drawn(page: Any, title: str | None = None) -> None:
-    """Wait for the run to end and every chart to be drawn."""
+def drawn(page: Any, title: str | None = None, charts: int = 0) -> None:
+    """Wait for the run to end and every chart to be drawn (Streamlit loads plotly lazily, behind a skeleton)."""
     if title:
         page.locator("h1", has_text=title).first.wait_for()
     page.wait_for_selector(IDLE)
+    if charts:
+        page.locator(".js-plotly-plot").nth(charts - 1).wait_for()
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
     for chart in page.locator('[data-testid="stPlotlyChart"]').all():
         chart.locator(".main-svg").first.wait_for()
     page.wait_for_timeout(400)  # plotly's second layout pass (automargin)
@@ -166,9 +169,9 @@ def test_every_page_fits_and_stays_offline(server: Any, browser: Any, shots: Pat
     page = sized(browser, width, height, leaks)
     problems: list[str] = []
     try:
-        for path, (title, _) in PAGES.items():
+        for path, (title, charts) in PAGES.items():
             page.goto(f"{server.url}/{path}?as_of={AS_OF}")
-            drawn(page, title)
+            drawn(page, title, charts)
             save(page, shots, path or "overview", width, height)
             problems += check(page, f"{path or 'overview'} {width}x{height}")
     finally:
