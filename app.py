@@ -8,8 +8,8 @@ from wenming.web import filters, signin
 
 web.route()
 st.set_page_config(
-    page_title="文明创建工作看板", page_icon="🚩", layout="wide"
-)  # an emoji: no icon fetched from Google
+    page_title="文明创建工作看板", page_icon=web.ICON, layout="wide"
+)  # a bundled file: no request leaves the server
 filters.language()
 user = signin.gate()  # None until signed in
 pages = [

@@ -2,7 +2,7 @@
 
 from wenming import web
 from wenming.web import admin as admin_ui
-from wenming.web import signin
+from wenming.web import signin, targets
 from wenming.web import words as words_ui
 
 web.page("page.admin", (), need="admin")
@@ -14,4 +14,5 @@ admin_ui.aliases(me)
 admin_ui.locks(me)
 words_ui.taught_notice()
 words_ui.admin(me.name or "admin")
+targets.form(me.name)
 admin_ui.logs()

@@ -13,7 +13,7 @@ me = signin.current()
 history_ui.restored_notice()
 st.caption(t("history.intro"))
 imports = history_ui.log()
-web.table(imports, history_ui.LOG, key="history_log")
+web.table(imports, history_ui.LOG, key="history_log", trace=True)
 
 chosen = history_ui.pick(imports)
 if chosen is not None:

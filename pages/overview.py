@@ -6,6 +6,7 @@ from wenming import web
 from wenming.figures import headline
 from wenming.render import charts, safe
 from wenming.text import t
+from wenming.web import targets
 from wenming.web.scores import veto_banner
 
 f, present = web.page("page.overview", ("tasks", "scores", "issues", "activities"))
@@ -30,7 +31,8 @@ for column, figure in zip(st.columns(len(figures)), figures, strict=True):
 left, right = st.columns([3, 2])
 with left:
     by_department = web.query("tasks_by_department", f)
-    chart = charts.completion_by_department(by_department, web.department_colors())
+    target = targets.current().get("completion")
+    chart = charts.completion_by_department(by_department, web.department_colors(), target)
     clicked = web.picked(web.plot(chart, "overview_completion", select=True))
 with right:
     trend = web.series("tasks_summary", f)
@@ -38,7 +40,7 @@ with right:
 
 st.subheader(t("overview.most_overdue"))
 if clicked:
-    st.caption(safe.say("page.clicked", names="、".join(clicked)))
+    st.caption(safe.say("page.clicked", names=t("sep.list").join(clicked)))
 overdue = web.query("tasks_most_overdue", f, limit=5, **({"departments": clicked} if clicked else {}))
 if overdue.empty:
     st.success(t("overview.none_overdue"))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from wenming import web
-from wenming.render import charts
+from wenming.render import charts, slides
 from wenming.text import t
 
 DEPARTMENT_COLUMNS = [
@@ -34,7 +34,7 @@ totals = web.query("participation_summary", f).iloc[0]
 shown = [
     ("label.activities", f"{totals.activities:,.0f}"),
     ("label.person_times", f"{totals.person_times:,.0f}"),
-    ("label.volunteer_hours", f"{totals.volunteer_hours:,.1f}"),
+    ("label.volunteer_hours", slides.number(totals.volunteer_hours, places=1)),
     (
         "label.attendance_rate",
         f"{totals.attendance_rate:.1%}" if totals.attendance_rate == totals.attendance_rate else "—",

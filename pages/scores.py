@@ -6,6 +6,7 @@ from wenming import web
 from wenming.figures import scoring
 from wenming.render import charts
 from wenming.text import t
+from wenming.web import targets
 from wenming.web.scores import veto_banner
 
 ITEM_COLUMNS = [
@@ -41,14 +42,18 @@ if extra:
 by_category = web.query("scores_by_category", f)
 left, right = st.columns(2)
 with left:
-    web.plot(charts.attainment(by_category, "category", t("chart.attainment_by_category")), "scores_categories")
+    pass_line = targets.current().get("attainment")
+    chart = charts.attainment(by_category, "category", t("chart.attainment_by_category"), target=pass_line)
+    web.plot(chart, "scores_categories")
 with right:
     by_class = web.query("scores_by_class", f)
     if by_class["class"].notna().sum() > 1:
         web.plot(charts.attainment(by_class, "class", t("chart.attainment_by_class")), "scores_classes")
     by_department = web.query("scores_by_department", f)
     web.plot(
-        charts.attainment(by_department, "department", t("chart.attainment_by_department"), web.department_colors()),
+        charts.attainment(
+            by_department, "department", t("chart.attainment_by_department"), web.department_colors(), pass_line
+        ),
         "scores_departments",
     )
 

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from wenming import web
-from wenming.render import charts
+from wenming import text, web
+from wenming.render import charts, slides
 
 
 def trace_by_name(fig, name: str):
@@ -110,7 +110,7 @@ def test_attainment_leaves_out_categories_without_scored_points() -> None:
 def test_points_lost_the_most_first_at_the_top() -> None:
     frame = pd.DataFrame({"category": ["学雷锋", "学雷锋", None], "item": ["a", "b", "c"], "lost": [1.0, 0.0, 2.5]})
     (bar,) = charts.points_lost(frame).data
-    assert list(bar.y) == ["学雷锋 · a", "c"] and list(bar.x) == [1.0, 2.5]
+    assert list(bar.y) == ["学雷锋<br>a", "c"] and list(bar.x) == [1.0, 2.5]  # the category on a line of its own
     assert list(bar.text) == ["-1", "-2.5"]
 
 
@@ -164,9 +164,12 @@ def test_roadmap_counts_due_and_overdue_by_month() -> None:
             "overdue": [1, 0, 0],
         }
     )
-    (heat,) = charts.roadmap(frame, ["研究室", "办公室"]).data
-    assert list(heat.x) == ["2025-10", "2025-11"] and list(heat.y) == ["研究室", "办公室"]
-    assert [list(row) for row in heat.text] == [["1", ""], ["2（1）", "1"]]
+    on_time, late = charts.roadmap(frame, ["研究室", "办公室"]).data
+    assert list(on_time.x) == ["2025-10", "2025-11"] and list(on_time.y) == ["研究室", "办公室"]
+    # the count in each cell; a month with an overdue task in the orange layer, its overdue count in the hover
+    assert [list(row) for row in on_time.text] == [["1", ""], ["", "1"]]
+    assert [list(row) for row in late.text] == [["", ""], ["2", ""]]
+    assert late.customdata.tolist() == [[0, 0], [1, 0]]
 
 
 def test_rate_trend_labels_the_latest_point() -> None:
@@ -211,3 +214,70 @@ def test_narrow_to_the_clicked_departments() -> None:
     assert len(web.narrow(frame, [])) == 3
     assert web.narrow(frame, ["未填部门", "研究室"]).index.tolist() == [1, 2]
     assert web.narrow(frame, ["未分类"], "category").index.tolist() == [0]
+
+
+def test_rate_axes_end_at_100_percent_unless_a_bonus_passes_it() -> None:
+    frame = pd.DataFrame({"department": ["办公室", "研究室"], "total": [4, 2], "done": [3, 2]})
+    frame["completion_rate"] = frame["done"] / frame["total"]
+    assert list(charts.completion_by_department(frame, {}).layout.xaxis.range) == [0, 1.0]
+    bonus = pd.DataFrame({"category": ["特色创建", "学雷锋"], "score": [11.0, 8.0], "max": [10.0, 10.0]})
+    bonus["attainment"] = bonus["score"] / bonus["max"]
+    assert list(charts.attainment(bonus, "category", "得分率").layout.xaxis.range) == [0, 1.1]
+
+
+def test_bar_labels_go_inside_a_long_bar_and_names_onto_two_lines() -> None:
+    frame = pd.DataFrame({"category": ["“我们的节日”活动"], "score": [6.0], "max": [8.0]})
+    frame["attainment"] = frame["score"] / frame["max"]
+    (bar,) = charts.attainment(frame, "category", "得分率").data
+    assert bar.textposition == "auto" and bar.insidetextanchor == "end" and bar.cliponaxis is False
+    assert list(bar.y) == ["“我们的节<br>日”活动"] and list(bar.customdata) == ["“我们的节日”活动"]
+
+
+def test_a_legend_sits_under_the_chart_and_a_remark_under_the_title() -> None:
+    frame = pd.DataFrame({"department": ["办公室"], "overdue": [2], "due_soon": [1]})
+    fig = charts.overdue_by_department(frame)
+    legend = fig.layout.template.layout.legend
+    assert legend.yref == "container" and legend.y == 0  # never over the title
+    assert fig.layout.margin.b >= charts.LEGEND_HEIGHT
+    assert charts.split_title("失分最多的 15 项（优先补短板）") == ("失分最多的 15 项", "优先补短板")
+    assert charts.split_title("Days overdue (by department)") == ("Days overdue", "by department")
+    assert charts.split_title("各部门任务完成率") == ("各部门任务完成率", "")
+
+
+def test_english_rate_labels_use_english_brackets() -> None:
+    text.use("en")
+    try:
+        assert charts.rate_label(0.75, 3, 4) == "75.0% (3/4)"
+    finally:
+        text.use("zh")
+    assert charts.rate_label(0.75, 3, 4) == "75.0%（3/4）"
+
+
+def test_numbers_as_people_write_them() -> None:
+    assert slides.number(5900.0, places=1) == "5,900" and slides.number(1622.5) == "1,622.5"
+    assert slides.number(2.5) == "2.5" and slides.number(2.0) == "2" and slides.cell(12314.0) == "12,314"
+
+
+def test_a_target_line_colours_bars_by_whether_they_reach_it() -> None:
+    frame = pd.DataFrame({"department": ["办公室", "研究室"], "total": [4, 5], "done": [4, 1]})
+    frame["completion_rate"] = frame["done"] / frame["total"]
+    fig = charts.completion_by_department(frame, {"办公室": "#111111"}, target=0.9)
+    (bar,) = fig.data  # 研究室 20% at the bottom, 办公室 100% at the top
+    assert list(bar.marker.color) == [charts.BEHIND, charts.REACHED]
+    (line,) = fig.layout.shapes
+    assert (line.x0, line.x1, line.line.dash) == (0.9, 0.9, "dash")
+    assert fig.layout.title.subtitle.text == "虚线：完成率目标 90%；蓝色已达到，橙色未达到"
+    plain = charts.completion_by_department(frame, {"办公室": "#111111"})
+    assert not plain.layout.shapes and plain.data[0].marker.color[1] == "#111111"
+
+
+def test_the_look_is_valid_css_with_the_catalogs_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wenming.web import look
+
+    drawn: list[str] = []
+    monkeypatch.setattr(look.st, "html", drawn.append)
+    monkeypatch.setattr(look.st, "get_option", lambda name: 100)
+    look.apply()
+    (css,) = drawn
+    assert 'content: "选择文件"' in css and 'content: "每个文件不超过 100 MB"' in css
+    assert "min(100%, 340px)" in css and "%(" not in css

@@ -139,9 +139,9 @@ def test_admin_adds_a_user_on_the_page(tmp_path: Path, monkeypatch: pytest.Monke
     db = database(tmp_path)
     at = signed_in_app(db, monkeypatch, ADMIN, "pages/admin.py")
     users = at.dataframe[0].value
-    assert users["user_name"].tolist() == [ADMIN, OFFICE, "李娜", LEADER]
+    assert users["account"].tolist() == [ADMIN, OFFICE, "李娜", LEADER]  # headed 用户名, not 导入人
     sign_ins = [df.value for df in at.dataframe if "outcome" in df.value.columns][0]
-    assert sign_ins[["user_name", "success", "outcome", "via"]].values.tolist() == [[ADMIN, True, "成功", "密码"]]
+    assert sign_ins[["account", "success", "outcome", "via"]].values.tolist() == [[ADMIN, True, "成功", "密码"]]
     form = at.main.text_input
     form[0].input("新同事")
     at.main.selectbox[0].set_value("staff")
@@ -153,6 +153,8 @@ def test_admin_adds_a_user_on_the_page(tmp_path: Path, monkeypatch: pytest.Monke
     assert auth.sign_in(store, "新同事", "new-person-1").user == auth.User("新同事", "staff", ("办公室",))
     assert auth.audit_log(store).iloc[0][["user_name", "action"]].tolist() == [ADMIN, "user_add"]
     store.close()
+    audit = [df.value for df in at.dataframe if "sentence" in df.value.columns][0]
+    assert audit[["operator", "sentence"]].values.tolist()[0] == [ADMIN, "添加用户 新同事（填报人员，部门：办公室）"]
 
 
 def test_admin_sets_an_alias_and_sees_unknown_department_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,3 +179,19 @@ def test_admin_sets_an_alias_and_sees_unknown_department_names(tmp_path: Path, m
     assert store.aliases() == {"法工": "法工委"}
     assert json.loads(auth.audit_log(store).iloc[0]["detail"]) == {"alias": "法工", "department": "法工委"}
     store.close()
+
+
+def test_admin_sets_target_lines_drawn_on_the_overview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = database(tmp_path)
+    at = signed_in_app(db, monkeypatch, ADMIN, "pages/admin.py")
+    at.number_input(key="admin_target_completion").set_value(90.0)
+    at.number_input(key="admin_target_attainment").set_value(95.0)
+    next(b for b in at.button if b.label == t("admin.targets_save")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("admin.targets_saved") in [s.value for s in at.success]
+    store = Store.open(db)
+    assert store.targets() == {"completion": 0.9, "attainment": 0.95}
+    store.close()
+    at.switch_page("pages/overview.py").run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [(s["x0"], s["line"]["dash"]) for s in spec["layout"]["shapes"]] == [(0.9, "dash")]

@@ -22,6 +22,7 @@ from tests.conftest import dump
 from tests.test_queries import ISSUES, SCORES, SURVEYS, TASKS
 from tests.workbooks import workbook
 from wenming.figures import summary
+from wenming.render import charts
 from wenming.store import Store
 from wenming.text import t
 
@@ -30,6 +31,11 @@ APP = ROOT / "app.py"
 SAMPLES = ROOT / "data" / "sample"
 AS_OF = dt.date(2026, 11, 20)  # the sample trackers' 截至 date
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def hours(value: float) -> str:
+    """Hours as the page shows them: 5,900 and 1,622.5, never 5,900.0."""
+    return f"{value:,.1f}".removesuffix(".0")
 
 
 def zh(key: str, **params: object) -> str:
@@ -117,7 +123,7 @@ def _decoded(value: Any) -> Any:
 
 def chart(at: AppTest, title_key: str, **params: object) -> list[dict[str, Any]]:
     """The traces of the chart titled t(title_key), typed arrays decoded."""
-    title = zh(title_key, **params)
+    title, _ = charts.split_title(zh(title_key, **params))  # a bracketed remark is the subtitle
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     found = [s for s in specs if (s["layout"].get("title") or {}).get("text") == title]
     assert len(found) == 1, f"one chart titled {title!r}"
@@ -243,9 +249,10 @@ def test_tasks_page_on_the_sample(sample: Store, figures: dict, monkeypatch: pyt
     tasks = sample.query("tasks_list", as_of=AS_OF, snapshot=None, departments=None)
     shown = table(at, "tasks_table")
     assert len(shown) == total
-    assert sorted(zip(shown["sheet"], shown["row_no"], strict=True)) == sorted(
-        zip(tasks["sheet"], tasks["row_no"], strict=True)
+    assert sorted(zip(shown["task"], shown["department"], strict=True)) == sorted(
+        zip(tasks["task"], tasks["department"], strict=True)
     )
+    assert not {"sheet", "row_no", "sha256"} & set(shown.columns)  # where a row came from: downloads, 导入记录
     assert (shown["state"] == "已完成").sum() == figures["tasks"]["done"]
     by_department = sample.query("tasks_by_department", as_of=AS_OF, snapshot=None, departments=None)
     traces = {
@@ -259,9 +266,10 @@ def test_tasks_page_on_the_sample(sample: Store, figures: dict, monkeypatch: pyt
     assert dict(zip(done["y"], done["x"], strict=True)) == dict(
         zip(by_category["category"], by_category["done"], strict=True)
     )
-    (roadmap,) = chart(at, "chart.roadmap")
+    on_time, late = chart(at, "chart.roadmap")  # months with an overdue task are a layer of their own
     due = sample.query("tasks_roadmap", as_of=AS_OF, snapshot=None, departments=None)["due"].sum()
-    assert np.nansum(np.array(roadmap["z"], dtype=float)) == due
+    cells = [np.nansum(np.array(layer["z"], dtype=float)) for layer in (on_time, late)]
+    assert sum(cells) == due and cells[1] > 0
 
 
 def test_tasks_department_and_date_filters(sample: Store, figures: dict, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -294,7 +302,7 @@ def test_tasks_state_pills_and_search(sample: Store, figures: dict, monkeypatch:
     expected = tasks[text.str.contains("团委") & text.str.contains("志愿")]
     shown = table(at, "tasks_table")
     assert 0 < len(shown) < total
-    assert sorted(shown["row_no"]) == sorted(expected["row_no"])
+    assert sorted(shown["task"]) == sorted(expected["task"])
 
 
 def test_tasks_empty_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -393,12 +401,12 @@ def test_scores_page_on_the_sample(sample: Store, figures: dict, monkeypatch: py
         "未评分项": str(scores["unscored"]),
         "风险分值": f"{at_risk['max'].sum():g}",
     }
-    (bars,) = chart(at, "chart.attainment_by_category")
+    (bars,) = chart(at, "chart.attainment_by_category")  # a bar's name is its customdata (the label may wrap)
     expected = {c: r["score"] / r["max"] for c, r in scores["by_category"].items() if r["max"]}
-    assert dict(zip(bars["y"], bars["x"], strict=True)) == pytest.approx(expected)
+    assert dict(zip(bars["customdata"], bars["x"], strict=True)) == pytest.approx(expected)
     (bars,) = chart(at, "chart.attainment_by_department")
     expected = {d: r["score"] / r["max"] for d, r in scores["by_department"].items() if r["max"]}
-    assert dict(zip(bars["y"], bars["x"], strict=True)) == pytest.approx(expected)
+    assert dict(zip(bars["customdata"], bars["x"], strict=True)) == pytest.approx(expected)
     items = sample.query("scores_items", as_of=AS_OF, snapshot=None, departments=None)
     assert len(table(at, "scores_items")) == (~items["unscored"]).sum()
     assert len(table(at, "scores_unscored")) == scores["unscored"]
@@ -450,7 +458,7 @@ def test_participation_page_on_the_sample(sample: Store, figures: dict, monkeypa
     assert metrics(at) == {
         "活动次数": str(part["activities"]),
         "参与人次": f"{part['person_times']:,}",
-        "志愿服务时长": f"{part['volunteer_hours']:,.1f}",
+        "志愿服务时长": hours(part["volunteer_hours"]),
         "到场率": pct(part["attendance_rate"]),
     }
     (bars,) = chart(at, "chart.person_times_per_head")
@@ -473,7 +481,7 @@ def test_participation_filters(sample: Store, monkeypatch: pytest.MonkeyPatch) -
     expected = summary.build(sample, day, ["团委", "工会"])["participation"]
     assert metrics(at)["活动次数"] == str(expected["activities"])
     assert metrics(at)["参与人次"] == f"{expected['person_times']:,}"
-    assert metrics(at)["志愿服务时长"] == f"{expected['volunteer_hours']:,.1f}"
+    assert metrics(at)["志愿服务时长"] == hours(expected["volunteer_hours"])
     shown = table(at, "part_departments").set_index("department")
     assert shown["activities"].to_dict() == {d: r["activities"] for d, r in expected["by_department"].items()}
     assert sorted(shown.index) == sorted(["团委", "工会"])
@@ -481,7 +489,7 @@ def test_participation_filters(sample: Store, monkeypatch: pytest.MonkeyPatch) -
 
 def test_participation_with_surveys_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(tiny(tmp_path, ("问卷", SURVEYS)), monkeypatch, "pages/participation.py", as_of="2025-10-31")
-    assert metrics(at) == {"活动次数": "0", "参与人次": "0", "志愿服务时长": "0.0", "到场率": "—"}
+    assert metrics(at) == {"活动次数": "0", "参与人次": "0", "志愿服务时长": "0", "到场率": "—"}
     (heat,) = chart(at, "chart.survey_rates")
     assert heat["y"] == ["办公室", "研究室"] and heat["x"] == ["知晓率", "满意度"]
     assert np.array(heat["z"]) == pytest.approx(np.array([[0.925, 0.9], [0.95, 0.88]]))

@@ -75,9 +75,11 @@ def test_presentation_mode_is_one_screen_with_buttons_only(sample: Store, monkey
     at = app(sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10", present="1", screen="1")
     assert [b.label for b in at.main.button] == ["◀ 上一页", "下一页 ▶", "退出演示"]
     assert not at.main.selectbox and not at.main.text_input and not at.main.get("download_button")
-    assert "一、主要指标" in screen(at)
+    assert "一、主要指标" in screen(at) and 'class="cards"' in screen(at)
     next(b for b in at.main.button if b.label == "下一页 ▶").click().run()
     assert at.query_params["screen"] in ("2", ["2"])
+    assert "一、主要指标" in screen(at) and 'class="summary"' in screen(at)  # the 通报 on a screen of its own
+    next(b for b in at.main.button if b.label == "下一页 ▶").click().run()
     assert "二、红黑榜" in screen(at)
     next(b for b in at.main.button if b.label == "退出演示").click().run()
     assert "present" not in at.query_params

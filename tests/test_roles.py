@@ -237,6 +237,9 @@ def test_cli_users_add_list_disable_password(tmp_path: Path, capsys, monkeypatch
     assert run(sso, capsys)[0] == 0  # single sign-on only: no password asked
     code, out, _ = run(["users", "list", "--db", db], capsys)
     assert code == 0 and "admin" in out and "小王" in out and "工会" in out
+    head, *rows = out.splitlines()
+    assert head.split() == ["用户名", "角色", "部门", "邮箱", "启用", "有密码", "最近登录"]
+    assert "NaT" not in out and rows[0].split()[1] == "管理员"  # never signed in: —
     monkeypatch.setattr("sys.stdin", io.StringIO("second-pass-2\n"))
     assert run(["users", "password", "小王", "--db", db], capsys)[1].strip() == zh("cli.password_set", name="小王")
     assert run(["users", "disable", "小王", "--db", db], capsys)[1].strip() == zh("cli.user_disabled", name="小王")

@@ -269,3 +269,21 @@ def test_far_fewer_is_counted_in_the_sheets_scope(store: Store) -> None:
     assert store.fewer_rows(store.parse(older, "old.xlsx"), as_of=AS_OF) == []
     newer = tasks_book(["研究一", "研究室", "", ""], title="截至2099年1月31日")
     assert [(f.before, f.after) for f in store.fewer_rows(store.parse(newer, "new.xlsx"), as_of=AS_OF)] == [(40, 1)]
+
+
+def test_targets_are_set_cleared_and_logged(store: Store) -> None:
+    assert store.targets() == {}
+    store.set_target("completion", 0.9, by="管理员")
+    store.set_target("attainment", 0.95, by="管理员")
+    store.set_target("completion", None, by="管理员")
+    assert store.targets() == {"attainment": 0.95}
+    log = store.con.execute("select user_name, action, detail from audit_log order by happened_at").fetchall()
+    assert [(u, a, json.loads(d)) for u, a, d in log][-1] == (
+        "管理员",
+        "target_set",
+        {"target": "completion", "rate": None},
+    )
+    for wrong in (("completion", 1.5), ("completion", 0.0), ("deadline", 0.5)):
+        with pytest.raises(ValueError):
+            store.set_target(*wrong)
+    assert store.targets() == {"attainment": 0.95}

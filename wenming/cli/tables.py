@@ -20,7 +20,7 @@ def _width(value: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in value)
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
+def table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
     lines = []
     for row in [headers, *rows]:
@@ -30,12 +30,12 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 def _section(title: str, totals: dict[str, Any], keys: list[str], rates: set[str], by: str, by_keys: list[str]) -> str:
     head = [text.t(f"label.{k}") for k in keys]
-    lines = [f"== {title} ==", _table(head, [[_cell(totals[k], k in rates) for k in keys]])]
+    lines = [f"== {title} ==", table(head, [[_cell(totals[k], k in rates) for k in keys]])]
     rows = [[name] + [_cell(values[k], k in rates) for k in by_keys] for name, values in totals[by].items()]
     if rows:
         lines.append("")
         lines.append(
-            _table(
+            table(
                 [text.t("label.department" if by == "by_department" else "label.category")]
                 + [text.t(f"label.{k}") for k in by_keys],
                 rows,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import sys
 from typing import Any
 
 from wenming import text
 from wenming.cli.common import _user
+from wenming.cli.tables import table
 from wenming.store import Store, auth
 
 
@@ -55,7 +57,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             if listed.empty:
                 print(text.t("cli.no_users"))
             else:
-                print(listed.drop(columns=["created_at"]).fillna("").to_string(index=False))
+                print(_users_table(listed))
         elif args.action == "add":
             password = None if args.no_password else _password(args.name)
             user = auth.add_user(
@@ -80,3 +82,32 @@ def cmd_users(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
+
+
+USER_COLUMNS = ["account", "role", "departments", "email", "enabled", "has_password", "last_sign_in"]
+
+
+def _users_table(listed: Any) -> str:
+    """The users in the language asked for: roles in words, 是/否, a sign-in time or — (never NaT)."""
+
+    def yes(flag: object) -> str:
+        return text.t("cli.yes" if flag else "cli.no")
+
+    def shown(value: object) -> str:  # None, NaN and NaT as —
+        if value is None or value != value:
+            return "—"
+        return f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else str(value) or "—"
+
+    rows = [
+        [
+            r.user_name,
+            text.t(f"role.{r.role}"),
+            shown(r.departments),
+            shown(r.email),
+            yes(r.enabled),
+            yes(r.has_password),
+            shown(r.last_sign_in),
+        ]
+        for r in listed.itertuples()
+    ]
+    return table([text.t(f"col.{c}") for c in USER_COLUMNS], rows)

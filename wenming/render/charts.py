@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -16,9 +17,12 @@ from wenming.render import safe
 from wenming.text import t
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
-FONT_SIZE = 18
+FONT_SIZE = 16
 TITLE_SIZE = 22
+SUBTITLE_SIZE = 16
+ROOM_FONT = 22  # px of chart text on a slide, above the slide's table text (20 px at 1024×768)
 ROW_HEIGHT = 46
+LEGEND_HEIGHT = 90  # room under a chart for a legend of up to three lines on a phone
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 STATE_COLORS = {
@@ -32,6 +36,8 @@ DUE_SOON = "#CC79A7"
 CLOSED = "#009E73"
 OPEN = "#E69F00"
 MAIN = "#0072B2"
+REACHED, BEHIND = "#0072B2", "#E69F00"  # against a target: Okabe–Ito blue and orange
+LATE_SCALE = [[0, "#F6C9A8"], [1, "#D55E00"]]  # months with overdue tasks: light to dark orange
 AGING_BUCKETS = ("1-7", "8-30", "31-90", ">90")
 AGING_COLORS = ("#FDBE85", "#FD8D3C", "#D94701", "#8C2D04")  # one hue, darker = older
 TYPE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -85,12 +91,15 @@ TEMPLATE = go.layout.Template(
             "yref": "container",
             "y": 1,
             "yanchor": "top",
-            "pad": {"t": 12},
+            "pad": {"t": 12, "b": 8},
+            "automargin": True,  # inside the figure and clear of the plot and a top axis's labels
+            "subtitle": {"font": {"size": SUBTITLE_SIZE, "color": "#555555"}},
         },
-        "legend": {
+        "legend": {  # under the chart, so a legend that wraps onto more lines never covers the title
             "orientation": "h",
+            "yref": "container",
             "yanchor": "bottom",
-            "y": 1.01,
+            "y": 0,
             "x": 0,
             "title": {"text": ""},
             "font": {"size": 16},
@@ -133,16 +142,30 @@ def _as_text(fig: go.Figure) -> None:
 
 
 def _plain(value: object) -> object:
-    return safe.plotly(value) if isinstance(value, str) else value
+    """A label as plain text; the one tag kept is the line break that two_lines puts into long names."""
+    return safe.plotly(value).replace("&lt;br&gt;", "<br>") if isinstance(value, str) else value
+
+
+def split_title(title: str) -> tuple[str, str]:
+    """A title and its bracketed remark, the remark shown as a subtitle: "失分最多的 15 项（优先补短板）"."""
+    for open_, close in (("（", "）"), (" (", ")")):
+        if title.endswith(close) and open_ in title:
+            head, _, remark = title.rpartition(open_)
+            return head.rstrip(), remark[: -len(close)]
+    return title, ""
 
 
 def _layout(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
     _as_text(fig)
     layout = fig.layout
     layout.template = TEMPLATE
-    layout.title.text = title
+    head, remark = split_title(title or "")
+    layout.title.text = head or None
+    layout.title.subtitle.text = remark or None
     layout.height = height
-    layout.margin = {"l": 10, "r": 40, "t": (60 if title else 10) + (45 if len(fig.data) > 1 else 0), "b": 10}
+    top = (60 + (SUBTITLE_SIZE + 8 if remark else 0)) if title else 10
+    legend = sum(1 for trace in fig.data if trace.showlegend is not False and trace.name) > 1
+    layout.margin = {"l": 10, "r": 24, "t": top, "b": 10 + (LEGEND_HEIGHT if legend else 0)}
     return fig
 
 
@@ -168,6 +191,23 @@ def _count_bars(
     )
 
 
+# A bar's label sits inside its end when it fits there, else just outside (a short bar leaves room).
+VALUE_TEXT = {"textposition": "auto", "insidetextanchor": "end", "cliponaxis": False, "textangle": 0}
+NAME_WIDTH = 7  # characters of a name on one line beside a bar; longer names take two lines
+TOP_AXIS_ROOM = 40  # px for tick labels of an axis drawn at the top
+CLOSING = "”’）)》」，、。：；"  # px above the plot for tick labels on a top axis, under the title
+
+
+def rate_range(rates: Sequence[float]) -> list[float]:
+    """A rate axis ends at 100%; only a rate above it (bonus points) carries the axis further."""
+    return [0, max([1.0, *(float(r) for r in rates if r == r)])]
+
+
+def rate_label(rate: float, part: float, whole: float) -> str:
+    """A bar's label: 75.0%（3/4）, in English 75.0% (3/4)."""
+    return t("chart.rate_label", rate=f"{rate:.1%}", part=f"{part:g}", whole=f"{whole:g}")
+
+
 def _bar_height(rows: int) -> int:
     return max(260, 150 + ROW_HEIGHT * rows)
 
@@ -179,25 +219,28 @@ def _rate_bars(
     return go.Figure(
         go.Bar(
             x=rates,
-            y=names,
+            y=[two_lines(n, NAME_WIDTH) for n in names],
             orientation="h",
             marker_color=[colors.get(n, MAIN) for n in names],
-            text=[f"{r:.1%}（{p:g}/{w:g}）" for r, p, w in zip(rates, parts, wholes, strict=True)],
-            textposition="outside",
-            cliponaxis=False,
+            text=[rate_label(r, p, w) for r, p, w in zip(rates, parts, wholes, strict=True)],
             customdata=names,
-            hovertemplate="%{y}<br>" + label + " %{x:.1%}<extra></extra>",
+            **VALUE_TEXT,
+            hovertemplate="%{customdata}<br>" + label + " %{x:.1%}<extra></extra>",
         )
     )
 
 
-def completion_by_department(frame: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
-    """Completion rate by lead department, best at the top; a bar's customdata is its department."""
+def completion_by_department(frame: pd.DataFrame, colors: dict[str, str], target: float | None = None) -> go.Figure:
+    """Completion rate by lead department, best at the top; a bar's customdata is its department.
+
+    With a ``target`` (set by an admin) the bars say whether each department has reached it.
+    """
     data = frame.sort_values(["completion_rate", "department"], ascending=[True, False])
     names = [_label(d) for d in data["department"]]
     fig = _rate_bars(names, data["completion_rate"], data["done"], data["total"], colors, t("label.completion_rate"))
-    fig.update_xaxes(range=[0, 1.18], tickformat=".0%")
-    return _layout(fig, t("chart.completion_by_department"), _bar_height(len(data)))
+    fig.update_xaxes(range=rate_range(data["completion_rate"]), tickformat=".0%")
+    _layout(fig, t("chart.completion_by_department"), _bar_height(len(data)))
+    return target_line(fig, target, "chart.target_completion")
 
 
 def status_stack(frame: pd.DataFrame, by: str, order: Sequence[str] | None = None) -> go.Figure:
@@ -253,42 +296,46 @@ def rate_trend(frame: pd.DataFrame, column: str, title: str) -> go.Figure:
 
 
 def roadmap(frame: pd.DataFrame, order: Sequence[str]) -> go.Figure:
-    """路线图: tasks due per department and month, overdue ones in brackets."""
+    """路线图: tasks due per department and month; a month with overdue tasks is orange, the count in its hover."""
     data = frame.assign(month_label=pd.to_datetime(frame["month"]).dt.strftime("%Y-%m"))
     data["_name"] = [_label(v) for v in data["department"]]
     months = sorted(data["month_label"].unique())
     names = [n for n in order if n in set(data["_name"])] + sorted(set(data["_name"]) - set(order))
-    due = data.pivot_table(index="_name", columns="month_label", values="due", aggfunc="sum").reindex(
-        index=names, columns=months
-    )
-    late = data.pivot_table(index="_name", columns="month_label", values="overdue", aggfunc="sum").reindex(
-        index=names, columns=months
-    )
-    labels = [
-        [
-            ("" if pd.isna(d) else f"{int(d)}" + (f"（{int(o)}）" if o and o == o else ""))
-            for d, o in zip(drow, orow, strict=True)
-        ]
-        for drow, orow in zip(due.to_numpy(), late.to_numpy(), strict=True)
-    ]
-    fig = go.Figure(
-        go.Heatmap(
-            z=due.to_numpy(),
+
+    def grid(column: str) -> pd.DataFrame:
+        wide = data.pivot_table(index="_name", columns="month_label", values=column, aggfunc="sum")
+        return wide.reindex(index=names, columns=months)
+
+    due, late = grid("due").to_numpy(dtype=float), grid("overdue").fillna(0).to_numpy()
+    labels = [["" if d != d else f"{int(d)}" for d in row] for row in due]
+    hover = "%{y} %{x}<br>" + t("chart.due") + " %{z}<br>" + t("label.overdue") + " %{customdata}<extra></extra>"
+    fig = go.Figure()
+    for cells, colors in ((late == 0, "Blues"), (late > 0, LATE_SCALE)):  # on time in blue, late in orange
+        fig.add_heatmap(
+            z=np.where(cells, due, np.nan),
             x=months,
             y=names,
-            text=labels,
+            text=[
+                [label if keep else "" for label, keep in zip(row, kept, strict=True)]
+                for row, kept in zip(labels, cells, strict=True)
+            ],
             texttemplate="%{text}",
-            textfont={"size": 16},
-            colorscale="Blues",
+            textfont={"size": 14},
+            customdata=late.astype(int),
+            colorscale=colors,
+            zmin=0,
+            zmax=float(np.nanmax(due)) if due.size else 1.0,
             showscale=False,
             xgap=3,
             ygap=3,
-            hovertemplate="%{y} %{x}<br>" + t("chart.due") + " %{z}<extra></extra>",
+            hoverongaps=False,
+            hovertemplate=hover,
         )
-    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(showgrid=False, side="top", type="category")
-    return _layout(fig, t("chart.roadmap"), _bar_height(len(names)))
+    _layout(fig, t("chart.roadmap"), _bar_height(len(names)))
+    fig.layout.margin.t += TOP_AXIS_ROOM  # the month or rate names under the title
+    return fig
 
 
 def overdue_by_department(frame: pd.DataFrame) -> go.Figure:
@@ -330,21 +377,39 @@ def issues_by_department(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, t("chart.issues_by_department"), _bar_height(len(data)))
 
 
-def attainment(frame: pd.DataFrame, by: str, title: str, colors: dict[str, str] | None = None) -> go.Figure:
-    """Score attainment (score / max of scored items) per category, class or department."""
+def attainment(
+    frame: pd.DataFrame, by: str, title: str, colors: dict[str, str] | None = None, target: float | None = None
+) -> go.Figure:
+    """Score attainment (score / max of scored items) per category, class or department; ``target``: the pass line."""
     data = frame[frame["max"] > 0].sort_values("attainment", ascending=True)
     names = [_label(v, by) for v in data[by]]
     fig = _rate_bars(names, data["attainment"], data["score"], data["max"], colors or {}, t("label.attainment"))
-    fig.update_xaxes(range=[0, 1.25], tickformat=".0%")
-    return _layout(fig, title, _bar_height(len(data)))
+    fig.update_xaxes(range=rate_range(data["attainment"]), tickformat=".0%")
+    _layout(fig, title, _bar_height(len(data)))
+    return target_line(fig, target, "chart.target_attainment")
+
+
+def target_line(fig: go.Figure, target: float | None, key: str) -> go.Figure:
+    """A dashed line at the organisation's target; bars that reach it blue, bars behind it orange (colour-blind safe)."""
+    if target is None:
+        return fig
+    (bars,) = fig.data
+    bars.marker.color = [REACHED if r >= target - 1e-9 else BEHIND for r in bars.x]
+    fig.add_vline(x=target, line={"color": "#1A1A1A", "width": 3, "dash": "dash"}, layer="below")  # under the labels
+    fig.layout.title.subtitle.text = t(key, rate=f"{target:.0%}")
+    fig.layout.margin.t += SUBTITLE_SIZE + 8
+    return fig
 
 
 def points_lost(frame: pd.DataFrame, top: int = 15) -> go.Figure:
     """The items losing the most points, where to gain points first (对标找差)."""
     data = frame[frame["lost"] > 0].nlargest(top, "lost").iloc[::-1]
     # a missing category is None or NaN (DuckDB gives NaN in a text column that also holds names)
-    names = [f"{c} · {i}" if pd.notna(c) and c else str(i) for c, i in zip(data["category"], data["item"], strict=True)]
-    names = [n if len(n) <= 28 else n[:27] + "…" for n in names]
+    # the category on one line, the item under it (a missing category is None, or NaN from DuckDB)
+    names = [
+        short(c) + "<br>" + short(str(i)) if pd.notna(c) and c else two_lines(str(i))
+        for c, i in zip(data["category"], data["item"], strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
             x=data["lost"],
@@ -352,12 +417,25 @@ def points_lost(frame: pd.DataFrame, top: int = 15) -> go.Figure:
             orientation="h",
             marker_color=OVERDUE,
             text=[f"-{v:g}" for v in data["lost"]],
-            textposition="outside",
-            cliponaxis=False,
+            **VALUE_TEXT,
             hovertemplate="%{y}<br>" + t("label.lost") + " %{x:g}<extra></extra>",
         )
     )
     return _layout(fig, t("chart.points_lost", top=top), _bar_height(len(data)))
+
+
+def short(name: str, width: int = 10) -> str:
+    """A name cut to ``width`` characters with "…"."""
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def two_lines(name: str, width: int = 10) -> str:
+    """A name longer than ``width`` on two balanced lines, cut with "…" beyond two full lines (fits a phone)."""
+    if len(name) <= width:
+        return name
+    cut = min(-(-len(name) // 2), width)
+    cut += name[cut] in CLOSING  # a closing quote or bracket stays on the first line
+    return name[:cut] + "<br>" + short(name[cut:], width) if name[cut:] else name
 
 
 def per_department(frame: pd.DataFrame, column: str, title: str, colors: dict[str, str], fmt: str = ".2f") -> go.Figure:
@@ -372,13 +450,12 @@ def per_department(frame: pd.DataFrame, column: str, title: str, colors: dict[st
             orientation="h",
             marker_color=[colors.get(n, MAIN) for n in names],
             text=[format(v, fmt) for v in data[column]],
-            textposition="outside",
-            cliponaxis=False,
             customdata=names,
+            **VALUE_TEXT,
         )
     )
     if percent:
-        fig.update_xaxes(tickformat=".0%", range=[0, 1.15])
+        fig.update_xaxes(tickformat=".0%", range=rate_range(data[column]))
     return _layout(fig, title, _bar_height(len(data)))
 
 
@@ -426,4 +503,21 @@ def survey_rates(frame: pd.DataFrame, order: Sequence[str]) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", showgrid=False)
-    return _layout(fig, t("chart.survey_rates"), _bar_height(len(data)))
+    _layout(fig, t("chart.survey_rates"), _bar_height(len(data)))
+    fig.layout.margin.t += TOP_AXIS_ROOM  # the month or rate names under the title
+    return fig
+
+
+def for_room(fig: go.Figure, size: int = ROOM_FONT, height: int | None = None) -> go.Figure:
+    """A chart for a projector: its text at least as large as the slide's tables, its title above."""
+    fig.update_layout(
+        font={"size": size},
+        title={"font": {"size": size + 6}, "subtitle": {"font": {"size": size - 2}}},
+        legend={"font": {"size": size}},
+        hoverlabel={"font": {"size": size}},
+        height=height or fig.layout.height,
+    )
+    fig.update_xaxes(tickfont={"size": size})
+    fig.update_yaxes(tickfont={"size": size})
+    fig.update_traces(textfont={"size": size}, selector={"type": "bar"})
+    return fig

@@ -81,6 +81,8 @@ SCRIPT = """
 })();
 """
 
+LONG_TEXT = 12  # characters: longer cells (a task, a problem) may wrap; names, dates and numbers never do
+
 
 _e = safe.html  # every text of the page, the workbook's and ours, as HTML text
 
@@ -108,7 +110,16 @@ def _change_html(change: changes.Change) -> str:
 
 def headline_html(review: Review) -> str:
     """The headline cards and the 通报 paragraph."""
-    return _cards(review) + f'<p class="summary">{_e(review.summary())}</p>'
+    return _cards(review) + summary_html(review)
+
+
+def cards_html(review: Review) -> str:
+    """The headline cards alone (a projector shows the 通报 paragraph on a screen of its own)."""
+    return _cards(review)
+
+
+def summary_html(review: Review) -> str:
+    return f'<p class="summary">{_e(review.summary())}</p>'
 
 
 def _table(frame: pd.DataFrame, columns: Iterable[str]) -> str:
@@ -121,9 +132,9 @@ def _table(frame: pd.DataFrame, columns: Iterable[str]) -> str:
         cells = []
         for value in record:
             number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            cells.append(
-                f'<td class="num">{_e(slides.cell(value))}</td>' if number else f"<td>{_e(slides.cell(value))}</td>"
-            )
+            text = slides.cell(value)
+            kind = "num" if number else "long" if len(text) > LONG_TEXT else ""
+            cells.append(f'<td class="{kind}">{_e(text)}</td>' if kind else f"<td>{_e(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -78,6 +79,7 @@ class Screen:
     key: str
     title: str
     cards: bool = False
+    summary: bool = False  # the 通报 paragraph, on a screen of its own after the cards
     table: TaskTable | None = None
     figure: go.Figure | None = None
 
@@ -90,8 +92,14 @@ def cell(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+        return number(value)
     return str(value)
+
+
+def number(value: float, places: int = 2) -> str:
+    """A count or an amount as people write it: 12,314, 1,622.5, 2 (never 2.0 or 2.50)."""
+    shown = f"{value:,.{places}f}"
+    return shown.rstrip("0").rstrip(".") if "." in shown else shown
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -174,10 +182,22 @@ GAP_COLUMNS = ["category", "item", "department", "max", "score", "lost", "reason
 RISK_COLUMNS = ["category", "item", "max", "score", "overdue_tasks", "task_departments"]
 BOARD_COLUMNS = ["board", "department", "value", "completion_rate", "overdue"]
 PARTICIPATION_COLUMNS = ["department", "activities", "person_times", "volunteer_hours"]
+# On a projector the departments' table keeps what the room discusses; the report and Excel keep every column.
+SCREEN_DEPARTMENT_COLUMNS = [
+    "department",
+    "completion_rate",
+    "completion_delta_month",
+    "overdue",
+    "issues_open",
+    "person_times",
+    "is_new",
+]
+CARD_COLUMNS = ["total", "done", "completion_rate", "completion_delta_month", "overdue", "issues_open", "person_times"]
+ROWS_PER_SCREEN = 10
 
 
-def slides(review: Review, per_department: bool = False) -> list[Slide]:
-    """The sections of a 月例会, in the order they are presented."""
+def slides(review: Review, per_department: bool = False, targets: dict[str, float] | None = None) -> list[Slide]:
+    """The sections of a 月例会, in the order they are presented; ``targets``: the lines admins set."""
     colors = charts.department_colors(review.order)
     named_tasks = review.overdue_tasks.sort_values(["department", "days_overdue"], ascending=[True, False])
     result = [
@@ -228,12 +248,28 @@ def slides(review: Review, per_department: bool = False) -> list[Slide]:
             "departments",
             t("review.slide.departments"),
             tables=[("", review.departments, DEPARTMENT_COLUMNS)],
-            figures=[charts.completion_by_department(review.departments[review.departments["total"] > 0], colors)],
+            figures=[
+                charts.completion_by_department(
+                    review.departments[review.departments["total"] > 0], colors, (targets or {}).get("completion")
+                )
+            ],
         ),
     ]
     if per_department:
-        result.extend(department_slide(review, name) for name in review.departments["department"])
+        result.extend(department_slide(review, name) for name in to_discuss(review))
     return result
+
+
+def to_discuss(review: Review) -> list[str]:
+    """Departments with something to say in a department-by-department review: overdue tasks or problems."""
+    rows = review.departments
+    return rows.loc[(rows["overdue"] > 0) | (rows["issues_overdue"] > 0), "department"].tolist()
+
+
+def department_card(row: pd.DataFrame) -> pd.DataFrame:
+    """A department's figures as one compact card: a figure per line, its value beside it."""
+    shown = readable(row[CARD_COLUMNS]).iloc[0]
+    return pd.DataFrame({"figure": [t(f"col.{c}") for c in CARD_COLUMNS], "value": [cell(v) for v in shown]})
 
 
 def department_slide(review: Review, department: str) -> Slide:
@@ -245,20 +281,40 @@ def department_slide(review: Review, department: str) -> Slide:
         f"department-{department}",
         t("review.slide.department", department=department),
         tables=[
-            ("", own, DEPARTMENT_COLUMNS[1:]),
-            (t("review.overdue_tasks", count=len(tasks)), tasks, OVERDUE_COLUMNS[1:]),
-            (t("review.overdue_issues", count=len(issues)), issues, ISSUE_COLUMNS[1:]),
+            ("", department_card(own), ["figure", "value"]),
+            *([(t("review.overdue_tasks", count=len(tasks)), tasks, OVERDUE_COLUMNS[1:])] if len(tasks) else []),
+            *([(t("review.overdue_issues", count=len(issues)), issues, ISSUE_COLUMNS[1:])] if len(issues) else []),
         ],
     )
 
 
-def screens(review: Review, per_department: bool = False, rows: int = 8) -> list[Screen]:
-    """The slides cut to screen size: long tables continue on the next screen (续)."""
+def says_something(value: object) -> bool:
+    """Whether a cell shows anything: a zero does, an empty cell or an unset flag (is_new False) does not."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value) or value == "":
+        return False
+    return not (isinstance(value, bool | np.bool_) and not value)
+
+
+def with_values(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """The columns that say something: a column empty in every row (no 备注 this month) is left off a screen."""
+    if frame.empty:
+        return columns
+    return [c for c in columns if c in frame and frame[c].map(says_something).any()]
+
+
+def screens(
+    review: Review, per_department: bool = False, rows: int = ROWS_PER_SCREEN, targets: dict[str, float] | None = None
+) -> list[Screen]:
+    """The slides cut to screen size: long tables continue on the next screen (续), empty columns left off."""
     result: list[Screen] = []
-    for slide in slides(review, per_department):
+    for slide in slides(review, per_department, targets):
         if slide.key == "headline":
             result.append(Screen(slide.key, slide.title, cards=True))
-        for caption, frame, columns in slide.tables:
+            result.append(Screen(f"{slide.key}-summary", slide.title, summary=True))
+        for caption, frame, all_columns in slide.tables:
+            columns = with_values(
+                frame, SCREEN_DEPARTMENT_COLUMNS if all_columns == DEPARTMENT_COLUMNS else all_columns
+            )
             chunks = [frame.iloc[i : i + rows] for i in range(0, len(frame), rows)] or [frame]
             for number, chunk in enumerate(chunks):
                 title = slide.title if number == 0 else t("review.continued", title=slide.title)

@@ -263,6 +263,20 @@ class Database:
             con.execute("insert or replace into aliases values (?, ?)", [alias, department])
             audit(con, by, "alias_set", alias=alias, department=department)
 
+    def targets(self) -> dict[str, float]:
+        """The lines admins set: {"completion": 0.9, "attainment": 0.95}; a line not set is absent."""
+        return dict(self.con.execute("select target, rate from targets").fetchall())
+
+    def set_target(self, target: str, rate: float | None, *, by: str = "") -> None:
+        """Set (a rate from 0 to 1) or clear (None) the completion target or the attainment pass line."""
+        if target not in TARGETS or (rate is not None and not 0 < rate <= 1):
+            raise ValueError(f"target {target!r} takes a rate above 0 and at most 1, not {rate!r}")
+        with self.writing(target, data=False) as con:
+            con.execute("delete from targets where target = ?", [target])
+            if rate is not None:
+                con.execute("insert into targets values (?, ?)", [target, rate])
+            audit(con, by, "target_set", target=target, rate=rate)
+
     def delete_alias(self, alias: str, *, by: str = "") -> None:
         with self.writing(alias, data=False) as con:
             con.execute("delete from aliases where alias = ?", [alias])
@@ -275,6 +289,9 @@ class Database:
     def unknown_departments(self) -> pd.DataFrame:
         """Departments in the current data that are neither on the headcount sheet nor an alias's target."""
         return self.query("unknown_departments")
+
+
+TARGETS = ("completion", "attainment")  # the lines an admin may set
 
 
 def audit(con: Any, who: str, action: str, **detail: object) -> None:

@@ -22,6 +22,7 @@ from wenming.web.data import (
     store,
 )
 from wenming.web.page import (
+    ICON,
     TEMPLATES,
     download,
     empty,
@@ -39,6 +40,7 @@ from wenming.web.page import (
 )
 
 __all__ = [
+    "ICON",
     "TEMPLATES",
     "Store",
     "clear_caches",

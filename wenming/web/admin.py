@@ -6,14 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from wenming import web
-from wenming.render import safe
+from wenming.render import audit, safe
 from wenming.store import auth, db
 from wenming.text import t
 
-USERS = ["user_name", "role", "departments", "email", "enabled", "has_password", "created_at", "last_sign_in"]
-SIGN_INS = ["attempted_at", "user_name", "success", "outcome", "via", "address"]
+USERS = ["account", "role", "departments", "email", "enabled", "has_password", "created_at", "last_sign_in"]
+SIGN_INS = ["attempted_at", "account", "success", "outcome", "via", "address"]
 LOCKS = ["user_name", "address", "locked_until"]
-AUDIT = ["happened_at", "user_name", "operation", "detail"]
+AUDIT = ["happened_at", "operator", "sentence"]
 DONE = "_admin_done"  # session state: the sentence of the last change, shown after the rerun
 
 
@@ -49,12 +49,20 @@ def users(me: auth.User) -> None:
         st.info(t("admin.first_user"))
     else:
         listed["role"] = listed["role"].map(_role)
-        web.table(listed, USERS, key="admin_users")
+        web.table(listed.rename(columns={"user_name": "account"}), USERS, key="admin_users")
     known = web.department_order()
     with st.expander(t("admin.add_user"), expanded=listed.empty), st.form("admin_add", clear_on_submit=True):
         name = st.text_input(t("admin.name"))
-        role = st.selectbox(t("admin.role"), auth.ROLES, index=2 if listed.empty else 0, format_func=_role)
-        departments = st.multiselect(t("admin.departments"), known, accept_new_options=True)
+        role = st.selectbox(
+            t("admin.role"),
+            auth.ROLES,
+            index=2 if listed.empty else 0,
+            format_func=_role,
+            placeholder=t("widget.choose"),
+        )
+        departments = st.multiselect(
+            t("admin.departments"), known, accept_new_options=True, placeholder=t("widget.choose_or_add")
+        )
         email = st.text_input(t("admin.email"))
         password = st.text_input(t("admin.password"), type="password")
         if st.form_submit_button(t("admin.save"), type="primary"):
@@ -72,15 +80,25 @@ def users(me: auth.User) -> None:
 
 def _edit(store: web.Store, me: auth.User, names: list[str], known: list[str]) -> None:
     with st.expander(t("admin.edit_user")):
-        name = st.selectbox(t("admin.name"), names, key="admin_edit_name")
+        name = st.selectbox(t("admin.name"), names, key="admin_edit_name", placeholder=t("widget.choose"))
         user = auth.find(store, name)
         if user is None:
             return
         with st.form(f"admin_edit_{name}"):
-            role = st.selectbox(t("admin.role"), auth.ROLES, index=auth.ROLES.index(user.role), format_func=_role)
+            role = st.selectbox(
+                t("admin.role"),
+                auth.ROLES,
+                index=auth.ROLES.index(user.role),
+                format_func=_role,
+                placeholder=t("widget.choose"),
+            )
             options = list(dict.fromkeys([*known, *user.departments]))
             departments = st.multiselect(
-                t("admin.departments"), options, default=list(user.departments), accept_new_options=True
+                t("admin.departments"),
+                options,
+                default=list(user.departments),
+                accept_new_options=True,
+                placeholder=t("widget.choose_or_add"),
             )
             email = st.text_input(t("admin.email"), value=user.email or "")
             enabled = st.checkbox(t("admin.enabled"), value=user.enabled)
@@ -119,7 +137,7 @@ def aliases(me: auth.User) -> None:
                 _done(safe.say("admin.alias_saved", alias=alias.strip(), department=target.strip()))
     if current:
         with right.form("admin_alias_delete"):
-            chosen = st.selectbox(t("admin.alias"), list(current))
+            chosen = st.selectbox(t("admin.alias"), list(current), placeholder=t("widget.choose"))
             if st.form_submit_button(t("admin.alias_delete")):
                 store.delete_alias(chosen, by=me.name)
                 _done(safe.say("admin.alias_deleted", alias=chosen))
@@ -131,7 +149,7 @@ def aliases(me: auth.User) -> None:
     if unknown.empty:
         st.caption(t("admin.unknown_none"))
     else:
-        unknown["kinds"] = unknown["kinds"].map(lambda ks: "、".join(t(f"kind.{k}") for k in ks.split(",")))
+        unknown["kinds"] = unknown["kinds"].map(lambda ks: t("sep.list").join(t(f"kind.{k}") for k in ks.split(",")))
         web.table(unknown, ["department", "kinds", "row_count"], key="admin_unknown")
 
 
@@ -159,8 +177,10 @@ def logs() -> None:
     attempts = auth.attempts(store)
     attempts["outcome"] = attempts["reason"].map(lambda r: t(f"signin.reason.{r}"))
     attempts["via"] = attempts["method"].map(lambda m: t(f"signin.via.{m}"))
+    attempts["account"] = attempts["user_name"]
     web.table(attempts, SIGN_INS, key="admin_sign_ins")
     st.subheader(t("admin.audit"))
     done = auth.audit_log(store)
-    done["operation"] = done["action"].map(lambda a: t(f"audit.{a}"))
+    done["operator"] = done["user_name"].map(audit.operator)
+    done["sentence"] = [audit.sentence(a, d) for a, d in zip(done["action"], done["detail"], strict=True)]
     web.table(done, AUDIT, key="admin_audit")

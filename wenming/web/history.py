@@ -46,13 +46,15 @@ def log() -> pd.DataFrame:
 def _sheets_text(sheets_json: str) -> str:
     """[{"sheet": "任务", "kind": "tasks", ...}] as 任务（任务分解）."""
     sheets = json.loads(sheets_json)
-    return "、".join(f"{s['sheet']}（{t('kind.' + s['kind'])}{_taught(s)}）" for s in sheets)
+    return t("sep.list").join(
+        t("history.sheet_kind", sheet=s["sheet"], kind=t(f"kind.{s['kind']}") + _taught(s)) for s in sheets
+    )
 
 
 def _taught(sheet: dict[str, object]) -> str:
     """The organisation's own words a sheet was read with, as the import log shows them."""
     used = sheet.get("taught") or []
-    return t("history.taught", words="、".join(map(str, used))) if used else ""
+    return t("history.taught", words=t("sep.list").join(map(str, used))) if used else ""
 
 
 def pick(frame: pd.DataFrame) -> pd.Series | None:
@@ -71,6 +73,7 @@ def pick(frame: pd.DataFrame) -> pd.Series | None:
             when=pd.Timestamp(rows[i].imported_at).strftime("%Y-%m-%d %H:%M"),
         ),
         key="history_pick",
+        placeholder=t("widget.choose"),
     )
     return frame.set_index("import_id").loc[chosen]
 
@@ -126,11 +129,15 @@ def restore(import_id: int, user: auth.User) -> None:
         [everything, *kinds],
         format_func=lambda k: k if k == everything else t(f"kind.{k}"),
         key=f"history_kind_{import_id}",
+        placeholder=t("widget.choose"),
     )
     chosen = scopes if kind == everything else scopes[scopes["kind"] == kind]
     departments = sorted({d for d in chosen["department"] if isinstance(d, str)})
     department = right.selectbox(
-        t("history.restore_department"), [everything, *departments], key=f"history_department_{import_id}"
+        t("history.restore_department"),
+        [everything, *departments],
+        key=f"history_department_{import_id}",
+        placeholder=t("widget.choose"),
     )
     if st.button(t("history.restore_confirm"), type="primary", key=f"history_restore_{import_id}"):
         try:

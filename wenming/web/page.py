@@ -22,14 +22,19 @@ from wenming.figures import changes
 from wenming.render import charts, export, safe, slides
 from wenming.store import ROOT, db_path
 from wenming.text import t
-from wenming.web import filters, signin
+from wenming.web import filters, look, signin
 from wenming.web.data import _SNAPSHOT, Snapshot, _open, data_until, sources
 from wenming.web.filters import Filters
 
 APP = ROOT / "app.py"
+ICON = Path(__file__).with_name("assets") / "icon.png"  # the favicon, served by the app itself
 TEMPLATES = ROOT / "data" / "templates"
 MAX_ROWS = 10_000  # rows drawn in one on-screen table
 DECIMAL_COLUMNS = {"person_times_per_head", "volunteer_hours_per_head", "volunteer_hours", "max", "score", "lost"}
+DECIMALS = {"person_times_per_head": 2, "volunteer_hours_per_head": 2}  # others: one place, as the workbooks give them
+ID_COLUMNS = {"import_id", "restored_from", "row_no", "header_row", "rank", "followup_id"}  # numbers without separators
+DATETIME_COLUMNS = {"imported_at", "created_at", "last_sign_in", "attempted_at", "happened_at", "frozen_at"}
+TRACE_COLUMNS = ("sha256", "sheet", "row_no")  # where a row came from: on 导入记录 for admins; downloads keep them
 PERCENT_COLUMNS = {
     "completion_rate",
     "attainment",
@@ -100,6 +105,7 @@ def page(title_key: str, kinds: Iterable[str], *, need: str | None = None) -> tu
     route()
     signin.require(need)
     f = filters.current(data_until())
+    look.apply()
     st.title(t(title_key))
     found = sources()
     present = set(found["kind"])
@@ -107,10 +113,10 @@ def page(title_key: str, kinds: Iterable[str], *, need: str | None = None) -> tu
     if lines:
         full = [_provenance_line(kind, found[found["kind"] == kind], shown=None) for kind in kinds if kind in present]
         st.caption(
-            t("page.source") + "；".join(lines), help="  \n".join(full) if full != lines else None
+            t("page.source") + t("sep.clause").join(lines), help="  \n".join(full) if full != lines else None
         )  # lines: escaped
     if f.departments:
-        st.caption(safe.say("page.filtered", departments="、".join(f.departments), as_of=f.as_of.isoformat()))
+        st.caption(safe.say("page.filtered", departments=t("sep.list").join(f.departments), as_of=f.as_of.isoformat()))
     return f, present
 
 
@@ -136,13 +142,13 @@ def _provenance_line(kind: str, rows: pd.DataFrame, shown: int | None = 4) -> st
         parts.append(
             safe.say(
                 "page.source_dept",
-                departments="、".join(names),
+                departments=t("sep.list").join(names),
                 when=t("page.source_when", month=at.month, day=at.day),
                 user=r.user_name,
                 action=t(f"page.source_action.{r.action}"),
             )
         )
-    line = label + "、".join(parts)
+    line = label + t("sep.list").join(parts)
     if shown is not None and len(groups) > shown:
         rest = sum(group["department"].nunique(dropna=False) for _, group in groups[shown:])
         line += " " + t("page.source_dept_more", count=rest)
@@ -201,38 +207,72 @@ def labels(columns: Iterable[str]) -> dict[str, str]:
     return {c: t(f"col.{c}") for c in columns}
 
 
-def _column_config(columns: Iterable[str]) -> dict[str, Any]:
+def _column_config(frame: pd.DataFrame) -> dict[str, Any]:
+    """Headers in the page's language; rates as 93.2%, counts as 12,314, hours as 1,622.5 or 2, dates as 2026-07-15."""
     config: dict[str, Any] = {}
-    for column in columns:
+    for column in frame.columns:
         label = t(f"col.{column}")
+        numeric = pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])
         if column == "progress":
             config[column] = st.column_config.ProgressColumn(label, min_value=0, max_value=1, format="percent")
-        elif column in DECIMAL_COLUMNS:
-            config[column] = st.column_config.NumberColumn(label, format="%.2f" if "per_head" in column else "%g")
         elif column in PERCENT_COLUMNS:
-            config[column] = st.column_config.NumberColumn(label, format="percent")
+            config[column] = st.column_config.NumberColumn(label, format="%.1f%%")  # shown ×100: see _on_screen
         elif column in DATE_COLUMNS:
             config[column] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
-        elif column == "imported_at":
+        elif column in DATETIME_COLUMNS:
             config[column] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+        elif numeric and column not in ID_COLUMNS:
+            config[column] = st.column_config.NumberColumn(label, format="localized")
         else:
             config[column] = st.column_config.Column(label)
     return config
 
 
-def table(frame: pd.DataFrame, columns: list[str], *, key: str | None = None, height: int | str = "auto") -> None:
-    """A read-only table with Chinese headers, dates as dates and progress as bars.
+def for_reader(columns: list[str], trace: bool = False) -> list[str]:
+    """The columns a reader sees: a row's SHA-256, sheet and row number only on 导入记录 (``trace``), for admins.
+
+    A sheet named without a row (an upload's preview, a warning's cell) is what the table is about, and stays.
+    """
+    user = signin.current() if trace else None
+    if user is not None and user.is_admin:
+        return columns
+    hidden = {"sha256"} | ({"sheet", "row_no"} if "row_no" in columns else set())
+    return [c for c in columns if c not in hidden]
+
+
+def _on_screen(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rates in percent (the column format adds the %), decimals rounded to what they mean."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in PERCENT_COLUMNS:
+            out[column] = out[column].astype(float) * 100
+        elif column in DECIMAL_COLUMNS:
+            out[column] = out[column].astype(float).round(DECIMALS.get(column, 1))
+    return out
+
+
+def table(
+    frame: pd.DataFrame,
+    columns: list[str],
+    *,
+    key: str | None = None,
+    height: int | str = "auto",
+    trace: bool = False,
+) -> None:
+    """A read-only table with headers in the page's language, numbers and dates formatted, progress as bars.
 
     At a province's scale a list can hold a million rows; the screen shows the first
-    MAX_ROWS (the download holds them all) and says so.
+    MAX_ROWS (the download holds them all) and says so. ``trace``: the page is 导入记录,
+    where admins see where each row came from.
     """
     if len(frame) > MAX_ROWS:
         st.caption(t("table.capped", shown=f"{MAX_ROWS:,}", total=f"{len(frame):,}"))
         frame = frame.head(MAX_ROWS)
+    shown = _on_screen(_readable(frame[for_reader(columns, trace)]))
     st.dataframe(
-        _readable(frame[columns]),
+        shown,
         hide_index=True,
-        column_config=_column_config(columns),
+        column_config=_column_config(shown),
         key=key,
         height=height,
         placeholder="—",
@@ -252,7 +292,7 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
 def rows_text(rows_json: str) -> str:
     """{"tasks": 121} as 任务分解 121 行."""
     rows = json.loads(rows_json)
-    return "，".join(t("upload.rows", kind=t(f"kind.{kind}"), rows=n) for kind, n in rows.items())
+    return t("sep.comma").join(t("upload.rows", kind=t(f"kind.{kind}"), rows=n) for kind, n in rows.items())
 
 
 def download(label: str, tables: Mapping[str, tuple[pd.DataFrame, list[str]]], file_name: str, key: str) -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import streamlit as st
 
 from wenming.figures.review import Review
-from wenming.render import report, safe, slides
+from wenming.render import charts, report, safe, slides
 from wenming.text import t
+from wenming.web import targets
 
-MIN_FONT_PX = 18  # the smallest text on a screen; the browser test holds us to it
+MIN_FONT_PX = 20  # the smallest text on a screen; the browser test holds us to it
 CHART_HEIGHT = 470  # fits a 1024×768 projector under the title and the buttons
 
 CSS = f"""
@@ -28,7 +29,8 @@ CSS = f"""
 .screen h3 {{ font-size: clamp(22px, 3.2vh, 40px); margin: 0 0 1vh 0; }}
 .screen table {{ border-collapse: collapse; width: 100%; table-layout: auto; }}
 .screen th, .screen td {{ border: 1px solid #bbb; padding: 0.4vh 0.6vw; text-align: left;
-  font-size: clamp({MIN_FONT_PX}px, 2.4vh, 30px); overflow-wrap: anywhere; }}
+  font-size: clamp({MIN_FONT_PX}px, 2.4vh, 30px); white-space: nowrap; }}
+.screen td.long {{ white-space: normal; overflow-wrap: anywhere; }}
 .screen th {{ background: #1F4E79; color: #fff; }}
 .screen td.num {{ text-align: right; white-space: nowrap; }}
 .screen .cards {{ display: grid; grid-template-columns: repeat(3, 1fr); gap: 1.2vh 1.2vw; }}
@@ -74,19 +76,21 @@ def leave() -> None:
 def show(review: Review, per_department: bool) -> None:
     """Draw one screen of the review and the buttons to move on."""
     st.html(CSS)
-    screens = slides.screens(review, per_department, rows=7)
+    screens = slides.screens(review, per_department, targets=targets.current())
     number = _screen_number(len(screens))
     screen = screens[number - 1]
     if screen.cards:
-        body = report.headline_html(review)
+        body = report.cards_html(review)
+    elif screen.summary:
+        body = report.summary_html(review)
     elif screen.table is not None:
         body = report.table_html(*screen.table)
     else:
         body = ""
     st.html(f'<div class="screen"><h1>{safe.html(screen.title)}</h1>{body}</div>')
     if screen.figure is not None:
-        figure = screen.figure.update_layout(height=CHART_HEIGHT)
-        st.plotly_chart(figure, theme=None, key=f"present_{number}", config={"displaylogo": False})
+        figure = charts.for_room(screen.figure, height=CHART_HEIGHT)
+        st.plotly_chart(figure, theme=None, key=f"present_{number}", config={"displayModeBar": False})
     back, where, forward, close = st.columns([1, 2, 1, 1], vertical_alignment="center")
     if back.button(t("present.back"), shortcut="Left", disabled=number == 1, key="present_back", width="stretch"):
         _go(number - 1)

@@ -47,6 +47,7 @@ def pick_period(today: dt.date) -> Period:
         index=codes.index(wanted) if wanted in codes else 1,
         format_func=lambda code: Period.parse(code).label(),
         key="review_period",
+        placeholder=t("widget.choose"),
     )
     st.query_params["period"] = chosen
     return Period.parse(chosen)
@@ -157,7 +158,9 @@ def toolbar(shown: Review, user: str) -> None:
         width="stretch",
     )
     departments = shown.departments["department"].tolist()
-    chosen = sheet_col.selectbox(t("review.supervision_for"), departments, key="review_sheet_department")
+    chosen = sheet_col.selectbox(
+        t("review.supervision_for"), departments, key="review_sheet_department", placeholder=t("widget.choose")
+    )
     if chosen:
         sheet_col.download_button(
             t("review.download_sheet"),
@@ -214,6 +217,7 @@ def followups(period: Period, user: str, departments: list[str]) -> None:
             open_items["followup_id"].tolist(),
             format_func=lambda i: _followup_label(items, i),
             key="review_close",
+            placeholder=t("widget.choose"),
         )
         if done.button(t("review.followup_struck"), width="stretch"):
             meetings.close_followup(web.store(), int(chosen), user=user)
@@ -224,7 +228,9 @@ def _followup_form(period: Period, user: str, departments: list[str]) -> None:
     with st.form("review_followup", clear_on_submit=True, border=True):
         what = st.text_input(t("review.followup_what"))
         left, right = st.columns(2)
-        department = left.selectbox(t("col.department"), departments, index=None, accept_new_options=True)
+        department = left.selectbox(
+            t("col.department"), departments, index=None, accept_new_options=True, placeholder=t("widget.choose_or_add")
+        )
         deadline = right.date_input(t("review.followup_deadline"), value=None, format="YYYY-MM-DD")
         if st.form_submit_button(t("review.followup_add")):
             try:

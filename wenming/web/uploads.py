@@ -45,7 +45,7 @@ class Preview:
                     "ref_date": s.ref_date,
                     "scope": t("upload.scope_all")
                     if s.whole
-                    else "、".join(d or t("no_department") for d in s.departments),
+                    else t("sep.list").join(d or t("no_department") for d in s.departments),
                 }
                 for s in self.parsed.sheets
             ]
@@ -166,5 +166,5 @@ def describe(result: ImportResult) -> str:
     """One line per imported file, as the command line prints it."""
     if result.duplicate_of is not None:
         return t("warn.duplicate_file", file=result.file_name, import_id=result.duplicate_of)
-    rows = "，".join(t("upload.rows", kind=t(f"kind.{k}"), rows=n) for k, n in result.rows.items())
+    rows = t("sep.comma").join(t("upload.rows", kind=t(f"kind.{k}"), rows=n) for k, n in result.rows.items())
     return t("upload.done", file=result.file_name, import_id=result.import_id, rows=rows, warnings=len(result.warnings))

@@ -49,6 +49,12 @@ create table if not exists aliases (
     department varchar not null
 );
 
+-- Lines the organisation sets (issue 15): completion target, attainment pass line, as rates 0–1.
+create table if not exists targets (
+    target varchar primary key,        -- completion | attainment
+    rate   double not null
+);
+
 create table if not exists tasks (
     load_id integer not null, sheet varchar, row_no bigint,
     task varchar, department varchar, department_text varchar, helpers varchar,

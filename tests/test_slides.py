@@ -1,0 +1,48 @@
+"""Slides for the room: which departments get a slide of their own, compact tables, ten rows a screen."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tests.test_review import TODAY, history  # noqa: F401 - fixture
+from wenming.figures import review
+from wenming.figures.review import Period
+from wenming.render import charts, slides
+from wenming.store import Store
+
+
+def test_only_departments_with_something_to_say_get_a_slide(history: Store) -> None:  # noqa: F811
+    r = review.build(history.query, Period.parse("2025-10"), TODAY)
+    # October: 研究室 has H overdue, 法工委 has F overdue and P2 past its deadline; 办公室 has nothing late.
+    assert sorted(slides.to_discuss(r)) == ["法工委", "研究室"]
+    titles = [s.title for s in slides.slides(r, per_department=True)]
+    assert "部门情况：法工委" in titles and "部门情况：办公室" not in titles
+
+
+def test_a_department_slide_is_one_card_and_its_late_items(history: Store) -> None:  # noqa: F811
+    r = review.build(history.query, Period.parse("2025-10"), TODAY)
+    slide = slides.department_slide(r, "研究室")
+    (_, card, columns), *rest = slide.tables
+    assert columns == ["figure", "value"]
+    values = dict(zip(card["figure"], card["value"], strict=True))
+    # 研究室 on 31 Oct: D done, E ongoing, H overdue: 1 of 3 done.
+    assert values["任务数"] == "3" and values["完成率"] == "33.3%" and values["逾期"] == "1"
+    assert [caption for caption, _, _ in rest] == ["逾期未完成任务（1 项）"]  # no overdue problem: no empty table
+
+
+def test_screens_hold_ten_rows_and_leave_empty_columns_off(history: Store) -> None:  # noqa: F811
+    r = review.build(history.query, Period.parse("2025-10"), TODAY)
+    frame = pd.DataFrame({"department": [f"部门{i}" for i in range(12)], "is_new": [False] * 12, "overdue": range(12)})
+    assert slides.with_values(frame, ["department", "is_new", "overdue"]) == ["department", "overdue"]
+    screens = slides.screens(r)
+    assert screens[0].cards and screens[1].summary  # the 通报 paragraph has a screen of its own
+    departments = next(s for s in screens if s.table is not None and s.key.startswith("departments"))
+    assert departments.table[2] == [c for c in slides.SCREEN_DEPARTMENT_COLUMNS if c != "is_new"]
+    assert all(len(s.table[1]) <= slides.ROWS_PER_SCREEN == 10 for s in screens if s.table is not None)
+
+
+def test_slide_charts_are_set_for_the_room() -> None:
+    frame = pd.DataFrame({"department": ["办公室"], "total": [4], "done": [3], "completion_rate": [0.75]})
+    fig = charts.for_room(charts.completion_by_department(frame, {}), height=470)
+    assert fig.layout.font.size == charts.ROOM_FONT >= 20 and fig.layout.height == 470
+    assert fig.layout.yaxis.tickfont.size == charts.ROOM_FONT and fig.data[0].textfont.size == charts.ROOM_FONT
