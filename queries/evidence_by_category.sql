@@ -1,6 +1,6 @@
 -- One row per 测评项目 on $as_of: its 测评内容, how many have 佐证材料, the coverage rate, files and links.
 with source as (
-    select * from evidence_items($as_of::date, $snapshot::date)
+    select * from evidence_items($as_of::date)
 ),
 filtered as (
     select * from source

@@ -1,10 +1,10 @@
 -- One row per file or link of 佐证材料 in force on $as_of, in the order of the scoring sheet (测评项目, 测评内容), then by date.
 with source as (
-    select * from evidence_at($as_of::date, $snapshot::date)
+    select * from evidence_at($as_of::date)
 ),
 items as (
     select category, item, min(class) as class, bool_or(bonus) as bonus, min(load_id) as first_load, min(row_no) as first_row
-    from scores_at($snapshot::date)
+    from scores_at($as_of::date)
     group by all
 ),
 filtered as (

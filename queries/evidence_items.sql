@@ -1,6 +1,6 @@
 -- One row per 测评内容 (scoring item) on $as_of: its files and links, the departments that owe it evidence (its tasks' lead departments), those that supplied some, and those still missing.
 with source as (
-    select * from evidence_items($as_of::date, $snapshot::date)
+    select * from evidence_items($as_of::date)
 ),
 filtered as (
     select * from source

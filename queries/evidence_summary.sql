@@ -1,6 +1,6 @@
 -- One row: the 测评内容 of the scoring sheet on $as_of, how many have 佐证材料, the coverage rate (佐证材料齐全率), files and links.
 with source as (
-    select * from evidence_items($as_of::date, $snapshot::date)
+    select * from evidence_items($as_of::date)
 ),
 filtered as (
     select * from source

@@ -81,8 +81,8 @@ def test_coverage_counts_items_with_evidence_on_the_date(loaded: Store) -> None:
         "files": 2,
         "links": 1,
     }
-    # read as the end of October's snapshot, the undated photo counts from the day it was added (today)
-    assert summary(loaded, AS_OF, AS_OF)["with_evidence"] == 1
+    # one date: an undated file counts at every date (it is there for the inspection), a dated one from its date
+    assert summary(loaded, dt.date(2025, 1, 1))["with_evidence"] == 1
     by_category = loaded.query("evidence_by_category", as_of=AS_OF, snapshot=None, departments=None)
     assert by_category[["category", "items", "with_evidence", "coverage"]].values.tolist() == [
         ["学雷锋", 2, 1, 0.5],

@@ -68,7 +68,7 @@ def test_page_shows_coverage_per_category_and_item(sample: Store, monkeypatch: p
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     (chart,) = [s for s in specs if s["layout"]["title"]["text"] == zh("chart.evidence_coverage")]
     bars = chart["data"][0]
-    shown = dict(zip(bars["y"], bars["text"], strict=True))
+    shown = dict(zip(bars["customdata"], bars["text"], strict=True))  # y: names on two lines
     for category, row in figures["by_category"].items():
         assert shown[category].startswith(pct(row["coverage"]))
         assert shown[category].endswith(f"（{row['with_evidence']}/{row['items']}）")

@@ -31,7 +31,7 @@ def coverage(frame: pd.DataFrame) -> go.Figure:
     data = frame.iloc[::-1]
     names = [charts._label(v, "category") for v in data["category"]]
     fig = charts._rate_bars(names, data["coverage"], data["with_evidence"], data["items"], {}, t("label.coverage"))
-    fig.update_xaxes(range=[0, 1.25], tickformat=".0%")
+    fig.update_xaxes(range=charts.rate_range(data["coverage"]), tickformat=".0%")
     return charts._layout(fig, t("chart.evidence_coverage"), charts._bar_height(len(data)))
 
 

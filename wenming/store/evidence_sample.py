@@ -38,7 +38,7 @@ def seed(store: Database, user: str) -> int:
     if store._scalar("select count(*) from evidence"):
         return 0
     items = store.con.execute(
-        "select category, item, owed, scored_department from evidence_items(current_date, null::date)"
+        "select category, item, owed, scored_department from evidence_items(current_date)"
         " order by first_load, first_row"
     ).fetchall()
     added = 0

@@ -1,25 +1,25 @@
--- 佐证材料 on a date, per 测评内容 (issue 16), read like every other figure (WORKBOOKS.md §5).
--- A file or link counts on as_of when its own date (else, in the current data, any time; in a past
--- snapshot, the day it was added) is on or before as_of, and it was not removed (by snap).
+-- 佐证材料 on a date D, per 测评内容 (issue 16). Evidence is not a report with a 截至: the files
+-- kept now are what the inspection will see. A file or link counts at D when its own date (the
+-- meeting's day, say) is on or before D, or it has none; a removed one never counts. The items
+-- that need evidence are those of the scoring sheet in force at D (WORKBOOKS.md §5).
 
-create or replace macro evidence_at(as_of, snap) as table
+create or replace macro evidence_at(d) as table
 select * from evidence
-where coalesce(dated, case when snap is null then as_of else added_at::date end) <= as_of
-  and (removed_at is null or (snap is not null and removed_at::date > snap));
+where coalesce(dated, d) <= d and removed_at is null;
 
--- One row per 测评内容 of the scoring sheet in force on snap: the departments that owe it evidence
+-- One row per 测评内容 of the scoring sheet in force on d: the departments that owe it evidence
 -- (the lead departments of its tasks, linked as for points at risk: by 测评内容, else by 测评项目)
 -- and the files and links attached by as_of.
-create or replace macro evidence_items(as_of, snap) as table
+create or replace macro evidence_items(d) as table
 with items as (
     select category, item, min(class) as class, bool_or(bonus) as bonus, min(department) as scored_department,
         min(load_id) as first_load, min(row_no) as first_row  -- the scoring sheet's order
-    from scores_at(snap)
+    from scores_at(d)
     where item is not null
     group by category, item
 ),
 task_rows as (
-    select department, category, item from tasks_at(snap) where department is not null
+    select department, category, item from tasks_at(d) where department is not null
 ),
 owed as (
     select i.category, i.item, t.department
@@ -30,7 +30,7 @@ owed as (
     where t.item is null or t.item not in (select item from items)
 ),
 attached as (
-    select * from evidence_at(as_of, snap)
+    select * from evidence_at(d)
 ),
 counted as (
     select
