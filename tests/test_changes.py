@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from tests.test_review import TODAY, history  # noqa: F401 - the fixture is used by name
 from wenming.figures import changes, review
 from wenming.figures.review import Period, Review
-from wenming.render import export, report, slides
+from wenming.render import export, report, safe, slides
 from wenming.store import Store
 
 GOOD, BAD = changes.COLOURS["good"], changes.COLOURS["bad"]
@@ -101,7 +101,7 @@ def test_the_html_report_and_the_presentation(changed: Review) -> None:
     assert spans["↑ +2"] == ("bad", BAD)  # more overdue tasks
     assert spans["↓ -2"] == ("good", GOOD)  # fewer open problems
     assert spans["持平"] == ("flat", changes.COLOURS["flat"])
-    assert report.escape(review.t("review.board_rule")) in report.render(changed)  # the boards' rule, stated
+    assert safe.html(review.t("review.board_rule")) in report.render(changed)  # the boards' rule, stated
 
 
 def test_the_review_pages_metrics(changed: Review) -> None:

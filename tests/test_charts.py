@@ -169,7 +169,7 @@ def test_roadmap_counts_due_and_overdue_by_month() -> None:
     # the count in each cell; a month with an overdue task in the orange layer, its overdue count in the hover
     assert [list(row) for row in on_time.text] == [["1", ""], ["", "1"]]
     assert [list(row) for row in late.text] == [["", ""], ["2", ""]]
-    assert late.customdata.tolist() == [[0, 0], [1, 0]]
+    assert [list(row) for row in late.hovertext] == [["0", "0"], ["1", "0"]]
 
 
 def test_rate_trend_labels_the_latest_point() -> None:

@@ -68,7 +68,7 @@ def typed(cell: str) -> object:
         return float(value)
     found = _PERCENT.fullmatch(value)
     if found:
-        return float(found.group(1)) / 100
+        return float(found.group(1) + "e-2")  # as Excel reads "91.8%": 0.918, not 91.8 / 100 = 0.9179999…
     found = _DATE.fullmatch(value)
     if found:
         return _date(found) or cell

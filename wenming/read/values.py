@@ -399,7 +399,7 @@ def parse_number(value: object) -> Number:
         return Number(None)
     if m := _NUMBER.match(text):
         number = float(m[1])
-        return Number(number / 100 if m[2] == "%" else number)
+        return Number(float(m[1] + "e-2") if m[2] == "%" else number)  # "91.8%": 0.918, as Excel reads it
     if m := _CN_NUMBER.match(text):
         found = chinese_number(m[1])
         if found is not None:
@@ -441,7 +441,7 @@ def parse_rate(value: object) -> Number:
     if number.value is None or number.note:
         return Number(None, ok=number.ok and not number.note)
     percent = isinstance(value, str) and compact(value).endswith("%")  # already divided by 100
-    rate = number.value / 100 if number.value > 1 and not percent else number.value
+    rate = float(f"{number.value!r}e-2") if number.value > 1 and not percent else number.value  # 91.8 -> 0.918
     return Number(rate) if 0 <= rate <= 1 else Number(None, ok=False)
 
 

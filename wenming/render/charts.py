@@ -224,8 +224,9 @@ def _rate_bars(
             marker_color=[colors.get(n, MAIN) for n in names],
             text=[rate_label(r, p, w) for r, p, w in zip(rates, parts, wholes, strict=True)],
             customdata=names,
+            hovertext=names,  # escaped with every label; customdata keeps the name as written, for clicks
             **VALUE_TEXT,
-            hovertemplate="%{customdata}<br>" + label + " %{x:.1%}<extra></extra>",
+            hovertemplate="%{hovertext}<br>" + label + " %{x:.1%}<extra></extra>",
         )
     )
 
@@ -308,7 +309,7 @@ def roadmap(frame: pd.DataFrame, order: Sequence[str]) -> go.Figure:
 
     due, late = grid("due").to_numpy(dtype=float), grid("overdue").fillna(0).to_numpy()
     labels = [["" if d != d else f"{int(d)}" for d in row] for row in due]
-    hover = "%{y} %{x}<br>" + t("chart.due") + " %{z}<br>" + t("label.overdue") + " %{customdata}<extra></extra>"
+    hover = "%{y} %{x}<br>" + t("chart.due") + " %{z}<br>" + t("label.overdue") + " %{hovertext}<extra></extra>"
     fig = go.Figure()
     for cells, colors in ((late == 0, "Blues"), (late > 0, LATE_SCALE)):  # on time in blue, late in orange
         fig.add_heatmap(
@@ -321,7 +322,7 @@ def roadmap(frame: pd.DataFrame, order: Sequence[str]) -> go.Figure:
             ],
             texttemplate="%{text}",
             textfont={"size": 14},
-            customdata=late.astype(int),
+            hovertext=[[str(int(n)) for n in row] for row in late],
             colorscale=colors,
             zmin=0,
             zmax=float(np.nanmax(due)) if due.size else 1.0,
