@@ -317,3 +317,24 @@ def test_a_correction_of_the_first_report_does_not_rewrite_the_months_before_it(
     office = summary.build(history, dt.date(2025, 8, 31))["tasks"]["by_department"]["办公室"]
     assert office == {"total": 2, "done": 2, "overdue": 0, "completion_rate": 1}  # the correction, on its date
     assert summary.build(history, dt.date(2025, 8, 31)) != august
+
+
+def test_two_sheets_of_one_workbook_for_one_department_both_count(store: Store) -> None:
+    """A ledger kept on two sheets (问题清单 and 交办单) for one department: every row of both is in force,
+    at the report's date and after it, and a later report of that department replaces both."""
+    sheet = lambda rows: [[title("2025-10-31")], LEDGER, *rows]  # noqa: E731
+    first = [
+        ["P1", "研究室", "2025-09-01", "2025-09-20", "已销号", "2025-10-10"],
+        ["P2", "研究室", "2025-09-01", "", "", ""],
+    ]
+    second = [["Q1", "研究室", "2025-10-02", "2025-10-20", "整改中", ""]]
+    store.import_file(workbook(("问题清单", sheet(first)), ("交办单", sheet(second))), "研究室台账.xlsx", user="t")
+    for day in (dt.date(2025, 10, 31), dt.date(2025, 11, 30)):
+        issues = summary.build(store, day)["issues"]
+        assert (issues["total"], issues["closed"], issues["overdue"]) == (3, 1, 1)
+    later = [["P2", "研究室", "2025-09-01", "", "已整改", "2025-11-05"]]
+    store.import_file(
+        workbook(("问题清单", [[title("2025-11-10")], LEDGER, *later])), "研究室11月.xlsx", user="t", accept_fewer=True
+    )
+    assert summary.build(store, dt.date(2025, 11, 30))["issues"]["total"] == 1
+    assert summary.build(store, dt.date(2025, 10, 31))["issues"]["total"] == 3

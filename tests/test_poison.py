@@ -245,7 +245,10 @@ def test_every_chart_escapes_its_labels() -> None:
     frame = pd.DataFrame({"department": [TAGS, None], "completion_rate": [0.5, 1.0], "done": [1, 2], "total": [2, 2]})
     bars = charts.completion_by_department(frame, {}).data[0]
     # the name on two lines (the one tag kept is that line break), every tag of the text escaped
-    assert list(bars.y) == [charts._plain(charts.two_lines(TAGS, charts.NAME_WIDTH)), charts.missing_label("department")]
+    assert list(bars.y) == [
+        charts._plain(charts.two_lines(TAGS, charts.NAME_WIDTH)),
+        charts.missing_label("department"),
+    ]
     assert "<a " not in bars.y[0] and "<b " not in bars.y[0] and "<img" not in bars.y[0]
     assert list(bars.hovertext) == [safe.plotly(TAGS), charts.missing_label("department")]
     assert list(bars.customdata) == [TAGS, charts.missing_label("department")]

@@ -23,12 +23,12 @@ scope_keys as (
     select distinct s.department from load_scopes s join kind_loads l on l.load_id = s.load_id
 ),
 candidates as (
-    select k.department, l.load_id, l.effective_on
+    select k.department, l.load_id, l.import_id, l.effective_on
     from scope_keys k
     join load_scopes s on s.department is not distinct from k.department
     join kind_loads l on l.load_id = s.load_id
-    union all
-    select k.department, l.load_id, l.effective_on
+    union
+    select k.department, l.load_id, l.import_id, l.effective_on
     from scope_keys k cross join kind_loads l
     where l.whole
 ),
@@ -37,13 +37,13 @@ dated as (
 )
 select department, load_id
 from dated
-qualify row_number() over (
+qualify rank() over (  -- rank, not row_number: every sheet of the winning import counts (a ledger on two sheets)
     partition by department
     order by by_d desc,
         case when by_d then effective_on end desc,
         case when not by_d then effective_on end asc,
-        case when by_d then load_id end desc,
-        load_id asc
+        case when by_d then import_id end desc,
+        import_id asc
 ) = 1;
 
 -- The rows of kind k in force on d, with the date of the report they come from.
