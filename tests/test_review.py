@@ -160,3 +160,30 @@ def test_frozen_review_reads_back_the_same(history: Store) -> None:
     assert again.summary() == r.summary()
     pd.testing.assert_frame_equal(again.headline, r.headline, check_dtype=False)
     assert again.departments["department"].tolist() == r.departments["department"].tolist()
+
+
+def test_the_review_groups_the_tasks_by_leader_where_they_name_one(store: Store) -> None:
+    """Issue 11: the review's 各部门情况 also shows the tasks by 责任领导, the same figures as summary's by_leader."""
+    from tests import trackers
+    from wenming.figures import summary
+    from wenming.render import slides
+
+    store.import_file(trackers.task_tracker(), "督办台账.xlsx", user="t")
+    shown = review.build(store.query, Period.parse("2026-11"), trackers.AS_OF)
+    by_leader = summary.build(store, trackers.AS_OF)["tasks"]["by_leader"]
+    named = shown.leaders[shown.leaders["leader"] != ""]
+    assert {r.leader: (r.total, r.done, r.overdue) for r in named.itertuples()} == {
+        name: (f["total"], f["done"], f["overdue"]) for name, f in by_leader.items() if name
+    }
+    (slide,) = [s for s in slides.slides(shown) if s.key == "departments"]
+    assert [caption for caption, _, _ in slide.tables][-1] == review.t("review.by_leader")
+    assert review.Review.from_json(shown.to_json()).leaders.equals(shown.leaders)
+
+
+def test_a_review_without_leaders_shows_no_leader_table(history: Store) -> None:
+    from wenming.render import slides
+
+    shown = review.build(history.query, Period.parse("2025-10"), dt.date(2025, 11, 30))
+    assert shown.leaders.empty
+    (slide,) = [s for s in slides.slides(shown) if s.key == "departments"]
+    assert len(slide.tables) == 1

@@ -112,6 +112,7 @@ class Review:
     at_risk: pd.DataFrame
     participation: pd.DataFrame
     by_month: pd.DataFrame  # activities and person-times per month and type, for the chart
+    leaders: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per 责任领导, where tasks name one
     order: list[str] = field(default_factory=list)  # departments in the organisation's order (colours)
     frozen: dict[str, Any] = field(default_factory=dict)  # who froze it, when, the imports in force
 
@@ -139,6 +140,7 @@ class Review:
         "at_risk",
         "participation",
         "by_month",
+        "leaders",
     )
 
     def to_json(self) -> str:
@@ -218,8 +220,15 @@ def build(query: Query, period: Period, today: dt.date, departments: list[str] |
         .sort_values(["person_times", "department"], ascending=[False, True])
         .reset_index(drop=True),
         by_month=figures_at("participation_by_month", as_of),
+        leaders=_leaders(figures_at("tasks_by_leader", as_of)),
         order=query("departments")["department"].tolist(),
     )
+
+
+def _leaders(by_leader: pd.DataFrame) -> pd.DataFrame:
+    """The tasks by 责任领导, as the task pages group them; empty when no task names a leader."""
+    named = by_leader[by_leader["leader"] != ""]
+    return by_leader.reset_index(drop=True) if not named.empty else by_leader.iloc[0:0]
 
 
 def _value(frame: pd.DataFrame, column: str) -> float | None:

@@ -182,6 +182,7 @@ GAP_COLUMNS = ["category", "item", "department", "max", "score", "lost", "reason
 RISK_COLUMNS = ["category", "item", "max", "score", "overdue_tasks", "task_departments"]
 BOARD_COLUMNS = ["board", "department", "value", "completion_rate", "overdue"]
 PARTICIPATION_COLUMNS = ["department", "activities", "person_times", "volunteer_hours"]
+LEADER_COLUMNS = ["leader", "total", "done", "completion_rate", "overdue"]
 # On a projector the departments' table keeps what the room discusses; the report and Excel keep every column.
 SCREEN_DEPARTMENT_COLUMNS = [
     "department",
@@ -247,7 +248,8 @@ def slides(review: Review, per_department: bool = False, targets: dict[str, floa
         Slide(
             "departments",
             t("review.slide.departments"),
-            tables=[("", review.departments, DEPARTMENT_COLUMNS)],
+            tables=[("", review.departments, DEPARTMENT_COLUMNS)]
+            + ([(t("review.by_leader"), review.leaders, LEADER_COLUMNS)] if not review.leaders.empty else []),
             figures=[
                 charts.completion_by_department(
                     review.departments[review.departments["total"] > 0], colors, (targets or {}).get("completion")
