@@ -30,6 +30,8 @@ README_SHOTS = ROOT / "docs" / "screenshots"
 # Names that stay as they are in the Chinese UI: the language switch (语言 / Language, on purpose
 # bilingual, for a reader of the other language), file formats, product and standard names.
 ENGLISH_ALLOWED = {"Language", "English", "Excel", "xlsx", "HTML", "PDF", "SHA", "OIDC", "Esc", "CSV", "csv", "PPT"}
+# the names of file formats and encodings the upload page lists (issue 13): proper names, as written on the files
+ENGLISH_ALLOWED |= {"xls", "xlsm", "xlsb", "et", "ods", "WPS", "OpenDocument", "UTF", "GBK", "Word", "PowerPoint"}
 CHINESE_PUNCTUATION = re.compile(r"[、，。：；（）！？“”]")
 
 # Chart text outside its chart, or over another text of the same chart; cards cut short.

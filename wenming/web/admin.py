@@ -165,7 +165,7 @@ def locks(me: auth.User) -> None:
     locked["address"] = locked["address"].replace("", t("admin.this_machine"))
     web.table(locked, LOCKS, key="admin_locks")
     with st.form("admin_unlock"):
-        name = st.selectbox(t("admin.name"), list(dict.fromkeys(locked["user_name"])))
+        name = st.selectbox(t("admin.name"), list(dict.fromkeys(locked["user_name"])), placeholder=t("widget.choose"))
         if st.form_submit_button(t("admin.unlock")) and name:
             auth.unlock(store, name, by=me.name)
             _done(safe.say("cli.user_unlocked", name=name))

@@ -110,7 +110,9 @@ def editor(kind: str) -> None:
     departments = _departments(me)
     if not departments:
         return
-    department = st.selectbox(t("col.department"), departments, key=f"edit_{kind}_department")
+    department = st.selectbox(
+        t("col.department"), departments, key=f"edit_{kind}_department", placeholder=t("widget.choose")
+    )
     rows = web.query(f"edit_{kind}", departments=[department])
     if rows.empty:
         st.info(t("edit.no_rows", department=department))

@@ -39,7 +39,13 @@ def pick(items: pd.DataFrame) -> pd.Series | None:
     if items.empty:
         return None
     labels = [label(r) for r in items.itertuples()]
-    chosen = st.selectbox(t("evidence.pick"), range(len(labels)), format_func=labels.__getitem__, key="evidence_pick")
+    chosen = st.selectbox(
+        t("evidence.pick"),
+        range(len(labels)),
+        format_func=labels.__getitem__,
+        key="evidence_pick",
+        placeholder=t("widget.choose"),
+    )
     return items.iloc[chosen or 0]
 
 
@@ -180,9 +186,13 @@ def add_form(item: pd.Series, me: auth.User, tasks: list[str]) -> None:
         st.markdown(t("evidence.add_title"))
         title = st.text_input(t("evidence.title"), key="evidence_title")
         left, right = st.columns(2)
-        department = left.selectbox(t("col.department"), departments, key="evidence_department")
+        department = left.selectbox(
+            t("col.department"), departments, key="evidence_department", placeholder=t("widget.choose")
+        )
         dated = right.date_input(t("evidence.dated"), value=None, key="evidence_dated")
-        linked = st.selectbox(t("evidence.linked_to"), ["", *tasks], key="evidence_linked")
+        linked = st.selectbox(
+            t("evidence.linked_to"), ["", *tasks], key="evidence_linked", placeholder=t("widget.choose")
+        )
         upload = st.file_uploader(t("evidence.file"), key="evidence_file")
         url = st.text_input(t("evidence.url"), key="evidence_url", placeholder="https://")
         submitted = st.form_submit_button(t("evidence.save"), type="primary")

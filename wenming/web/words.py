@@ -51,7 +51,7 @@ def offer(item: Preview, by: str, key: str) -> None:
     with st.expander(t("words.offer", file=item.file_name), expanded=bool(item.missing)):
         if headers:
             with st.form(f"map_header_{key}"):
-                header = st.selectbox(t("words.header"), headers)
+                header = st.selectbox(t("words.header"), headers, placeholder=t("widget.choose"))
                 roles = words.roles()
                 missing = str(item.missing.get("role", "")) or None
                 role = st.selectbox(
@@ -59,14 +59,18 @@ def offer(item: Preview, by: str, key: str) -> None:
                     roles,
                     index=roles.index(missing) if missing in roles else 0,
                     format_func=_role_label,
+                    placeholder=t("widget.choose"),
                 )
                 if st.form_submit_button(t("words.map_header")) and by.strip():
                     _teach("header", header, role, by)
         if values:
             with st.form(f"map_value_{key}"):
-                value = st.selectbox(t("words.value"), values)
+                value = st.selectbox(t("words.value"), values, placeholder=t("widget.choose"))
                 meaning = st.selectbox(
-                    t("words.meaning"), [*contract.VALUE_MEANINGS, "other"], format_func=_meaning_label
+                    t("words.meaning"),
+                    [*contract.VALUE_MEANINGS, "other"],
+                    format_func=_meaning_label,
+                    placeholder=t("widget.choose"),
                 )
                 given = st.text_input(t("words.given"), help=t("words.given_help"))
                 if st.form_submit_button(t("words.map_value")) and by.strip():
@@ -104,7 +108,12 @@ def admin(by: str) -> None:
         web.table(listed, LISTED, key="admin_words")
     left, right = st.columns(2)
     with left.form("admin_word_add", clear_on_submit=True):
-        kind = st.selectbox(t("words.kind"), words.WORD_KINDS, format_func=lambda k: t(f"words.kind.{k}"))
+        kind = st.selectbox(
+            t("words.kind"),
+            words.WORD_KINDS,
+            format_func=lambda k: t(f"words.kind.{k}"),
+            placeholder=t("widget.choose"),
+        )
         word = st.text_input(t("words.word"))
         meaning = st.text_input(
             t("words.meaning_or_role"), help=t("words.meaning_help", roles="、".join(words.roles()))
@@ -114,7 +123,12 @@ def admin(by: str) -> None:
     if not listed.empty:
         with right.form("admin_word_remove"):
             options = [(k, w) for k, w in zip(listed["kind"], listed["word"], strict=True)]
-            chosen = st.selectbox(t("words.word"), options, format_func=lambda o: f"{t(f'words.kind.{o[0]}')}：{o[1]}")
+            chosen = st.selectbox(
+                t("words.word"),
+                options,
+                format_func=lambda o: f"{t(f'words.kind.{o[0]}')}：{o[1]}",
+                placeholder=t("widget.choose"),
+            )
             if st.form_submit_button(t("words.remove")):
                 words.remove(store, chosen[0], chosen[1], by=by)
                 st.session_state["words_taught"] = t("words.removed", word=chosen[1])
