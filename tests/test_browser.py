@@ -182,6 +182,7 @@ def test_bookmark_as_the_first_request_of_a_fresh_server(server: Server) -> None
         "测评得分",
         "参与情况",
         "月度例会",
+        "佐证材料",
         "数据导入",
         "导入记录",
         "用户与设置",
@@ -325,6 +326,7 @@ def test_changes_read_right_and_a_later_date_says_where_the_data_ends(
             t(f"headline.{h.key}", "zh"): h.change
             for h in headline.headlines(reference.query, dt.date(2026, 11, 30), None)
         }
+        page.locator('[data-testid="stMetric"]').nth(2).wait_for()  # the cards come after the title
         seen = 0
         for card in page.locator('[data-testid="stMetric"]').all():
             label = card.locator('[data-testid="stMetricLabel"]').inner_text().strip()
