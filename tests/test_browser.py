@@ -213,6 +213,42 @@ def tasks_shown(page: Any) -> str:
     return page.locator('[data-testid="stCaptionContainer"]', has_text="显示").inner_text()
 
 
+def test_changes_read_right_and_a_later_date_says_where_the_data_ends(
+    server: Server, browser: Any, reference: Store
+) -> None:
+    """The overview's change arrows follow the number, their colour its meaning (issue 12)."""
+    from wenming.figures import changes, headline
+    from wenming.text import t
+
+    page = open_page(browser, f"{server.url}/?as_of=2026-11-30")
+    try:
+        settle(page, "总览")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert "数据截至 11月20日" in sidebar.inner_text()
+        expected = {
+            t(f"headline.{h.key}", "zh"): h.change
+            for h in headline.headlines(reference.query, dt.date(2026, 11, 30), None)
+        }
+        page.locator('[data-testid="stMetric"]').nth(2).wait_for()  # the cards come after the title
+        seen = 0
+        for card in page.locator('[data-testid="stMetric"]').all():
+            label = card.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+            change = expected[label]
+            delta = card.locator('[data-testid="stMetricDelta"]')
+            if change.direction is None:
+                assert delta.count() == 0
+                continue
+            colour = delta.evaluate("element => getComputedStyle(element).color")
+            assert _tone_of(colour) == changes.STREAMLIT_COLOURS[change.tone], (label, colour)
+            arrow = delta.locator("svg, [data-testid='stIconMaterial']").count() > 0
+            assert arrow == (change.direction != "flat"), label
+            seen += 1
+        assert seen >= 3
+        page.screenshot(path=server.folder / "changes.png", full_page=False)
+    finally:
+        page.close()
+
+
 def test_upload_through_the_page_changes_the_task_count(server: Server, browser: Any) -> None:
     page = open_page(browser, f"{server.url}/tasks?as_of={AS_OF}")
     try:
@@ -308,39 +344,3 @@ def _tone_of(rgb: str) -> str:
     if abs(r - g) < 40 and abs(g - b) < 40:
         return "gray"
     return "green" if g > r else "red"
-
-
-def test_changes_read_right_and_a_later_date_says_where_the_data_ends(
-    server: Server, browser: Any, reference: Store
-) -> None:
-    """The overview's change arrows follow the number, their colour its meaning (issue 12)."""
-    from wenming.figures import changes, headline
-    from wenming.text import t
-
-    page = open_page(browser, f"{server.url}/?as_of=2026-11-30")
-    try:
-        settle(page, "总览")
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        assert "数据截至 11月20日" in sidebar.inner_text()
-        expected = {
-            t(f"headline.{h.key}", "zh"): h.change
-            for h in headline.headlines(reference.query, dt.date(2026, 11, 30), None)
-        }
-        page.locator('[data-testid="stMetric"]').nth(2).wait_for()  # the cards come after the title
-        seen = 0
-        for card in page.locator('[data-testid="stMetric"]').all():
-            label = card.locator('[data-testid="stMetricLabel"]').inner_text().strip()
-            change = expected[label]
-            delta = card.locator('[data-testid="stMetricDelta"]')
-            if change.direction is None:
-                assert delta.count() == 0
-                continue
-            colour = delta.evaluate("element => getComputedStyle(element).color")
-            assert _tone_of(colour) == changes.STREAMLIT_COLOURS[change.tone], (label, colour)
-            arrow = delta.locator("svg, [data-testid='stIconMaterial']").count() > 0
-            assert arrow == (change.direction != "flat"), label
-            seen += 1
-        assert seen >= 3
-        page.screenshot(path=server.folder / "changes.png", full_page=False)
-    finally:
-        page.close()
