@@ -84,3 +84,21 @@ def test_the_deck_survives_the_sanitiser_and_shows_markup_as_text(history: Store
     assert "<img" not in html and "<b>" not in html and "&lt;b&gt;标题&lt;/b&gt;" in html
     for script in re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S):
         assert not re.search(r"<[/\w!]", script)
+
+
+def test_long_rows_take_more_of_a_screen() -> None:
+    tasks = pd.DataFrame(
+        {
+            "department": ["办公室", "研究室", "法工委"],
+            "task": ["开展活动", "规范接待室、调度室、收发室等窗口岗位服务用语并张贴上墙接受监督", "整理档案"],
+            "days_overdue": [3, 40, 1],
+        }
+    )
+    # 部门 (3 characters) and 逾期天数 (4), each with its padding, leave the task about 37 characters a line at
+    # 1024×768: the 30-character task fits on one; beside a second long column each has about 18: two lines.
+    assert slides.row_lines(tasks, ["department", "task", "days_overdue"]) == [1, 1, 1]
+    both = tasks.assign(reason=tasks["task"])
+    assert slides.row_lines(both, ["department", "task", "days_overdue", "reason"]) == [1, 2, 1]
+    assert slides.pages([1] * 23) == [(0, 10), (10, 20), (20, 23)]  # ten one-line rows a screen
+    # two-line rows: 8 × 2.25 = 18 lines fit in the 19 of a screen, a ninth would not
+    assert slides.pages([2] * 10) == [(0, 8), (8, 10)] and slides.pages([]) == []
