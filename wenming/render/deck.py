@@ -64,6 +64,7 @@ CSS = f"""
   .deck .cards {{ grid-template-columns: repeat(2, 1fr); gap: 1vh 2vw; }}
   .deck .card .value {{ font-size: 26px; }}
   .deck th, .deck td {{ padding: 0.3vh 1.5vw; }}
+  .deck td.long {{ min-width: 9em; }}
   .deck nav {{ gap: 2vw; }}
   .deck nav .period {{ display: none; }}
 }}
