@@ -171,6 +171,7 @@ def figure_json(figure: go.Figure) -> dict[str, object]:
 
 
 def _body(review: Review, screen: slides.Screen, figures: list[dict[str, object]]) -> str:
+    """A screen's HTML; a chart is added to ``figures`` instead, for the script to draw."""
     if screen.cards:
         return report.cards_html(review)
     if screen.summary:
@@ -179,7 +180,6 @@ def _body(review: Review, screen: slides.Screen, figures: list[dict[str, object]
         return report.table_html(*screen.table)
     if screen.figure is not None:
         figures.append(figure_json(screen.figure))
-        return ""
     return ""
 
 
