@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from tests.test_pages import AS_OF, SAMPLES, app, sample  # noqa: F401 - the fix
 from tests.workbooks import workbook
 from wenming.figures import review
 from wenming.figures.review import Period
+from wenming.render import slides
 from wenming.store import Store
 
 PAGE = "pages/review.py"
@@ -18,8 +20,15 @@ OCTOBER = Period.parse("2026-10")
 
 
 def screen(at) -> str:
-    """The HTML of the screen on show (the other st.html element is the presentation's style)."""
-    return next(h.proto.body for h in at.get("html") if 'class="screen"' in h.proto.body)
+    """The HTML of the deck (the other st.html element is the presentation's style)."""
+    return next(h.proto.body for h in at.get("html") if 'class="deck"' in h.proto.body)
+
+
+def on_show(at) -> tuple[int, int]:
+    """The deck's screen on show and its number of screens, as the page wrote them."""
+    found = re.search(r'class="deck" data-start="(\d+)" data-count="(\d+)"', screen(at))
+    assert found is not None
+    return int(found[1]), int(found[2])
 
 
 @pytest.fixture
@@ -71,18 +80,18 @@ def test_a_frozen_review_holds_after_a_new_import(own_sample: Path, monkeypatch:
     assert "定稿" not in [b.label for b in at.button]
 
 
-def test_presentation_mode_is_one_screen_with_buttons_only(sample: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
-    at = app(sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10", present="1", screen="1")
-    assert [b.label for b in at.main.button] == ["◀ 上一页", "下一页 ▶", "退出演示"]
+def test_presentation_mode_is_the_whole_deck_and_a_leave_button(sample: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    at = app(sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10", present="1", screen="2")
+    assert [b.label for b in at.main.button] == ["退出演示"]  # moving between screens is the browser's work
     assert not at.main.selectbox and not at.main.text_input and not at.main.get("download_button")
-    assert "一、主要指标" in screen(at) and 'class="cards"' in screen(at)
-    next(b for b in at.main.button if b.label == "下一页 ▶").click().run()
-    assert at.query_params["screen"] in ("2", ["2"])
-    assert "一、主要指标" in screen(at) and 'class="summary"' in screen(at)  # the 通报 on a screen of its own
-    next(b for b in at.main.button if b.label == "下一页 ▶").click().run()
-    assert "二、红黑榜" in screen(at)
-    next(b for b in at.main.button if b.label == "退出演示").click().run()
-    assert "present" not in at.query_params
+    expected = review.build(sample.query, OCTOBER, AS_OF)
+    deck = screen(at)
+    titles = re.findall(r'<section class="screen[^"]*" data-screen="\d+"[^>]*><h1>([^<]+)</h1>', deck)
+    assert titles == [s.title for s in slides.screens(expected)]  # every screen, in order, drawn once
+    assert on_show(at) == (2, len(titles)) and '<section class="screen current" data-screen="2"' in deck
+    assert f"{expected.figure('completion_rate'):.1%}" in deck and expected.summary() in deck  # the page's figures
+    at.main.button[0].click().run()
+    assert "present" not in at.query_params and "screen" not in at.query_params
 
 
 def test_department_by_department_screens(sample: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
@@ -97,9 +106,9 @@ def test_department_by_department_screens(sample: Store, monkeypatch: pytest.Mon
         screen="99",
         by_department="1",
     )
-    count = lambda at: int(next(m.value for m in at.markdown if " / " in m.value).split(" / ")[1].split("**")[0])  # noqa: E731
-    assert count(by_department) > count(plain)
-    assert "部门情况：" in screen(by_department)
+    (last, count), (last_by, count_by) = on_show(plain), on_show(by_department)
+    assert count_by > count and (last, last_by) == (count, count_by)  # screen=99: the last screen
+    assert "部门情况：" in screen(by_department) and "部门情况：" not in screen(plain)
 
 
 def test_a_follow_up_goes_into_the_ledger(own_sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:

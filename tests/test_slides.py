@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pandas as pd
+import plotly.graph_objects as go
 
 from tests.test_review import TODAY, history  # noqa: F401 - fixture
 from wenming.figures import review
 from wenming.figures.review import Period
-from wenming.render import charts, slides
+from wenming.render import charts, deck, slides
 from wenming.store import Store
 
 
@@ -46,3 +50,55 @@ def test_slide_charts_are_set_for_the_room() -> None:
     fig = charts.for_room(charts.completion_by_department(frame, {}), height=470)
     assert fig.layout.font.size == charts.ROOM_FONT >= 20 and fig.layout.height == 470
     assert fig.layout.yaxis.tickfont.size == charts.ROOM_FONT and fig.data[0].textfont.size == charts.ROOM_FONT
+
+
+def test_the_deck_holds_every_screen_once_with_the_reviews_figures(history: Store) -> None:  # noqa: F811
+    r = review.build(history.query, Period.parse("2025-10"), TODAY)
+    screens = slides.screens(r, per_department=True)
+    html = deck.render(r, screens, start=3, plotly_src="component/x/plotly.min.js")
+    titles = re.findall(r'<section class="screen[^"]*" data-screen="(\d+)"[^>]*><h1>([^<]+)</h1>', html)
+    assert titles == [(str(n), s.title) for n, s in enumerate(screens, start=1)]
+    assert html.count('class="screen current"') == 1 and 'class="screen current" data-screen="3"' in html
+    assert f'data-start="3" data-count="{len(screens)}"' in html and 'data-plotly="component/x/plotly.min.js"' in html
+    # the figures of the one Review the page shows: its completion card and its 通报 paragraph
+    assert f"{r.figure('completion_rate'):.1%}</div>" in html and r.summary() in html
+    figures = json.loads(re.search(r'<script type="application/json" class="figures">(.*?)</script>', html)[1])
+    assert len(figures) == sum(s.figure is not None for s in screens) == html.count('class="chart"')
+    assert all("height" not in f["layout"] for f in figures)  # a chart fills what its screen leaves
+
+
+def test_deck_charts_are_set_for_the_room_without_a_fixed_height() -> None:
+    frame = pd.DataFrame({"department": ["办公室"], "total": [4], "done": [3], "completion_rate": [0.75]})
+    shown = deck.figure_json(charts.completion_by_department(frame, {}))
+    assert shown["layout"]["font"]["size"] == charts.ROOM_FONT and shown["layout"]["autosize"] is True
+    assert shown["data"][0]["textfont"]["size"] == charts.ROOM_FONT and "height" not in shown["layout"]
+
+
+def test_the_deck_survives_the_sanitiser_and_shows_markup_as_text(history: Store) -> None:  # noqa: F811
+    r = review.build(history.query, Period.parse("2025-10"), TODAY)
+    # st.html's sanitiser (DOMPurify) drops a script whose text holds "<" before a letter, "/" or "!"
+    frame = pd.DataFrame({"department": ['<img src=x onerror="alert(1)">'], "overdue": [1]})
+    markup = slides.Screen("x", "<b>标题</b>", table=("", frame, ["department", "overdue"]))
+    chart = go.Figure(go.Bar(x=[1], y=["</script><b>部门</b>"]))
+    html = deck.render(r, [markup, slides.Screen("y", "图", figure=chart)])
+    assert "<img" not in html and "<b>" not in html and "&lt;b&gt;标题&lt;/b&gt;" in html
+    for script in re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S):
+        assert not re.search(r"<[/\w!]", script)
+
+
+def test_long_rows_take_more_of_a_screen() -> None:
+    tasks = pd.DataFrame(
+        {
+            "department": ["办公室", "研究室", "法工委"],
+            "task": ["开展活动", "规范接待室、调度室、收发室等窗口岗位服务用语并张贴上墙接受监督", "整理档案"],
+            "days_overdue": [3, 40, 1],
+        }
+    )
+    # 部门 (3 characters) and 逾期天数 (4), each with its padding, leave the task about 37 characters a line at
+    # 1024×768: the 30-character task fits on one; beside a second long column each has about 18: two lines.
+    assert slides.row_lines(tasks, ["department", "task", "days_overdue"]) == [1, 1, 1]
+    both = tasks.assign(reason=tasks["task"])
+    assert slides.row_lines(both, ["department", "task", "days_overdue", "reason"]) == [1, 2, 1]
+    assert slides.pages([1] * 23) == [(0, 10), (10, 20), (20, 23)]  # ten one-line rows a screen
+    # two-line rows: 8 × 2.25 = 18 lines fit in the 19 of a screen, a ninth would not
+    assert slides.pages([2] * 10) == [(0, 8), (8, 10)] and slides.pages([]) == []

@@ -81,7 +81,7 @@ SCRIPT = """
 })();
 """
 
-LONG_TEXT = 12  # characters: longer cells (a task, a problem) may wrap; names, dates and numbers never do
+LONG_TEXT = slides.LONG_TEXT  # longer cells (a task, a problem) may wrap; names, dates and numbers never do
 
 
 _e = safe.html  # every text of the page, the workbook's and ours, as HTML text

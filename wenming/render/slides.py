@@ -195,6 +195,11 @@ SCREEN_DEPARTMENT_COLUMNS = [
 ]
 CARD_COLUMNS = ["total", "done", "completion_rate", "completion_delta_month", "overdue", "issues_open", "person_times"]
 ROWS_PER_SCREEN = 10
+LONG_TEXT = 12  # characters: longer cells (a task, a problem) may wrap; names, dates and numbers never do
+# A screen's table at 1024×768, the narrowest room (wider screens wrap less; all heights follow the screen's):
+TABLE_CHARS = 47  # its width in characters of its 20 px text
+SCREEN_LINES = 19  # the lines of text its rows may take under the title and the caption (a row's border and
+ROW_EXTRA = 0.25  # padding take a quarter of a line)
 
 
 def slides(review: Review, per_department: bool = False, targets: dict[str, float] | None = None) -> list[Slide]:
@@ -317,9 +322,43 @@ def screens(
             columns = with_values(
                 frame, SCREEN_DEPARTMENT_COLUMNS if all_columns == DEPARTMENT_COLUMNS else all_columns
             )
-            chunks = [frame.iloc[i : i + rows] for i in range(0, len(frame), rows)] or [frame]
+            chunks = [frame.iloc[i:j] for i, j in pages(row_lines(frame, columns), rows)] or [frame]
             for number, chunk in enumerate(chunks):
                 title = slide.title if number == 0 else t("review.continued", title=slide.title)
                 result.append(Screen(f"{slide.key}-{len(result)}", title, table=(caption, chunk, columns)))
         result.extend(Screen(f"{slide.key}-{len(result)}", slide.title, figure=figure) for figure in slide.figures)
+    return result
+
+
+def text_width(text: str) -> float:
+    """Width in Chinese characters: a Latin letter, digit or mark is about half of one."""
+    return sum(1.0 if ord(c) >= 0x2E80 else 0.55 for c in text)
+
+
+def row_lines(frame: pd.DataFrame, columns: list[str]) -> list[int]:
+    """The lines each row takes on a screen: long cells wrap in the width the other columns leave them."""
+    columns = [c for c in columns if c in frame]
+    if frame.empty or not columns:
+        return [1] * len(frame)
+    shown = readable(frame[columns]).map(cell)
+    long = [c for c in columns if shown[c].str.len().gt(LONG_TEXT).any()]
+    if not long:
+        return [1] * len(frame)
+    short = sum(max(text_width(t(f"col.{c}")), *shown[c].map(text_width)) + 0.8 for c in columns if c not in long)
+    room = max(6.0, (TABLE_CHARS - short) / len(long) - 0.8)
+    lines = shown[long].map(lambda text: math.ceil(text_width(text) / room) if len(text) > LONG_TEXT else 1)
+    return lines.max(axis=1).clip(lower=1).astype(int).tolist()
+
+
+def pages(lines: list[int], rows: int = ROWS_PER_SCREEN) -> list[tuple[int, int]]:
+    """Rows cut into screens: at most ``rows`` a screen, and no more lines than a screen holds."""
+    result: list[tuple[int, int]] = []
+    start, used = 0, 0.0
+    for i, taken in enumerate(lines):
+        if i > start and (i - start == rows or used + taken + ROW_EXTRA > SCREEN_LINES):
+            result.append((start, i))
+            start, used = i, 0.0
+        used += taken + ROW_EXTRA
+    if lines:
+        result.append((start, len(lines)))
     return result
