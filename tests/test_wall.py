@@ -288,7 +288,10 @@ def test_a_token_opens_the_wall_only_even_with_users_set_up(tmp_path: Path, monk
     store.close()
     at = app(db, monkeypatch, token=token, screen="1")
     assert len(at.metric) == 6 and not at.text_input  # no sign-in form
-    assert nav(at) == ["wall.py"]  # the one page this session can reach: any other path leads to the wall
+    # the pages this session can reach: the wall (at /wall, and at / as wall.show); any other path leads there
+    reachable = list(at._registered_pages.values())
+    assert {p["page_name"] for p in reachable} == {zh("page.wall")} and len(reachable) == 2
+    assert nav(at) == ["", "wall.py"]
     without = app(db, monkeypatch)  # the same server without the token: the sign-in form
     assert without.text_input(key="signin_name") is not None and not without.metric
 

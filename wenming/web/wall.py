@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from wenming import text, web
@@ -34,7 +35,9 @@ TOKEN, PATH = walls.TOKEN, walls.PATH
 EVERY, SCREEN = "every", "screen"  # the URL's other parameters
 PAGE = ROOT / "pages" / "wall.py"
 MIN_FONT_PX = 20
-CHART_HEIGHT = 470  # px: fits a 1024×768 screen under the title, with the footer
+CHART_HEIGHT = 600  # px: fits a 768-high screen under the title, with the foot line
+ROOM_MARGINS = 230  # px of a chart's height outside its rows: title, axis, legend
+MIN_CHART_FONT = 14  # px: a chart of many rows rather than names over each other
 
 CSS = f"""
 <style>
@@ -89,8 +92,10 @@ def route() -> None:
     upload, download or edit. The session is hardened as the sign-in's gate does.
     """
     signin.harden()
-    only = st.Page(PAGE, title=t("page.wall"), icon=":material/tv:", url_path=PATH, default=True)
-    web.run_page(st.navigation([only], position="hidden"))
+    title = t("page.wall")
+    root = st.Page(show, title=title, url_path="wall_home", default=True)  # the root URL (a default's path is "")
+    shown = st.Page(PAGE, title=title, icon=":material/tv:", url_path=PATH)
+    web.run_page(st.navigation([root, shown], position="hidden"))
     st.stop()
 
 
@@ -179,10 +184,10 @@ def cards(f: Filters, scores: bool) -> None:
             )
 
 
-def _headline_charts(f: Filters, kinds: set[str]) -> list[tuple[str, Callable[[], object]]]:
+def _headline_charts(f: Filters, kinds: set[str]) -> list[tuple[str, Callable[[], go.Figure]]]:
     """(the page's title, its chart) for each headline chart that reads from across a room."""
     lines = targets.current()
-    found: list[tuple[str, Callable[[], object]]] = [
+    found: list[tuple[str, Callable[[], go.Figure]]] = [
         (
             t("page.overview"),
             lambda: charts.completion_by_department(
@@ -223,9 +228,29 @@ def _headline_charts(f: Filters, kinds: set[str]) -> list[tuple[str, Callable[[]
     return found
 
 
-def _chart(build: Callable[[], object]) -> Callable[[], None]:
+def room_font(figure: go.Figure, height: int = CHART_HEIGHT) -> int:
+    """The largest chart text up to the room's that keeps a horizontal bar chart's names apart.
+
+    A chart of many departments or categories would overlap its names at 22 px in a screen's
+    height (a name of more than seven characters takes two lines): each name gets its row.
+    """
+    names = {
+        str(y)
+        for trace in figure.data
+        if getattr(trace, "orientation", None) == "h"
+        for y in (() if trace.y is None else trace.y)
+    }
+    if not names:
+        return charts.ROOM_FONT
+    lines = 2 if any("<br>" in name for name in names) else 1
+    row = (height - ROOM_MARGINS) / len(names)
+    return int(min(charts.ROOM_FONT, max(MIN_CHART_FONT, row / (1.25 * lines + 0.35))))
+
+
+def _chart(build: Callable[[], go.Figure]) -> Callable[[], None]:
     def draw() -> None:
-        figure = charts.for_room(build(), height=CHART_HEIGHT)
+        figure = build()
+        figure = charts.for_room(figure, size=room_font(figure), height=CHART_HEIGHT)
         st.plotly_chart(figure, theme=None, config={"displayModeBar": False, "staticPlot": True})
 
     return draw
