@@ -327,3 +327,47 @@ def test_an_admin_creates_and_revokes_a_wall_url_on_the_admin_page(
     store.close()
     sentences = at.dataframe[-1].value["sentence"].tolist()
     assert "撤销第 1 号大屏网址“三楼大厅”" in sentences and "生成第 1 号大屏网址“三楼大厅”" in sentences
+
+
+def test_the_wall_reads_todays_default_date_at_every_tick(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RULES §5's default date (the data's latest 截至, never after today), taken again at each tick."""
+    from wenming.figures import at as dates
+
+    default_date = dates.default_date
+    token = token_for(sample)
+    monkeypatch.setattr(dates, "default_date", lambda until, today=None: default_date(until, dt.date(2026, 11, 10)))
+    wall = app(sample, monkeypatch, token=token, screen="1")
+    assert foot(wall)[2] == "2026-11-10"  # "today" is before the data's 截至 2026-11-20
+    overview = app(sample, monkeypatch, as_of="2026-11-10")
+    assert [(m.label, m.value, m.delta) for m in wall.metric] == [(m.label, m.value, m.delta) for m in overview.metric]
+    monkeypatch.setattr(dates, "default_date", default_date)  # the day changes
+    assert foot(wall.run())[2] == "2026-11-20"
+
+
+def test_a_chart_of_many_rows_gets_text_that_keeps_its_names_apart() -> None:
+    import plotly.graph_objects as go
+
+    from wenming.web import wall
+
+    def bars(*names: str) -> go.Figure:
+        return go.Figure(go.Bar(x=[1] * len(names), y=list(names), orientation="h"))
+
+    assert wall.room_font(bars("工会", "团委")) == 22  # the room's size when the rows have room
+    many = wall.room_font(bars(*[f"部门{i}" for i in range(13)]))
+    assert wall.MIN_CHART_FONT <= many < 22
+    row = (wall.CHART_HEIGHT - wall.ROOM_MARGINS) / 13
+    assert many * 1.25 <= row  # a name's line within its row
+    two_lines = wall.room_font(bars(*[f"部门{i}<br>二" for i in range(13)]))
+    assert two_lines <= many and (two_lines * 2.5 <= row or two_lines == wall.MIN_CHART_FONT)
+    assert wall.room_font(go.Figure(go.Scatter(x=[1, 2], y=[3, 4]))) == 22  # a trend: no rows of names
+
+
+def test_without_users_an_open_server_shows_no_wall_either(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RULES §7: with no users, a server listening beyond this machine shows nothing; a wall token changes nothing."""
+    from streamlit.testing.v1.util import patch_config_options
+
+    token = token_for(sample)
+    with patch_config_options({"server.address": "0.0.0.0"}):
+        at = app(sample, monkeypatch, token=token, screen="1")
+    assert [e.value for e in at.error] == [zh("signin.open_without_users", address="0.0.0.0")]
+    assert not at.metric and not at.get("plotly_chart") and zh("wall.refused") not in str(at.error)

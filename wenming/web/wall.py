@@ -105,6 +105,7 @@ def show() -> None:
     lang = st.query_params.get("lang")
     text.use(lang if lang in text.LANGS else "zh")
     st.html(CSS)
+    signin.refuse_open_without_users(data.store())
     wall = walls.admit(data.store(), st.query_params.get(TOKEN))
     if wall is None:
         st.error(t("wall.refused"), icon=":material/lock:")
