@@ -102,8 +102,7 @@ def route() -> None:
 def show() -> None:
     """The wall (pages/wall.py): one sentence for a missing, unknown or revoked token, else the cycling screens."""
     web.route()
-    lang = st.query_params.get("lang")
-    text.use(lang if lang in text.LANGS else "zh")
+    _language()
     st.html(CSS)
     signin.refuse_open_without_users(data.store())
     wall = walls.admit(data.store(), st.query_params.get(TOKEN))
@@ -112,6 +111,13 @@ def show() -> None:
         st.stop()
     seconds = _seconds(wall)
     st.fragment(run_every=seconds)(_run)(seconds)
+
+
+def _language() -> str:
+    """The URL's ?lang=en, else Chinese: a wall has no sidebar to switch it."""
+    lang = st.query_params.get("lang")
+    text.use(lang if lang in text.LANGS else "zh")
+    return text.lang()
 
 
 def _seconds(wall: walls.Wall) -> int:
@@ -127,7 +133,7 @@ def _run(seconds: int) -> None:
     if walls.admit(data.store(), st.query_params.get(TOKEN)) is None:
         st.rerun()  # revoked meanwhile: the whole page says so and stops
     with _snapshot():
-        f = Filters(at.default_date(web.data_until()), (), text.lang())
+        f = Filters(at.default_date(web.data_until()), (), _language())
         screens = screens_of(f)
         number = _number(len(screens), seconds)
         screen = screens[number - 1]
