@@ -4,12 +4,14 @@ import streamlit as st
 
 from wenming import web
 from wenming.text import t
-from wenming.web import filters, signin
+from wenming.web import filters, signin, wall
 
 web.route()
 st.set_page_config(
     page_title="文明创建工作看板", page_icon=web.ICON, layout="wide"
 )  # a bundled file: no request leaves the server
+if wall.requested():  # /wall?token=…: the wall screen alone, its token in place of a sign-in
+    wall.route()  # stops here
 filters.language()
 user = signin.gate()  # None until signed in
 pages = [

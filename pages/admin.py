@@ -2,7 +2,7 @@
 
 from wenming import web
 from wenming.web import admin as admin_ui
-from wenming.web import signin, targets
+from wenming.web import signin, targets, wall
 from wenming.web import words as words_ui
 
 web.page("page.admin", (), need="admin")
@@ -15,4 +15,5 @@ admin_ui.locks(me)
 words_ui.taught_notice()
 words_ui.admin(me.name or "admin")
 targets.form(me.name)
+wall.admin(me)
 admin_ui.logs()

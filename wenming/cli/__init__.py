@@ -1,4 +1,4 @@
-"""The command line: `python -m wenming import|summary|history|restore-import|backup|restore|review|users|evidence|update|sample|bench`."""
+"""The command line: `python -m wenming import|summary|history|restore-import|backup|restore|review|users|evidence|update|wall|sample|bench`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from wenming import text
 from wenming.cli import evidence as cli_evidence
 from wenming.cli import update as cli_update
 from wenming.cli import users as cli_users
+from wenming.cli import wall as cli_wall
 from wenming.cli import words as words_cli
 from wenming.cli.common import _date, _user
 from wenming.cli.tables import format_summary
@@ -74,6 +75,7 @@ def parser() -> argparse.ArgumentParser:
     cli_users.users_parser(commands, common)
     cli_evidence.add_parsers(commands, common)
     cli_update.add_parser(commands, common)
+    cli_wall.add_parser(commands, common)
     back = commands.add_parser(
         "backup", parents=[common], help="copy the database and its imported originals into a new or empty folder"
     )
@@ -459,6 +461,7 @@ COMMANDS = {
     "words": words_cli.cmd_words,
     "evidence": cli_evidence.cmd_evidence,
     "update": cli_update.cmd_update,
+    "wall": cli_wall.cmd_wall,
 }
 
 

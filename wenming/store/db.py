@@ -131,7 +131,7 @@ class Database:
                 raise StoreLocked(target) from None
             raise
         con.execute("set enable_progress_bar = false")  # DuckDB would draw one on stdout for long queries
-        for name in ("schema.sql", "meetings.sql", "macros.sql", "evidence.sql"):
+        for name in ("schema.sql", "meetings.sql", "macros.sql", "evidence.sql", "wall.sql"):
             con.execute(_sql(name))
         _VERSIONS.pop(_key(target), None)
         return cls(target, con)

@@ -166,10 +166,7 @@ def gate() -> auth.User | None:
     harden()
     store = data.store()
     if not auth.has_users(store):
-        address = config.get_option("server.address")
-        if not loopback(address):
-            st.error(safe.say("signin.open_without_users", address=address or "0.0.0.0"), icon=":material/lock:")
-            st.stop()
+        refuse_open_without_users(store)
         st.sidebar.caption(t("signin.local"))
         return auth.local()
     if USER in st.session_state:
@@ -182,6 +179,14 @@ def gate() -> auth.User | None:
     if oidc_configured() and st.user.get("is_logged_in"):
         return _identity(store)
     return None
+
+
+def refuse_open_without_users(store: Store) -> None:
+    """With no users, a server listening beyond this machine shows one sentence and stops (the wall screen too)."""
+    address = config.get_option("server.address")
+    if not auth.has_users(store) and not loopback(address):
+        st.error(safe.say("signin.open_without_users", address=address or "0.0.0.0"), icon=":material/lock:")
+        st.stop()
 
 
 def required(user: auth.User | None) -> None:
