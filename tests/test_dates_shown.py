@@ -105,15 +105,21 @@ def ledger(store: Store) -> review.Review:
 
 def test_the_exports_show_dates_as_days(ledger: review.Review) -> None:
     books = [export.review_workbook(ledger), export.supervision_sheet(ledger, "办公室")]
-    frame = pd.DataFrame(
-        {"found_on": pd.to_datetime(["2026-07-15"]), "imported_at": [pd.Timestamp("2026-07-15 08:05")]}
-    )
-    books.append(export.workbook_bytes({"表": frame}, {"found_on": "督查时间", "imported_at": "导入时间"}))
     cells = []
     for data in books:
         for sheet in openpyxl.load_workbook(io.BytesIO(data)):
             cells += [c for row in sheet.iter_rows() for c in row if isinstance(c.value, (dt.date, dt.datetime))]
-    assert len(cells) >= 4 and {c.number_format for c in cells} == {"yyyy-mm-dd"}
+    assert len(cells) >= 3 and {c.number_format for c in cells} == {"yyyy-mm-dd"}
+    # a page's download: days as days (a date column or date objects), a time of day to the minute
+    frame = pd.DataFrame(
+        {
+            "found_on": pd.to_datetime(["2026-07-15"]),
+            "dated": [dt.date(2026, 7, 15)],
+            "imported_at": [pd.Timestamp("2026-07-15 08:05:33")],
+        }
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(export.workbook_bytes({"表": frame}))).active
+    assert [c.number_format for c in sheet[2]] == ["yyyy-mm-dd", "yyyy-mm-dd", "yyyy-mm-dd hh:mm"]
     html = report.render(ledger)
     html = html if isinstance(html, str) else html.decode()
     body = re.sub(r"<script.*?</script>", "", html, flags=re.S)
