@@ -7,12 +7,12 @@ from wenming.text import t
 from wenming.web import filters, signin, wall
 
 web.route()
-st.set_page_config(
-    page_title="文明创建工作看板", page_icon=web.ICON, layout="wide"
-)  # a bundled file: no request leaves the server
-if wall.requested():  # /wall?token=…: the wall screen alone, its token in place of a sign-in
+wall_screen = wall.requested()  # /wall?token=…: the wall screen alone, its token in place of a sign-in
+if not wall_screen:
+    filters.language()  # first: the tab's title too is in the reader's language
+st.set_page_config(page_title=t("app.title"), page_icon=web.ICON, layout="wide")  # the icon: a bundled file
+if wall_screen:
     wall.route()  # stops here
-filters.language()
 user = signin.gate()  # None until signed in
 pages = [
     st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),

@@ -18,7 +18,7 @@ web.table(imports, history_ui.LOG, key="history_log", trace=True)
 chosen = history_ui.pick(imports)
 if chosen is not None:
     import_id = int(chosen.name)
-    st.markdown(f"**{t('history.sheets')}**：{safe.markdown(chosen['sheets'])}")
+    st.markdown(f"**{t('history.sheets')}**{t('sep.label')}{safe.markdown(chosen['sheets'])}")
     history_ui.warnings(import_id)
     edits.changes(import_id)
     if me.is_admin:

@@ -75,9 +75,9 @@ web.table(web.query("imports_log"), HISTORY, key="upload_history")
 
 st.subheader(t("upload.templates"))
 st.caption(t("upload.templates_formats"))
-for column, template in zip(st.columns(3) * 2, sorted(web.TEMPLATES.glob("*.xlsx")), strict=False):
+for column, (label, template) in zip(st.columns(3) * 2, web.templates(), strict=False):
     column.download_button(
-        template.stem,
+        label,
         template.read_bytes(),
         template.name,
         icon=":material/description:",

@@ -33,3 +33,15 @@ def test_the_command_line_is_named_and_raw_json_never_shows() -> None:
 def test_a_target_line_in_words() -> None:
     assert said("target_set", target="attainment", rate=0.95) == "把测评得分率合格线设为 95%"
     assert said("target_set", target="completion", rate=None) == "把任务完成率目标设为 —"
+
+
+def test_the_samples_importer_is_named_in_the_readers_language() -> None:
+    """The samples are imported as 示例数据 or "sample data": a word of the UI, shown in the reader's language."""
+    from wenming import text
+
+    assert audit.operator("示例数据") == "示例数据" and audit.operator("sample data") == "示例数据"
+    text.use("en")
+    try:
+        assert audit.operator("示例数据") == "sample data" and audit.operator("张伟") == "张伟"
+    finally:
+        text.use("zh")

@@ -281,3 +281,11 @@ def test_the_look_is_valid_css_with_the_catalogs_words(monkeypatch: pytest.Monke
     (css,) = drawn
     assert 'content: "选择文件"' in css and 'content: "每个文件不超过 100 MB"' in css
     assert "min(100%, 340px)" in css and "%(" not in css
+
+
+def test_per_head_figures_are_written_as_people_write_them() -> None:
+    """2.5 and 2, not 2.50 and 2.00 (issue 15); thousands with a separator."""
+    frame = pd.DataFrame({"department": ["办公室", "研究室", "工会"], "hours": [2.5, 2.0, 1622.5]})
+    (bar,) = charts.per_department(frame, "hours", "人均志愿服务时长", {}).data
+    assert dict(zip(bar.y, bar.text, strict=True)) == {"研究室": "2", "办公室": "2.5", "工会": "1,622.5"}
+    assert charts.amount(2.333) == "2.33" and charts.amount(40) == "40"

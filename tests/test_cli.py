@@ -158,7 +158,7 @@ def test_history_and_restore(db: Path, tmp_path: Path, capsys) -> None:
     assert main(["restore-import", "1", "--db", str(db), "--department", "办公室"]) == 0
     assert main(["history", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert "已恢复第 1 次导入的数据（第 3 次导入）" in out and "restore" in out
+    assert "已恢复第 1 次导入的数据（第 3 次导入）" in out and "恢复" in out.split("导入编号")[1]  # the action in words
     assert main(["restore-import", "99", "--db", str(db)]) == 1
 
 

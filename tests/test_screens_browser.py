@@ -1,9 +1,10 @@
 """Every page and every slide in chromium at four screen sizes, with the internet cut off.
 
 At 1920×1080, 1366×768, 1024×768 (a projector) and 390×844 (a phone) each page and each
-screen of 演示模式 is checked for chart text that is clipped by its chart or
-overlaps its neighbour, cards cut short with "…", English words in the Chinese UI
-(outside an allow-list of proper names) and Chinese punctuation in the English one;
+screen of 演示模式 is checked for chart text that is clipped by its chart or overlaps its
+neighbour, a chart narrower or wider than its column, cards cut short with "…", English
+words in the Chinese UI (outside an allow-list of proper names), Chinese punctuation in
+the English one and any Chinese there but the data's own names (tests/test_one_language.py);
 every request that leaves 127.0.0.1 is blocked and fails the test. Screenshots go to
 test-results/screenshots/ (kept by CI); with WENMING_README_SCREENSHOTS=1 the
 1366×768 ones are also written to docs/screenshots/ for the README.
@@ -18,9 +19,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import plotly
 import pytest
 
-from tests.test_browser import AS_OF, IDLE, PAGES, ROOT, browser, server  # noqa: F401 - fixtures
+from tests.test_browser import AS_OF, IDLE, PAGES, ROOT, browser, reference, server  # noqa: F401 - fixtures
+from tests.test_one_language import chinese_outside_data, data_runs
+from wenming.store import Store
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +69,16 @@ LAYOUT_PROBLEMS = """() => {
       if (w > 2 && h > 2) out.push('overlap: ' + a.text + ' / ' + b.text);
     }
   }
+  // a chart fills its column: drawn for a narrower one (a fixed 340 px) it leaves the rest empty, wider it is cut
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    const svg = chart.querySelector('.main-svg');
+    const column = chart.closest('[data-testid="stVerticalBlock"]');
+    if (!svg || !column || !visible(chart)) continue;
+    const drawn = svg.getBoundingClientRect().width, room = column.getBoundingClientRect().width;
+    const title = (chart.querySelector('.gtitle') || {}).textContent || 'chart';
+    if (drawn > room + 1) out.push(`chart wider than its column: ${title} ${Math.round(drawn)} > ${Math.round(room)} px`);
+    else if (drawn < 0.9 * room) out.push(`chart narrower than its column: ${title} ${Math.round(drawn)} of ${Math.round(room)} px`);
+  }
   for (const el of document.querySelectorAll(
       '[data-testid="stMetricValue"] *, [data-testid="stMetricDelta"] *, [data-testid="stMetricLabel"] *')) {
     if (visible(el) && el.scrollWidth > el.clientWidth + 1) out.push('card cut: ' + el.textContent.trim());
@@ -85,6 +99,29 @@ VISIBLE_TEXT = """() => {
   }
   const inputs = [...document.querySelectorAll('input[placeholder], textarea[placeholder]')].map(i => i.placeholder);
   return out.concat(inputs).join('\\n');
+}"""
+
+
+# The check's own test: a chart that fits, then one drawn 340 px wide in a wide column, one whose bar label runs
+# past the chart's edge and two labels drawn over each other (plotly.js from the plotly package: no request leaves).
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+CHECKED_CHARTS = """<div data-testid="stVerticalBlock" style="width: 1800px">
+  <div data-testid="stPlotlyChart"><div id="fits"></div></div>
+  <div data-testid="stPlotlyChart"><div id="narrow"></div></div>
+  <div data-testid="stPlotlyChart"><div id="clipped"></div></div>
+</div>"""
+DRAW_FITTING = """async () => {
+  const bar = text => [{type: 'bar', orientation: 'h', x: [1], y: ['办公室'], text: [text], textposition: 'outside',
+                        cliponaxis: false}];
+  window.bar = bar;
+  await Plotly.newPlot('fits', bar('50.0%'), {title: {text: 'fits'}, height: 300, xaxis: {range: [0, 2]}});
+}"""
+DRAW_BROKEN = """async () => {
+  await Plotly.newPlot('narrow', bar('50.0%'), {title: {text: 'narrow'}, width: 340, height: 300,
+                                                xaxis: {range: [0, 2]}});
+  await Plotly.newPlot('clipped', bar('100.0%（8/8）'), {
+    title: {text: 'clipped'}, height: 300, margin: {r: 0}, xaxis: {range: [0, 1]},
+    annotations: [{x: 0.5, y: 0, text: 'here', showarrow: false}, {x: 0.5, y: 0, text: 'there', showarrow: false}]});
 }"""
 
 
@@ -182,6 +219,24 @@ def test_every_page_fits_and_stays_offline(server: Any, browser: Any, shots: Pat
     assert not problems, "\n".join(problems)
 
 
+def test_the_layout_check_catches_clipped_overlapping_and_narrow_charts(browser: Any) -> None:  # noqa: F811
+    leaks: list[str] = []
+    page = sized(browser, 1920, 1080, leaks)
+    try:
+        page.set_content(CHECKED_CHARTS)
+        page.add_script_tag(path=str(PLOTLY_JS))
+        page.evaluate(DRAW_FITTING)
+        assert page.evaluate(LAYOUT_PROBLEMS) == []  # a chart that fills its column, its text inside it
+        page.evaluate(DRAW_BROKEN)
+        problems = page.evaluate(LAYOUT_PROBLEMS)
+    finally:
+        page.close()
+    assert any(p.startswith("chart narrower than its column: narrow 340 of 1800") for p in problems), problems
+    assert "clipped: 100.0%（8/8）" in problems
+    assert "overlap: here / there" in problems
+    assert not [p for p in problems if "fits" in p] and not leaks
+
+
 # A text of the slide on show that the reader cannot see whole: outside the window, or cut by its box, unless it
 # sits in the slide's body and the body scrolls to it (a phone scrolls a wide table; a room's screen never scrolls).
 SLIDE_CLIPPED = """(room) => {
@@ -247,10 +302,16 @@ def english(server: Any, browser: Any) -> Iterator[tuple[Any, list[str]]]:  # no
     page.close()
 
 
-def test_the_english_ui_uses_english_punctuation(server: Any, english: tuple[Any, list[str]], shots: Path) -> None:
+def test_the_english_ui_uses_english_punctuation(
+    server: Any,
+    english: tuple[Any, list[str]],
+    shots: Path,
+    reference: Store,  # noqa: F811
+) -> None:
     page, leaks = english
+    data = data_runs(reference)
     problems: list[str] = []
-    for path in ("", "tasks", "overdue", "scores", "participation", "review"):
+    for path in PAGES:
         page.goto(f"{server.url}/{path}?as_of={AS_OF}&lang=en")
         drawn(page)
         save(page, shots, f"en_{path or 'overview'}", 1366, 768, readme=False)
@@ -265,5 +326,8 @@ def test_the_english_ui_uses_english_punctuation(server: Any, english: tuple[Any
             "() => [...document.querySelectorAll('.js-plotly-plot svg text')].map(e => e.textContent)"
         )
         problems += [f"{path}: {text!r}" for text in chart_text if re.search(r"\d[（）：]|[（）]\d", text)]
+        # every word of the page, charts and placeholders included, in English but for the data's own names
+        shown = page.evaluate(VISIBLE_TEXT) + "\n" + page.title()
+        problems += [f"{path}: Chinese {run!r}" for run in chinese_outside_data(shown, data)]
     problems += [f"blocked {u}" for u in leaks]
     assert not problems, "\n".join(problems)

@@ -18,10 +18,11 @@ from wenming.cli import users as cli_users
 from wenming.cli import wall as cli_wall
 from wenming.cli import words as words_cli
 from wenming.cli.common import _date, _user
-from wenming.cli.tables import format_summary
+from wenming.cli.tables import format_summary, frame_table
 from wenming.figures import at
 from wenming.figures import summary as summary_mod
 from wenming.read.guard import Refused
+from wenming.render import plain
 from wenming.store import Store, StoreLocked, auth, db_path, words
 
 T = TypeVar("T")
@@ -278,15 +279,20 @@ def _default_date(store: Store) -> dt.date:
     return at.default_date(at.data_until(store.query))
 
 
+HISTORY_COLUMNS = ["import_id", "imported_at", "user_name", "action", "file_name", "rows", "warning_count"]
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     from wenming.store import voids
 
     store = Store.open(args.db)
-    frame = store.imports()[["import_id", "imported_at", "user_name", "action", "file_name", "rows", "warning_count"]]
+    frame = store.imports()[HISTORY_COLUMNS]
     gone = voids.voided(store)
     store.close()
+    frame["action"] = [text.t(f"action.{a}") for a in frame["action"]]
     frame.loc[frame["import_id"].isin(list(gone)), "action"] = text.t("cli.voided")
-    print(frame.to_string(index=False))
+    frame["rows"] = frame["rows"].map(plain.rows_text)
+    print(frame_table(frame, HISTORY_COLUMNS))
     return 0
 
 
@@ -413,7 +419,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
         )
     )
     if done.missing:
-        print(text.t("cli.backup_missing", count=len(done.missing), files="、".join(done.missing)), file=sys.stderr)
+        print(
+            text.t("cli.backup_missing", count=len(done.missing), files=text.t("sep.list").join(done.missing)),
+            file=sys.stderr,
+        )
     return 0
 
 

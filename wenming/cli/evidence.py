@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from wenming import text
+from wenming.cli.tables import frame_table
 from wenming.figures import evidence as bundles
 from wenming.render import evidence as drawn
 from wenming.store import Store, auth
@@ -126,7 +127,7 @@ def _list(store: Store, args: argparse.Namespace) -> int:
     if frame.empty:
         print(text.t("cli.evidence_none"))
     else:
-        print(frame[columns].fillna("").to_string(index=False))
+        print(frame_table(frame, columns))
     return 0
 
 
@@ -163,7 +164,10 @@ def _bundle(store: Store, args: argparse.Namespace) -> int:
             target.write_bytes(data)
     print(text.t("cli.evidence_bundle", folder=folder, files=len(bundle.files) - len(missing), items=len(bundle.items)))
     if missing:
-        print(text.t("cli.evidence_bundle_missing", count=len(missing), titles="、".join(missing)), file=sys.stderr)
+        print(
+            text.t("cli.evidence_bundle_missing", count=len(missing), titles=text.t("sep.list").join(missing)),
+            file=sys.stderr,
+        )
         return 1
     return 0
 

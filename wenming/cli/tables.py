@@ -5,7 +5,10 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+import pandas as pd
+
 from wenming import text
+from wenming.render import audit, plain
 
 
 def _cell(value: Any, rate: bool = False) -> str:
@@ -26,6 +29,20 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     for row in [headers, *rows]:
         lines.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
     return "\n".join(lines)
+
+
+def frame_table(frame: pd.DataFrame, columns: list[str]) -> str:
+    """Rows of a frame for a terminal: headers in the language asked for, dates as 2026-07-15, blanks as —."""
+
+    def shown(column: str, value: object) -> str:
+        if value is None or value is pd.NaT or (isinstance(value, float) and value != value) or value == "":
+            return "—"
+        if column in audit.USER_COLUMNS and isinstance(value, str):
+            return audit.operator(value)
+        return _cell(plain.when(value))
+
+    rows = [[shown(c, v) for c, v in zip(columns, row, strict=True)] for row in frame[columns].itertuples(index=False)]
+    return table([text.t(f"col.{c}") for c in columns], rows)
 
 
 def _section(title: str, totals: dict[str, Any], keys: list[str], rates: set[str], by: str, by_keys: list[str]) -> str:
@@ -87,6 +104,6 @@ def format_summary(figures: dict[str, Any]) -> str:
         parts[2] += "\n" + text.t("cli.score_total", total=_cell(scores["total"]))
     veto = scores.get("veto") or {}
     if veto.get("triggered"):  # a triggered 一票否决 is the first thing said (WORKBOOKS.md §7)
-        items = "、".join(veto["triggered_items"])
+        items = text.t("sep.list").join(veto["triggered_items"])
         parts.insert(1, text.t("veto.triggered", count=veto["triggered"], items=items))
     return "\n\n".join(parts)

@@ -63,7 +63,11 @@ def cmd_users(args: argparse.Namespace) -> int:
             user = auth.add_user(
                 store, args.name, args.role, args.department, password=password, email=args.email, by=by
             )
-            departments = "：" + "、".join(user.departments) if user.departments else ""
+            departments = (
+                text.t("cli.user_departments", departments=text.t("sep.list").join(user.departments))
+                if user.departments
+                else ""
+            )
             print(text.t("cli.user_added", name=user.name, role=text.t(f"role.{user.role}"), departments=departments))
         elif args.action in ("disable", "enable"):
             auth.update_user(store, args.name, by=by, enabled=args.action == "enable")

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from wenming import text
+from wenming.cli.tables import frame_table
 from wenming.read.reader import ParsedWorkbook
 from wenming.store import Store, auth, words
 
@@ -60,7 +61,7 @@ def cmd_words(args: argparse.Namespace) -> int:
                 print(text.t("words.none"))
             else:
                 listed["kind"] = [text.t(f"words.kind.{k}") for k in listed["kind"]]
-                print(listed.to_string(index=False))
+                print(frame_table(listed, list(listed.columns)))
             return 0
         if auth.has_users(store):
             user = auth.actor(store, args.user or "")

@@ -421,7 +421,7 @@ def summary_text(review: Review) -> str:
     if overdue_by.empty:
         parts.append(t("review.text.no_overdue"))
     else:
-        names = "、".join(
+        names = t("sep.list").join(
             t("review.text.dept_count", name=r.department, count=int(r.overdue)) for r in overdue_by.itertuples()
         )
         parts.append(
@@ -467,7 +467,7 @@ def summary_text(review: Review) -> str:
             t("review.text.improved", name=improved.iloc[0].department, value=f"{improved.iloc[0].value * 100:.1f}")
         )
     if not laggards.empty:
-        parts.append(t("review.text.urge", names="、".join(laggards["department"])))
+        parts.append(t("review.text.urge", names=t("sep.list").join(laggards["department"])))
     return t("review.text.join").join(parts) + t("review.text.end")
 
 

@@ -439,8 +439,14 @@ def two_lines(name: str, width: int = 10) -> str:
     return name[:cut] + "<br>" + short(name[cut:], width) if name[cut:] else name
 
 
-def per_department(frame: pd.DataFrame, column: str, title: str, colors: dict[str, str], fmt: str = ".2f") -> go.Figure:
-    """One figure per department (per-head figures, attendance), the highest at the top."""
+def amount(value: float) -> str:
+    """A per-head figure or an amount as people write it: 2.5, 2, 1,622.5 (never 2.50 or 2.0)."""
+    shown = f"{value:,.2f}"
+    return shown.rstrip("0").rstrip(".")
+
+
+def per_department(frame: pd.DataFrame, column: str, title: str, colors: dict[str, str], fmt: str = "") -> go.Figure:
+    """One figure per department (per-head figures, attendance), the highest at the top; ``fmt`` ".1%" for rates."""
     data = frame[frame[column].notna()].sort_values(column)
     names = [_label(v) for v in data["department"]]
     percent = fmt.endswith("%")
@@ -450,7 +456,7 @@ def per_department(frame: pd.DataFrame, column: str, title: str, colors: dict[st
             y=names,
             orientation="h",
             marker_color=[colors.get(n, MAIN) for n in names],
-            text=[format(v, fmt) for v in data[column]],
+            text=[format(v, fmt) if fmt else amount(v) for v in data[column]],
             customdata=names,
             **VALUE_TEXT,
         )

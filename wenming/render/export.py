@@ -25,6 +25,7 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 RATE_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0"
+DATE_FORMAT, TIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 # Excel's palette: Color10 is dark green, Color16 grey; the sections are rise;fall;zero
 EXCEL_TONES = {"good": "[Color10]", "bad": "[Red]", "neutral": "[Color16]", None: "[Color16]"}
 Formats = Mapping[str, str | Sequence[str | None]]  # column -> one number format, or one per row
@@ -42,11 +43,18 @@ def safe_cell(value: object) -> object:
 
 
 def append(sheet, values: Sequence[object]) -> None:
-    """A row of cells; text is always a string cell (openpyxl would make "=…" a formula)."""
+    """A row of cells; text is always a string cell (openpyxl would make "=…" a formula).
+
+    A date reads 2026-07-15 and a time 2026-07-15 08:00 (openpyxl's default shows a datetime's seconds).
+    """
     sheet.append([safe_cell(v) for v in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and cell.data_type == "f":
             cell.data_type = "s"
+        elif isinstance(cell.value, dt.datetime):
+            cell.number_format = TIME_FORMAT
+        elif isinstance(cell.value, dt.date):
+            cell.number_format = DATE_FORMAT
 
 
 def change_format(key: str, rate: bool) -> str:
@@ -93,9 +101,6 @@ def _format(sheet, headers: list[str], frame: pd.DataFrame) -> None:
         column = frame.iloc[:, index - 1]
         longest = max([len(str(header))] + [len(str(v)) for v in column.head(200)])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(8, longest * 1.8), 60)
-        if pd.api.types.is_datetime64_any_dtype(column):
-            for row in range(2, len(frame) + 2):
-                sheet.cell(row=row, column=index).number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
     if len(frame):
         sheet.auto_filter.ref = sheet.dimensions

@@ -9,6 +9,7 @@ below imports it. Pages use it as ``from wenming import web``: ``web.query``,
 ``web.page``, ``web.table`` and the rest are re-exported here.
 """
 
+from wenming.render.plain import rows_text
 from wenming.store import Store
 from wenming.web.data import (
     clear_caches,
@@ -33,10 +34,10 @@ from wenming.web.page import (
     picked,
     plot,
     route,
-    rows_text,
     run_page,
     search,
     table,
+    templates,
 )
 
 __all__ = [
@@ -65,4 +66,5 @@ __all__ = [
     "sources",
     "store",
     "table",
+    "templates",
 ]

@@ -29,7 +29,7 @@ def _done(sentence: str) -> None:
 
 
 def _role(role: str) -> str:
-    return f"{t(f'role.{role}')}（{role}）"
+    return t("sep.coded", word=t(f"role.{role}"), code=role)
 
 
 def files_warning() -> None:

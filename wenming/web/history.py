@@ -10,7 +10,7 @@ import streamlit as st
 
 from wenming import web
 from wenming.read.guard import Refused
-from wenming.render import safe
+from wenming.render import audit, safe
 from wenming.store import auth, voids
 from wenming.text import t
 from wenming.web import signin
@@ -37,7 +37,9 @@ def log() -> pd.DataFrame:
     gone = voids.voided(web.store())
     frame["voided"] = frame["import_id"].map(
         lambda i: (
-            t("history.voided_by", when=gone[i][0].strftime("%Y-%m-%d %H:%M"), user=gone[i][1]) if i in gone else ""
+            t("history.voided_by", when=gone[i][0].strftime("%Y-%m-%d %H:%M"), user=audit.operator(gone[i][1]))
+            if i in gone
+            else ""
         )
     )
     return frame
@@ -69,7 +71,7 @@ def pick(frame: pd.DataFrame) -> pd.Series | None:
             "history.option",
             import_id=i,
             file=rows[i].file_name,
-            user=rows[i].user_name,
+            user=audit.operator(rows[i].user_name),
             when=pd.Timestamp(rows[i].imported_at).strftime("%Y-%m-%d %H:%M"),
         ),
         key="history_pick",

@@ -6,7 +6,6 @@ read figures through wenming.web.data and draw charts from wenming.render.charts
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -18,8 +17,9 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
+from wenming import sample
 from wenming.figures import changes
-from wenming.render import charts, export, safe, slides
+from wenming.render import audit, charts, export, plain, safe, slides
 from wenming.store import ROOT, db_path
 from wenming.text import t
 from wenming.web import filters, look, signin
@@ -133,7 +133,9 @@ def _provenance_line(kind: str, rows: pd.DataFrame, shown: int | None = 4) -> st
         r = next(rows.itertuples())
         when = pd.Timestamp(r.imported_at).strftime("%Y-%m-%d %H:%M")
         as_of = pd.Timestamp(r.effective_on).date().isoformat()
-        return label + safe.say("page.source_item", file=r.file_name, user=r.user_name, when=when, as_of=as_of)
+        return label + safe.say(
+            "page.source_item", file=r.file_name, user=audit.operator(r.user_name), when=when, as_of=as_of
+        )
     parts = []
     for _, group in groups[:shown]:
         r = next(group.itertuples())
@@ -144,7 +146,7 @@ def _provenance_line(kind: str, rows: pd.DataFrame, shown: int | None = 4) -> st
                 "page.source_dept",
                 departments=t("sep.list").join(names),
                 when=t("page.source_when", month=at.month, day=at.day),
-                user=r.user_name,
+                user=audit.operator(r.user_name),
                 action=t(f"page.source_action.{r.action}"),
             )
         )
@@ -284,15 +286,11 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     out = slides.coded_as_words(frame.copy())
     if "action" in out:
         out["action"] = slides.words(out["action"], lambda a: t(f"action.{a}"))
+    for column in audit.USER_COLUMNS & set(out.columns):
+        out[column] = out[column].map(lambda who: audit.operator(who) if isinstance(who, str) else who)
     if "rows" in out and out["rows"].map(lambda r: isinstance(r, str)).all():
-        out["rows"] = out["rows"].map(rows_text)
+        out["rows"] = out["rows"].map(plain.rows_text)
     return out
-
-
-def rows_text(rows_json: str) -> str:
-    """{"tasks": 121} as 任务分解 121 行."""
-    rows = json.loads(rows_json)
-    return t("sep.comma").join(t("upload.rows", kind=t(f"kind.{kind}"), rows=n) for kind, n in rows.items())
 
 
 def download(label: str, tables: Mapping[str, tuple[pd.DataFrame, list[str]]], file_name: str, key: str) -> None:
@@ -313,12 +311,27 @@ def download(label: str, tables: Mapping[str, tuple[pd.DataFrame, list[str]]], f
     )
 
 
+def templates() -> list[tuple[str, Path]]:
+    """The blank templates and their buttons' labels, in the page's language (the files keep their Chinese names)."""
+    kinds = {template.file_name: template.kind for template in sample.TEMPLATES}
+    return [
+        (t(f"upload.template.{kinds[path.name]}"), path)
+        for path in sorted(TEMPLATES.glob("*.xlsx"))
+        if path.name in kinds
+    ]
+
+
 def plot(figure: Any, key: str, *, select: bool = False) -> Any:
-    """Draw a chart in our own theme; with ``select`` a click on a bar reruns with the selection."""
-    options = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+    """Draw a chart in our own theme, as wide as its column; with ``select`` a click on a bar reruns with it.
+
+    The figure sets no width: it fills the column on every screen and is redrawn when the window resizes
+    (``responsive``); its height follows its rows (charts.py).
+    """
+    options = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
+    shown = {"key": key, "theme": None, "config": options, "width": "stretch"}
     if select:
-        return st.plotly_chart(figure, key=key, theme=None, on_select="rerun", selection_mode="points", config=options)
-    return st.plotly_chart(figure, key=key, theme=None, config=options)
+        return st.plotly_chart(figure, on_select="rerun", selection_mode="points", **shown)
+    return st.plotly_chart(figure, **shown)
 
 
 def metric(where: Any, label: str, value: str, change: changes.Change, delta: str | None, **options: Any) -> None:

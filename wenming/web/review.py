@@ -10,7 +10,7 @@ import streamlit as st
 from wenming import web
 from wenming.figures import meetings, review
 from wenming.figures.review import Period, Review
-from wenming.render import export, report, safe, slides
+from wenming.render import audit, export, plain, report, safe, slides
 from wenming.text import t
 from wenming.web import filters, signin
 from wenming.web.filters import Filters
@@ -107,7 +107,8 @@ def clerk() -> str:
 
 def frozen_notice(kept: Review, fresh: Review) -> None:
     frozen = kept.frozen
-    st.info(safe.say("review.is_frozen", when=frozen["frozen_at"], user=frozen["frozen_by"]), icon=":material/lock:")
+    when = plain.when(pd.Timestamp(frozen["frozen_at"]))
+    st.info(safe.say("review.is_frozen", when=when, user=audit.operator(frozen["frozen_by"])), icon=":material/lock:")
     changes = meetings.changes_since(web.store(), kept, fresh)
     if changes.imports.empty and changes.figures.empty:
         st.caption(t("review.no_changes"))
@@ -187,7 +188,7 @@ def sections(shown: Review) -> None:
             if caption:
                 st.markdown(f"**{safe.markdown(caption)}**")
             st.dataframe(
-                slides.readable(frame[[c for c in columns if c in frame]]),
+                plain.dates_as_text(slides.readable(frame[[c for c in columns if c in frame]])),
                 hide_index=True,
                 column_config=web.labels(columns),
                 placeholder="—",
@@ -244,4 +245,4 @@ def _followup_form(period: Period, user: str, departments: list[str]) -> None:
 
 def _followup_label(items: pd.DataFrame, followup_id: int) -> str:
     row = items.set_index("followup_id").loc[followup_id]
-    return f"#{followup_id} {row['department']}：{row['problem']}"
+    return f"#{followup_id} {row['department']}{t('sep.label')}{row['problem']}"

@@ -14,5 +14,5 @@ def veto_banner(f: Filters) -> None:
     vetoes = query("scores_vetoes", f)
     triggered = vetoes[vetoes["triggered"]] if len(vetoes) else vetoes
     if len(triggered):
-        items = "、".join(str(item) for item in triggered["item"])
+        items = t("sep.list").join(str(item) for item in triggered["item"])
         st.error(t("veto.triggered", count=len(triggered), items=items), icon=":material/block:")

@@ -17,7 +17,7 @@ LISTED = ["kind_label", "word", "meaning", "created_by", "created_at"]
 
 
 def _role_label(role: str) -> str:
-    return f"{t(f'colrole.{role}')}（{role}）"
+    return t("sep.coded", word=t(f"colrole.{role}"), code=role)
 
 
 def _meaning_label(meaning: str) -> str:
@@ -116,7 +116,7 @@ def admin(by: str) -> None:
         )
         word = st.text_input(t("words.word"))
         meaning = st.text_input(
-            t("words.meaning_or_role"), help=t("words.meaning_help", roles="、".join(words.roles()))
+            t("words.meaning_or_role"), help=t("words.meaning_help", roles=t("sep.list").join(words.roles()))
         )
         if st.form_submit_button(t("words.add")):
             _teach(kind, word, meaning, by)
@@ -126,7 +126,7 @@ def admin(by: str) -> None:
             chosen = st.selectbox(
                 t("words.word"),
                 options,
-                format_func=lambda o: f"{t(f'words.kind.{o[0]}')}：{o[1]}",
+                format_func=lambda o: f"{t(f'words.kind.{o[0]}')}{t('sep.label')}{o[1]}",
                 placeholder=t("widget.choose"),
             )
             if st.form_submit_button(t("words.remove")):
