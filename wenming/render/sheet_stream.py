@@ -107,7 +107,10 @@ def workbook(
     """
     rate_columns, widths = set(rates), [min(max(8.0, len(h) * 2.2), 40.0) for h in headers]
     sheets: list[str] = []
-    with tempfile.TemporaryFile() as spool, zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with (
+        tempfile.TemporaryFile() as spool,
+        zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+    ):
         part, row = None, 0  # the sheet being written and its rows so far, the header included
 
         def new_sheet() -> tuple[IO[bytes], int]:
