@@ -67,3 +67,10 @@ def test_without_a_browser_the_bench_says_so(samples: Path, monkeypatch: pytest.
         pagebench.measure(samples, AS_OF)
     report = "\n".join(pagebench.report({"browser": {"100000": {"error": "no chromium at /x"}}}, bench._table))
     assert "Browser at 100,000 tasks: skipped, no chromium at /x" in report
+
+
+def test_the_browser_runs_at_100k_when_the_pages_do_unless_told() -> None:
+    from wenming.cli import _browser_sizes
+
+    assert _browser_sizes(None, (100_000, 1_000_000)) == (100_000,) and _browser_sizes(None, ()) == ()
+    assert _browser_sizes("10k", ()) == (10_000,) and _browser_sizes("none", (100_000,)) == ()

@@ -73,7 +73,7 @@ class Options:
     seed: int = sample.SEED
     page_timeout: float = 300  # seconds for one page's app process
     page_memory_mb: float = field(default_factory=lambda: _memory_limit_mb())  # a page past this is stopped
-    browser_sizes: tuple[int, ...] = (100_000,)  # sizes of the real app in chromium (pagebench); () to skip
+    browser_sizes: tuple[int, ...] = ()  # sizes of the real app in chromium (pagebench)
 
 
 def _memory_limit_mb() -> float:
@@ -339,7 +339,6 @@ def run(options: Options, echo: Echo = print) -> dict[str, Any]:
             "page_sizes": list(options.page_sizes),
             "repeat": options.repeat,
             "naive": options.naive,
-            "browser_sizes": list(options.browser_sizes),
         },
         "import": {},
         "pages": {},
