@@ -1,11 +1,12 @@
-"""任务推进: tasks by state per department and category, the 路线图 of deadlines, by 责任领导 where given, the task list."""
+"""任务推进: tasks by state per department and category, the 路线图 of deadlines, by 责任领导 where given, the task list
+(searched, filtered, sorted and paged in SQL: wenming.web.listing)."""
 
 import streamlit as st
 
 from wenming import web
 from wenming.render import charts
 from wenming.text import t
-from wenming.web import edits
+from wenming.web import edits, listing
 
 COLUMNS = [
     "task",
@@ -54,10 +55,24 @@ st.subheader(t("tasks.list"))
 states = st.pills(
     t("tasks.states"), STATES, selection_mode="multi", format_func=lambda s: t(f"state.{s}"), key="tasks_states"
 )
-words = st.text_input(t("tasks.search"), key="tasks_search", placeholder=t("tasks.search_hint"))
-tasks = web.narrow(web.narrow(web.query("tasks_list", f), clicked), categories, "category")
-shown = web.search(tasks, states=states, words=words)
-st.caption(t("tasks.count", shown=len(shown), total=len(tasks)))
-web.table(shown, COLUMNS, key="tasks_table")
-web.download(t("tasks.download"), {t("page.tasks"): (shown, COLUMNS)}, f"任务清单_{f.as_of}.xlsx", "tasks_download")
+words_column, order_column = st.columns([3, 1])
+with words_column:
+    words = listing.search_box("tasks_search", t("tasks.search"), t("tasks.search_hint"))
+with order_column:
+    order = listing.order_box("tasks_order")
+narrowing = listing.Narrowing(clicked, categories, states or (), words, order).params()
+params = {**f.params(), **narrowing}
+counts = web.query("tasks_list_count", **params).iloc[0]
+st.caption(t("tasks.count", shown=f"{counts.shown:,}", total=f"{counts.total:,}"))
+limit, offset = listing.pager("tasks_list", int(counts.shown), narrowing)
+web.table(web.query("tasks_list_page", **params, limit=limit, offset=offset), COLUMNS, key="tasks_table")
+listing.download(
+    t("tasks.download"),
+    "tasks_list_page",
+    params,
+    COLUMNS,
+    t("page.tasks"),
+    f"任务清单_{f.as_of}.xlsx",
+    "tasks_download",
+)
 edits.editor("tasks")

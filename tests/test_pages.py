@@ -248,12 +248,11 @@ def test_tasks_page_on_the_sample(sample: Store, figures: dict, monkeypatch: pyt
     assert zh("tasks.count", shown=total, total=total) in [c.value for c in at.caption]
     tasks = sample.query("tasks_list", as_of=AS_OF, snapshot=None, departments=None)
     shown = table(at, "tasks_table")
-    assert len(shown) == total
-    assert sorted(zip(shown["task"], shown["department"], strict=True)) == sorted(
-        zip(tasks["task"], tasks["department"], strict=True)
+    assert len(shown) == 50 < total  # the first page (issue 14): tests/test_tasks_list.py pages through the rest
+    assert list(zip(shown["task"], shown["department"], strict=True)) == list(
+        zip(tasks["task"][:50], tasks["department"][:50], strict=True)
     )
     assert not {"sheet", "row_no", "sha256"} & set(shown.columns)  # where a row came from: downloads, 导入记录
-    assert (shown["state"] == "已完成").sum() == figures["tasks"]["done"]
     by_department = sample.query("tasks_by_department", as_of=AS_OF, snapshot=None, departments=None)
     traces = {
         trace["name"]: dict(zip(trace["y"], trace["x"], strict=True))
@@ -290,7 +289,7 @@ def test_tasks_state_pills_and_search(sample: Store, figures: dict, monkeypatch:
     at = app(sample, monkeypatch, "pages/tasks.py", as_of=AS_OF.isoformat())
     at.pills(key="tasks_states").set_value(["done"]).run()
     shown = table(at, "tasks_table")
-    assert len(shown) == figures["tasks"]["done"] and set(shown["state"]) == {"已完成"}
+    assert len(shown) == min(50, figures["tasks"]["done"]) and set(shown["state"]) == {"已完成"}  # one page
     total = figures["tasks"]["total"]
     assert zh("tasks.count", shown=figures["tasks"]["done"], total=total) in [c.value for c in at.caption]
     at.pills(key="tasks_states").set_value([]).run()

@@ -191,6 +191,12 @@ def test_every_query_runs_and_says_what_a_row_is(loaded: Store, name: str) -> No
         "start": dt.date(2025, 10, 1),
         "end": AS_OF,
         "limit": 5,
+        "offset": 0,
+        "picked": None,
+        "categories": None,
+        "states": None,
+        "words": None,
+        "order": "department",
     }
     loaded.query(name, **{k: v for k, v in params.items() if k in query_params(name)})
 

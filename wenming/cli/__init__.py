@@ -144,6 +144,12 @@ def parser() -> argparse.ArgumentParser:
         default="100k,1M",
         help="sizes at which to time every page's queries and AppTest reruns; 'none' to skip (default: %(default)s)",
     )
+    bench.add_argument(
+        "--browser",
+        default=None,
+        help="sizes at which to time pages and slides in chromium; 'none' to skip (default: 100k if --pages has it)",
+    )
+    bench.add_argument("--no-browser", action="store_true", help="skip the browser part (same as --browser none)")
     bench.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is kept (default: 3)")
     bench.add_argument("--no-naive", action="store_true", help="skip the naive pandas.read_excel path (slow at 1M)")
     bench.add_argument("--out", type=Path, default=None, help="JSON file of the figures (default: bench/results/)")
@@ -166,7 +172,10 @@ For each size a 任务分解表 is written once (and kept in --cache): title row
            each page's queries, a warm rerun of each page through AppTest, the first
            page of a fresh app process and that process's peak memory. Each page runs
            in its own app process; one that runs past 300 s or 6 GB is stopped and
-           reported.
+           reported. Also the task list's queries (count, pages, a search, a sort).
+  browser  at the --browser sizes: the real app (streamlit run) in chromium, each
+           page's time from navigation to the last chart drawn (first visit and
+           later visits), the next slide in 演示模式 and the app's peak memory.
 
 Figures are medians of --repeat runs. A table is printed and every figure is written
 to a JSON file. Absolute times depend on the machine; compare ratios across machines.
@@ -174,7 +183,7 @@ to a JSON file. Absolute times depend on the machine; compare ratios across mach
 examples:
   python -m wenming bench                                   # 1k, 10k, 100k, 1M (about 20 minutes on 2 cores)
   python -m wenming bench --sizes 1k,10k,100k --pages 100k --repeat 3 --out bench/results/small.json
-  python -m wenming bench --sizes 200 --pages none --repeat 1
+  python -m wenming bench --sizes 200 --pages none --no-browser --repeat 1
 """
 
 
@@ -328,6 +337,15 @@ def cmd_void(args: argparse.Namespace) -> int:
     return 0
 
 
+def _browser_sizes(asked: str | None, page_sizes: tuple[int, ...]) -> tuple[int, ...]:
+    """--browser as given, else 100k when the page sizes include it (the issue's page targets are at 100k)."""
+    from wenming.devtools import bench
+
+    if asked is not None:
+        return bench.parse_sizes(asked)
+    return (100_000,) if 100_000 in page_sizes else ()
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from wenming.devtools import bench
 
@@ -339,6 +357,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             naive=not args.no_naive,
             out=args.out,
             cache=args.cache or bench.CACHE,
+            browser_sizes=() if args.no_browser else _browser_sizes(args.browser, bench.parse_sizes(args.pages)),
         )
     except ValueError as error:
         print(error, file=sys.stderr)

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from wenming import sample
-from wenming.devtools import bigbook
+from wenming.devtools import bigbook, pagebench
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "bench" / "cache"
@@ -73,6 +73,7 @@ class Options:
     seed: int = sample.SEED
     page_timeout: float = 300  # seconds for one page's app process
     page_memory_mb: float = field(default_factory=lambda: _memory_limit_mb())  # a page past this is stopped
+    browser_sizes: tuple[int, ...] = ()  # sizes of the real app in chromium (pagebench)
 
 
 def _memory_limit_mb() -> float:
@@ -304,8 +305,18 @@ def measure_pages(options: Options, n: int, echo: Echo) -> dict[str, Any]:
             out["base_mb"] = found["base_mb"]
             if found["errors"]:
                 out["errors"][page] = found["errors"]
+        out["task_list_ms"] = pagebench.list_queries(db, AS_OF, options.repeat)  # issue 14
     out["first_page_s"] = statistics.median(out["first_page_runs"]) if out["first_page_runs"] else None
     return out
+
+
+def measure_browser(options: Options, n: int, echo: Echo) -> dict[str, Any]:
+    """Pages and slides in chromium on a fresh app (pagebench); an error in place of figures without a browser."""
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            return pagebench.measure(page_database(options, n, Path(folder)), AS_OF, options.repeat, echo)
+        except (pagebench.Unavailable, RuntimeError) as error:
+            return {"error": str(error)}
 
 
 def run(options: Options, echo: Echo = print) -> dict[str, Any]:
@@ -338,6 +349,8 @@ def run(options: Options, echo: Echo = print) -> dict[str, Any]:
         results["import"][str(n)] = measure_import(options, n, echo)
     for n in options.page_sizes:
         results["pages"][str(n)] = measure_pages(options, n, echo)
+    for n in options.browser_sizes:  # the real app in chromium (issue 14)
+        results.setdefault("browser", {})[str(n)] = measure_browser(options, n, echo)
     results["seconds"] = (dt.datetime.now() - started).total_seconds()
     out = options.out or RESULTS / f"bench-{started:%Y%m%d-%H%M%S}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -417,6 +430,11 @@ def report(results: dict[str, Any]) -> str:
         parts.append(_table(["page", "queries", "query ms", "slowest query ms", "warm rerun ms", "cold ms"], rows))
         for name, errors in found.get("errors", {}).items():
             parts.append(f"  {name}: {'; '.join(errors)}")
+        if "task_list_ms" in found:
+            parts.append(
+                "Task list queries, ms: " + ", ".join(f"{k} {v:.0f}" for k, v in found["task_list_ms"].items())
+            )
+    parts += pagebench.report(results, _table)
     if "out" in results:
         parts.append("")
         parts.append(f"Figures written to {results['out']}")

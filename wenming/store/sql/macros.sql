@@ -110,3 +110,26 @@ select *,
     date_trunc('month', coalesce(date, effective_on))::date as month
 from activities_at(d)
 where coalesce(date, effective_on) <= d;
+
+-- The task list of 任务推进 on d (issue 14): the tasks of task_facts(d) for the sidebar's departments,
+-- narrowed to the departments and categories clicked in its charts ('' stands for a blank name),
+-- the states picked and every word typed in its search box. NULL for any of them: no narrowing.
+-- A word is found in the task, department, helpers, category, item, owner or note, as written.
+create or replace macro task_holds(w, task, department, helpers, category, item, owner, note) as
+coalesce(
+    contains(task, w) or contains(department, w) or contains(helpers, w) or contains(category, w)
+        or contains(item, w) or contains(owner, w) or contains(note, w),
+    false
+);
+
+create or replace macro task_list(d, departments, picked, categories, states, words) as table
+select * from task_facts(d)
+where (departments is null or list_contains(departments, department))
+  and (picked is null or list_contains(picked, coalesce(department, '')))
+  and (categories is null or list_contains(categories, coalesce(category, '')))
+  and (states is null or list_contains(states, state))
+  -- the first word alone first, so the check of every word runs only on the rows holding it
+  and (words is null or len(words) = 0 or (
+      task_holds(words[1], task, department, helpers, category, item, owner, note)
+      and list_bool_and(list_transform(words, lambda w: task_holds(w, task, department, helpers, category, item, owner, note)))
+  ));
