@@ -36,14 +36,15 @@ def flags(column: Column, per_unique: Sequence[object]) -> np.ndarray:
 def text_array(raw: Column, *, dates: bool = False, percents: bool = False) -> pa.Array:
     """Cells as trimmed text (None for blank); dates in ISO form, percent cells (0.6) as 60%."""
 
-    def as_text(value: Cell) -> str | None:
+    def as_text(value: Cell, text: str) -> str | None:
         if dates and isinstance(value, dt.date):
             return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
         if percents and isinstance(value, float) and 0 <= value <= 1:
             return f"{value * 100:g}%"
-        return values.clean_text(value) or None
+        return text or None
 
-    return per_row(raw, raw.per_unique(as_text), pa.string())
+    cleaned = raw.clean()  # clean_text of each distinct value, the texts at once
+    return per_row(raw, [as_text(v, t) for v, t in zip(raw.uniques, cleaned, strict=True)], pa.string())
 
 
 def combined(columns: Sequence[Column], n: int) -> tuple[Column, list[tuple[Cell, ...]]]:

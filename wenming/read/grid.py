@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+import pyarrow as pa
 from python_calamine import CalamineSheet, CalamineWorkbook
 
-from wenming.read import guard
+from wenming.read import guard, texts, values
 from wenming.read.guard import DEFAULT_LIMITS, Limits
 from wenming.read.measure import SheetShape, measure_sheet
 
@@ -51,10 +52,16 @@ class Book(Protocol):
 class Column:
     """One column of a sheet: ``uniques[codes[i]]`` is the value of row i."""
 
-    __slots__ = ("_index", "_owned", "_sparse", "_texts", "codes", "uniques")
+    __slots__ = ("_clean", "_index", "_owned", "_sparse", "_texts", "_words", "codes", "uniques")
 
     def __init__(
-        self, codes: np.ndarray, uniques: list[Cell], index: dict[Cell, int] | None = None, *, sparse: bool = False
+        self,
+        codes: np.ndarray,
+        uniques: list[Cell],
+        index: dict[Cell, int] | None = None,
+        *,
+        sparse: bool = False,
+        clean: list[str] | None = None,
     ) -> None:
         self.codes = codes
         self.uniques = uniques
@@ -62,6 +69,8 @@ class Column:
         self._sparse = sparse  # uniques may hold values of no row: drop them before parsing
         self._owned = not sparse  # a taken column shares its distinct values until it adds one
         self._texts: list[int] | None = None
+        self._clean = clean  # clean_text of each distinct value, once asked for (kept by take)
+        self._words: tuple[np.ndarray, pa.Array] | None = None  # codes of the texts, their word forms
 
     @classmethod
     def empty(cls, height: int) -> Column:
@@ -86,10 +95,14 @@ class Column:
             return
         remap = (np.cumsum(present) - 1).astype(np.int32)
         self.codes = remap[self.codes]
-        self.uniques = [u for u, keep in zip(self.uniques, present.tolist(), strict=True) if keep]
+        keep = present.tolist()
+        self.uniques = [u for u, kept in zip(self.uniques, keep, strict=True) if kept]
+        if self._clean is not None:
+            self._clean = [t for t, kept in zip(self._clean, keep, strict=True) if kept]
         self._index = None
         self._owned = True
         self._texts = None
+        self._words = None
 
     def code(self, value: Cell) -> int:
         """The code of ``value``, added to the distinct values if new."""
@@ -100,7 +113,7 @@ class Column:
                 self.uniques, self._index, self._owned = list(self.uniques), dict(self.index), True
             found = self.index[value] = len(self.uniques)
             self.uniques.append(value)
-            self._texts = None
+            self._texts = self._clean = self._words = None
         return found
 
     def per_unique(self, fn: Callable[[Cell], object]) -> list[object]:
@@ -118,16 +131,50 @@ class Column:
         found = self.per_unique(fn)
         return np.fromiter((bool(x) for x in found), dtype=bool, count=len(found))[self.codes]
 
-    def text_flags(self, fn: Callable[[str], object], other: bool = False) -> np.ndarray:
-        """``bool(fn(cell))`` for text cells and ``other`` for the rest (numbers, dates), computed
-        once per distinct text: cheap on a column of a million serial numbers."""
+    def _text_codes(self) -> list[int]:
+        """The codes of the distinct values that are text."""
         self._compact()
         if self._texts is None:
             self._texts = [code for code, value in enumerate(self.uniques) if value.__class__ is str]
+        return self._texts
+
+    def text_flags(self, fn: Callable[[str], object], other: bool = False) -> np.ndarray:
+        """``bool(fn(cell))`` for text cells and ``other`` for the rest (numbers, dates), computed
+        once per distinct text: cheap on a column of a million serial numbers."""
+        codes = self._text_codes()  # first: it drops the distinct values of no row
         mapped = np.full(len(self.uniques), other, dtype=bool)
         uniques = self.uniques
-        for code in self._texts:
+        for code in codes:
             mapped[code] = bool(fn(uniques[code]))
+        return mapped[self.codes]
+
+    def clean(self) -> list[str]:
+        """``values.clean_text`` of each distinct value (aligned with ``uniques``); the texts are
+        normalised together in Arrow (read.texts), the few other values one by one."""
+        codes = self._text_codes()
+        if self._clean is None:
+            uniques = self.uniques
+            found: list[str] = [""] * len(uniques)
+            for code, text in zip(codes, texts.clean([uniques[c] for c in codes]).to_pylist(), strict=True):
+                found[code] = text
+            if len(codes) < len(uniques):
+                is_text = np.zeros(len(uniques), dtype=bool)
+                is_text[codes] = True
+                for code in np.flatnonzero(~is_text).tolist():
+                    found[code] = values.clean_text(uniques[code])
+            self._clean = found
+        return self._clean
+
+    def word_flags(self, prefixes: Sequence[str]) -> np.ndarray:
+        """Rows holding text whose word form (``contract.normalize_word``) starts with one of
+        ``prefixes``; computed for all distinct texts at once."""
+        codes = self._text_codes()
+        if self._words is None:
+            uniques = self.uniques
+            self._words = (np.array(codes, dtype=np.int64), texts.words([uniques[c] for c in codes]))
+        where, forms = self._words
+        mapped = np.zeros(len(self.uniques), dtype=bool)
+        mapped[where] = texts.starts_with(forms, prefixes)
         return mapped[self.codes]
 
     def nonempty(self) -> np.ndarray:
@@ -136,7 +183,7 @@ class Column:
     def take(self, rows: np.ndarray | slice) -> Column:
         """The rows selected by a mask, an index array or a slice; they share the distinct values
         until a parser asks for them."""
-        return Column(self.codes[rows], self.uniques, self._index, sparse=True)
+        return Column(self.codes[rows], self.uniques, self._index, sparse=True, clean=self._clean)
 
     def values(self, rows: np.ndarray | None = None) -> list[Cell]:
         codes = self.codes if rows is None else self.codes[rows]

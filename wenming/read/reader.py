@@ -346,7 +346,7 @@ class _SheetReader(ColumnParsers):
         headings, and feed the fill-down; data rows are label rows holding the text role."""
         text_col = self.header.columns[self.kind.text_role]
         column = self.raw(text_col)
-        texts = column.per_unique(values.clean_text)
+        texts = column.clean()
         has_text = flags(column, [t != "" for t in texts])
         header_text = values.clean_text(header_cells[text_col])
         repeated = flags(column, [t == header_text for t in texts])
@@ -367,10 +367,10 @@ class _SheetReader(ColumnParsers):
             column = self.raw(index)
             first = undecided & self.nonempty(index)
             if first.any():
-                footer |= first & column.text_flags(_is_footer)
+                footer |= first & column.word_flags(contract.FOOTER_PREFIXES)
             undecided &= ~first
             if index in labels:
-                subtotal |= column.text_flags(_is_subtotal)
+                subtotal |= column.word_flags(contract.SUBTOTAL_PREFIXES)
             elif index > text_col and not undecided.any():
                 break
         return subtotal | footer
@@ -482,14 +482,6 @@ class _SheetReader(ColumnParsers):
             self.warnings.append(
                 grouped(self.name, letter, rows, "duplicate_row", per_row={"first": [f for _, f in repeats]})
             )
-
-
-def _is_footer(value: Cell) -> bool:
-    return isinstance(value, str) and contract.normalize_word(value).startswith(contract.FOOTER_PREFIXES)
-
-
-def _is_subtotal(value: Cell) -> bool:
-    return isinstance(value, str) and contract.normalize_word(value).startswith(contract.SUBTOTAL_PREFIXES)
 
 
 def _fill_down(levels: dict[str, Column | None]) -> dict[str, Column]:
