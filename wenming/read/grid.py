@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 from python_calamine import CalamineSheet, CalamineWorkbook
 
-from wenming.read import guard, texts, values
+from wenming.read import guard, texts
 from wenming.read.guard import DEFAULT_LIMITS, Limits
 from wenming.read.measure import SheetShape, measure_sheet
 
@@ -52,7 +52,7 @@ class Book(Protocol):
 class Column:
     """One column of a sheet: ``uniques[codes[i]]`` is the value of row i."""
 
-    __slots__ = ("_clean", "_index", "_owned", "_sparse", "_texts", "_words", "codes", "uniques")
+    __slots__ = ("_forms", "_index", "_owned", "_sparse", "_texts", "_words", "codes", "uniques")
 
     def __init__(
         self,
@@ -61,7 +61,7 @@ class Column:
         index: dict[Cell, int] | None = None,
         *,
         sparse: bool = False,
-        clean: list[str] | None = None,
+        forms: texts.Forms | None = None,
     ) -> None:
         self.codes = codes
         self.uniques = uniques
@@ -69,8 +69,8 @@ class Column:
         self._sparse = sparse  # uniques may hold values of no row: drop them before parsing
         self._owned = not sparse  # a taken column shares its distinct values until it adds one
         self._texts: list[int] | None = None
-        self._clean = clean  # clean_text of each distinct value, once asked for (kept by take)
-        self._words: tuple[np.ndarray, pa.Array] | None = None  # codes of the texts, their word forms
+        self._forms = forms  # the text forms of the distinct values, once asked for (kept by take)
+        self._words: pa.Array | None = None  # normalize_word of each distinct value
 
     @classmethod
     def empty(cls, height: int) -> Column:
@@ -97,8 +97,9 @@ class Column:
         self.codes = remap[self.codes]
         keep = present.tolist()
         self.uniques = [u for u, kept in zip(self.uniques, keep, strict=True) if kept]
-        if self._clean is not None:
-            self._clean = [t for t, kept in zip(self._clean, keep, strict=True) if kept]
+        if self._forms is not None:
+            forms = self._forms
+            self._forms = texts.Forms(forms.clean.filter(pa.array(present)), forms.is_text[present], forms.odd[present])
         self._index = None
         self._owned = True
         self._texts = None
@@ -113,7 +114,7 @@ class Column:
                 self.uniques, self._index, self._owned = list(self.uniques), dict(self.index), True
             found = self.index[value] = len(self.uniques)
             self.uniques.append(value)
-            self._texts = self._clean = self._words = None
+            self._texts = self._forms = self._words = None
         return found
 
     def per_unique(self, fn: Callable[[Cell], object]) -> list[object]:
@@ -148,50 +149,45 @@ class Column:
             mapped[code] = bool(fn(uniques[code]))
         return mapped[self.codes]
 
-    def clean(self) -> list[str]:
-        """``values.clean_text`` of each distinct value (aligned with ``uniques``); the texts are
-        normalised together in Arrow (read.texts), the few other values one by one."""
+    def forms(self) -> texts.Forms:
+        """The text forms (``values.clean_text``) of the distinct values, the texts done together
+        in Arrow (read.texts)."""
         codes = self._text_codes()
-        if self._clean is None:
-            uniques = self.uniques
-            found: list[str] = [""] * len(uniques)
-            for code, text in zip(codes, texts.clean([uniques[c] for c in codes]).to_pylist(), strict=True):
-                found[code] = text
-            if len(codes) < len(uniques):
-                is_text = np.zeros(len(uniques), dtype=bool)
-                is_text[codes] = True
-                for code in np.flatnonzero(~is_text).tolist():
-                    found[code] = values.clean_text(uniques[code])
-            self._clean = found
-        return self._clean
+        if self._forms is None:
+            self._forms = texts.forms(self.uniques, codes)
+        return self._forms
 
     def word_flags(self, prefixes: Sequence[str]) -> np.ndarray:
         """Rows holding text whose word form (``contract.normalize_word``) starts with one of
         ``prefixes``; computed for all distinct texts at once."""
         codes = self._text_codes()
         if self._words is None:
-            uniques = self.uniques
-            self._words = (np.array(codes, dtype=np.int64), texts.words([uniques[c] for c in codes]))
-        where, forms = self._words
-        mapped = np.zeros(len(self.uniques), dtype=bool)
-        mapped[where] = texts.starts_with(forms, prefixes)
-        return mapped[self.codes]
+            if self._forms is not None:
+                self._words = self._forms.words(self.uniques)
+            else:  # the texts only: a column of numbers holds few
+                at = np.asarray(codes, dtype=np.int64)
+                positions = np.full(len(self.uniques), len(codes), dtype=np.int64)
+                positions[at] = np.arange(len(codes))
+                found = texts.words([self.uniques[c] for c in codes])
+                self._words = pa.concat_arrays([found, pa.array([""], pa.string())]).take(pa.array(positions))
+        is_text = np.zeros(len(self.uniques), dtype=bool)
+        is_text[codes] = True
+        return (texts.starts_with(self._words, prefixes) & is_text)[self.codes]
 
     def nonempty(self) -> np.ndarray:
-        return self.text_flags(_nonempty, other=True)
+        """Rows whose cell is not the empty text (blank)."""
+        self._compact()
+        empty = self.index.get(EMPTY)
+        return np.ones(len(self.codes), dtype=bool) if empty is None else self.codes != empty
 
     def take(self, rows: np.ndarray | slice) -> Column:
         """The rows selected by a mask, an index array or a slice; they share the distinct values
         until a parser asks for them."""
-        return Column(self.codes[rows], self.uniques, self._index, sparse=True, clean=self._clean)
+        return Column(self.codes[rows], self.uniques, self._index, sparse=True, forms=self._forms)
 
     def values(self, rows: np.ndarray | None = None) -> list[Cell]:
         codes = self.codes if rows is None else self.codes[rows]
         return [self.uniques[c] for c in codes.tolist()]
-
-
-def _nonempty(value: Cell) -> bool:
-    return value != EMPTY
 
 
 class Grid:

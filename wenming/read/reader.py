@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wenming.read import contract, formats, risky, values
-from wenming.read.columns import ColumnParsers, flags
+from wenming.read.columns import ColumnParsers
 from wenming.read.grid import Cell, Column, Grid, Merge
 from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused, Rejected
 from wenming.read.layout import Header, apply_merges, closest_kind, find_header
@@ -346,10 +346,9 @@ class _SheetReader(ColumnParsers):
         headings, and feed the fill-down; data rows are label rows holding the text role."""
         text_col = self.header.columns[self.kind.text_role]
         column = self.raw(text_col)
-        texts = column.clean()
-        has_text = flags(column, [t != "" for t in texts])
-        header_text = values.clean_text(header_cells[text_col])
-        repeated = flags(column, [t == header_text for t in texts])
+        forms = column.forms()
+        has_text = forms.nonblank()[column.codes]
+        repeated = forms.equal(values.clean_text(header_cells[text_col]))[column.codes]
         footer = self._footer_rows(text_col)
         section = self._section_rows(horizontal, text_col)
         labels = ~footer & ~repeated & ~section
