@@ -32,6 +32,13 @@ def done(n: int) -> int:
     return sum(task.done for task in sample.task_rows(n))
 
 
+def realistic_done(n: int, seed: int = sample.SEED) -> int:
+    _, rows, _, found = bigbook.realistic_rows(n, seed)
+    for _ in rows:
+        pass
+    return found[0]
+
+
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read every sheet over 64 kB in parts of 16 kB, as a 100k-row tracker is read."""
@@ -53,22 +60,52 @@ def test_bench_command_writes_its_figures(tmp_path: Path, capsys: pytest.Capture
     assert "200" in printed and "naive/ours" in printed
     results = json.loads(out.read_text(encoding="utf-8"))
     assert {"started", "machine", "options", "import", "pages", "seconds"} <= results.keys()
-    assert results["options"] == {"sizes": [200], "page_sizes": [], "repeat": 1, "naive": True}
-    found = results["import"]["200"]
-    assert {"rows", "file_mb", "fast", "naive", "ratio", "figures_equal"} <= found.keys()
-    assert {"seconds", "runs", "read_s", "store_s", "peak_mb", "base_mb", "figures"} <= found["fast"].keys()
-    assert {"seconds", "runs", "peak_mb", "figures"} <= found["naive"].keys()
-    assert found["ratio"] > 0 and found["fast"]["peak_mb"] > 0
-    # The figures both paths can agree on are the same.
-    assert found["fast"]["figures"] == found["naive"]["figures"] == {"tasks": 200, "done": done(200)}
-    assert found["figures_equal"] is True
+    assert results["options"] == {
+        "sizes": [200],
+        "page_sizes": [],
+        "repeat": 1,
+        "naive": True,
+        "shapes": ["repeating", "realistic"],
+    }
+    assert list(results["import"]) == ["repeating", "realistic"]  # both shapes, every size
+    expected = {"repeating": done(200), "realistic": realistic_done(200)}
+    for shape, sizes in results["import"].items():
+        found = sizes["200"]
+        assert found["shape"] == shape
+        assert {"rows", "file_mb", "fast", "naive", "ratio", "figures_equal"} <= found.keys()
+        assert {"seconds", "runs", "read_s", "store_s", "peak_mb", "base_mb", "figures"} <= found["fast"].keys()
+        assert {"seconds", "runs", "peak_mb", "figures"} <= found["naive"].keys()
+        assert found["ratio"] > 0 and found["fast"]["peak_mb"] > 0
+        # The figures both paths can agree on are the same.
+        assert found["fast"]["figures"] == found["naive"]["figures"] == {"tasks": 200, "done": expected[shape]}
+        assert found["figures_equal"] is True
+    lines = printed.splitlines()
+    assert any(line.split()[:2] == ["repeating", "200"] for line in lines)
+    assert any(line.split()[:2] == ["realistic", "200"] for line in lines)
+
+
+def test_bench_runs_one_shape(tmp_path: Path) -> None:
+    options = bench.Options(sizes=(100,), page_sizes=(), repeat=1, naive=False, shapes=("realistic",), cache=tmp_path)
+    results = bench.run(options, echo=lambda _: None)
+    assert list(results["import"]) == ["realistic"]
+    assert results["import"]["realistic"]["100"]["fast"]["figures"] == {"tasks": 100, "done": realistic_done(100)}
+    assert "realistic" in bench.report(results) and "naive/ours" in bench.report(results)
+
+
+def test_shapes() -> None:
+    assert bench.parse_shapes("all") == ("repeating", "realistic")
+    assert bench.parse_shapes("realistic") == ("realistic",)
+    assert bench.parse_shapes("repeating, realistic") == ("repeating", "realistic")
+    for bad in ("", "messy", "realistic,nope"):
+        with pytest.raises(ValueError):
+            bench.parse_shapes(bad)
 
 
 def test_bench_help_explains_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["bench", "--help"])
     text = capsys.readouterr().out
-    for option in ("--sizes", "--pages", "--repeat", "--no-naive", "--out", "--cache"):
+    for option in ("--sizes", "--pages", "--shapes", "--repeat", "--no-naive", "--out", "--cache"):
         assert option in text
     assert "pandas.read_excel" in text
 
@@ -272,3 +309,67 @@ def test_rows_without_numbers_are_read_in_one_piece(tmp_path: Path, small_parts:
     assert grid._read_in_parts(archive, member) is None
     parsed = reader.read_workbook(data, "t.xlsx", as_of=AS_OF)
     assert parsed.rows_by_kind() == {"tasks": 1_200}
+
+
+# ---------------------------------------------------------------- the realistic shape
+
+
+def test_realistic_tracker_is_written_as_offices_write_them(tmp_path: Path) -> None:
+    path = bigbook.write_realistic(tmp_path / "r.xlsx", 3_000, seed=7)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(bigbook.SHEET).to_python()
+    header = bigbook.HEADER_ROW - 1
+    assert tuple(rows[header]) == bigbook.REAL_HEADER and len(rows[header]) == 10
+    assert rows[0][0].endswith("工作任务分解表") and "截至" in rows[1][0]  # title rows
+    body = rows[header + 1 :]
+    tasks = [row for row in body if isinstance(row[0], float)]
+    texts = [row[3] for row in tasks]
+    assert len(tasks) == 3_000 and len(set(texts)) == 3_000  # every task its own sentence
+    assert all(20 <= len(text) <= 80 for text in texts)
+    subtotals = [row for row in body if row[1] == "小计"]
+    assert len(subtotals) > 50 and all(row[3].startswith("本项共") for row in subtotals)
+    assert [row[0] for row in body if isinstance(row[0], str) and row[0].startswith(("合计", "填表人"))] == [
+        "合计",
+        bigbook.FOOTERS[0],
+    ]
+    departments = [row[4] for row in tasks]
+    assert 0.1 < sum("、" in d for d in departments) / 3_000 < 0.2  # joint departments
+    assert len({row[5] for row in tasks}) > 500  # people's names vary
+    deadlines = [row[6] for row in tasks]
+    assert sum(isinstance(d, dt.date) for d in deadlines) > 500
+    for form in (
+        r"^\d{1,2}月底前$",
+        r"^2026年\d{1,2}月\d{1,2}日$",
+        r"^长期坚持$",
+        r"^每季度$",
+        r"^\d{1,2}月[上中下]旬$",
+    ):
+        assert any(isinstance(d, str) and re.match(form, d) for d in deadlines), form
+    statuses = {row[7] for row in tasks}
+    assert {"√", "已完成", "推进中", "未启动", ""} <= statuses
+    notes = [row[9] for row in tasks]
+    assert 0.7 < notes.count("") / 3_000 < 0.95  # 备注 mostly blank
+    with zipfile.ZipFile(path) as book:
+        xml = book.read("xl/worksheets/sheet1.xml").decode()
+    assert xml.count('<mergeCell ref="B') > 100  # merged 测评项目 cells
+
+
+def test_realistic_tracker_imports_with_the_naive_figures(tmp_path: Path, store: Store, small_parts: None) -> None:
+    path = bigbook.write_realistic(tmp_path / "r.xlsx", 2_500, seed=3)
+    result = store.import_file(path.read_bytes(), path.name, user="test", as_of=AS_OF)
+    assert result.rows == {"tasks": 2_500}  # no 小计, 合计 or footer row among them
+    assert result.warnings == []
+    expected = {"tasks": 2_500, "done": realistic_done(2_500, seed=3)}
+    assert fast_figures(store) == naive_figures(path) == expected
+    categories = store.con.execute("select count(*) from tasks where category is null or item is null").fetchone()
+    assert categories == (0,)  # merged and blank 测评项目/测评内容 cells filled down
+    joint = store.con.execute("select count(*) from tasks where department_text like '%、%'").fetchone()[0]
+    assert joint > 0 and store.con.execute("select count(*) from tasks where department like '%、%'").fetchone() == (0,)
+
+
+def test_cached_trackers_by_shape(tmp_path: Path) -> None:
+    first = bigbook.cached_tracker(tmp_path, 60, shape="realistic")
+    assert first.name.startswith("tasks-realistic-60-") and first.is_file()
+    assert bigbook.cached_tracker(tmp_path, 60, shape="realistic") == first
+    assert bigbook.cached_tracker(tmp_path, 60) != first
+    with pytest.raises(ValueError):
+        bigbook.cached_tracker(tmp_path, 60, shape="tidy")

@@ -150,6 +150,11 @@ def parser() -> argparse.ArgumentParser:
         help="sizes at which to time pages and slides in chromium; 'none' to skip (default: 100k if --pages has it)",
     )
     bench.add_argument("--no-browser", action="store_true", help="skip the browser part (same as --browser none)")
+    bench.add_argument(
+        "--shapes",
+        default="all",
+        help="tracker shapes to import: repeating, realistic or all (default: %(default)s)",
+    )
     bench.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is kept (default: 3)")
     bench.add_argument("--no-naive", action="store_true", help="skip the naive pandas.read_excel path (slow at 1M)")
     bench.add_argument("--out", type=Path, default=None, help="JSON file of the figures (default: bench/results/)")
@@ -162,7 +167,10 @@ Measure how fast the dashboard is at every size, on trackers it generates itself
 
 For each size a 任务分解表 is written once (and kept in --cache): title rows with a
 截至 date, merged 测评项目/测评内容 cells, deadlines such as 6月底前, 2026年9月底 and
-长期坚持, statuses such as √, 推进中 and 60%, a 合计 row and footer rows. Then:
+长期坚持, statuses such as √, 推进中 and 60%, a 合计 row and footer rows. It comes in
+two shapes (--shapes): "repeating", whose task texts cycle through the sample's few
+hundred, and "realistic", where every task is a sentence of its own, departments are
+joint (办公室、工会), people's names vary and 小计 rows follow some 测评内容. Then:
 
   import   read + validate + store through the real import, each run in a fresh
            process; the naive path (pandas.read_excel with openpyxl, then the frame
@@ -184,6 +192,7 @@ examples:
   python -m wenming bench                                   # 1k, 10k, 100k, 1M (about 20 minutes on 2 cores)
   python -m wenming bench --sizes 1k,10k,100k --pages 100k --repeat 3 --out bench/results/small.json
   python -m wenming bench --sizes 200 --pages none --no-browser --repeat 1
+  python -m wenming bench --sizes 100k --shapes realistic --pages none   # the import on offices' trackers
 """
 
 
@@ -355,6 +364,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             page_sizes=bench.parse_sizes(args.pages),
             repeat=max(args.repeat, 1),
             naive=not args.no_naive,
+            shapes=bench.parse_shapes(args.shapes),
             out=args.out,
             cache=args.cache or bench.CACHE,
             browser_sizes=() if args.no_browser else _browser_sizes(args.browser, bench.parse_sizes(args.pages)),

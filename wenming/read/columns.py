@@ -35,15 +35,22 @@ def flags(column: Column, per_unique: Sequence[object]) -> np.ndarray:
 
 def text_array(raw: Column, *, dates: bool = False, percents: bool = False) -> pa.Array:
     """Cells as trimmed text (None for blank); dates in ISO form, percent cells (0.6) as 60%."""
-
-    def as_text(value: Cell) -> str | None:
-        if dates and isinstance(value, dt.date):
-            return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
-        if percents and isinstance(value, float) and 0 <= value <= 1:
-            return f"{value * 100:g}%"
-        return values.clean_text(value) or None
-
-    return per_row(raw, raw.per_unique(as_text), pa.string())
+    forms = raw.forms()  # clean_text of every distinct value, the texts at once
+    texts = pc.if_else(pc.equal(forms.clean, ""), pa.scalar(None, pa.string()), forms.clean)
+    if dates or percents:
+        special = np.zeros(len(raw.uniques), dtype=bool)
+        shown: list[str] = []
+        for code, value in enumerate(raw.uniques):
+            if dates and isinstance(value, dt.date):
+                shown.append((value.date() if isinstance(value, dt.datetime) else value).isoformat())
+            elif percents and isinstance(value, float) and 0 <= value <= 1:
+                shown.append(f"{value * 100:g}%")
+            else:
+                continue
+            special[code] = True
+        if shown:
+            texts = pc.replace_with_mask(texts, pa.array(special), pa.array(shown, pa.string()))
+    return pa.DictionaryArray.from_arrays(pa.array(raw.codes, pa.int32()), texts)
 
 
 def combined(columns: Sequence[Column], n: int) -> tuple[Column, list[tuple[Cell, ...]]]:

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+import pyarrow as pa
 from python_calamine import CalamineSheet, CalamineWorkbook
 
-from wenming.read import guard
+from wenming.read import guard, texts
 from wenming.read.guard import DEFAULT_LIMITS, Limits
 from wenming.read.measure import SheetShape, measure_sheet
 
@@ -51,10 +52,16 @@ class Book(Protocol):
 class Column:
     """One column of a sheet: ``uniques[codes[i]]`` is the value of row i."""
 
-    __slots__ = ("_index", "_owned", "_sparse", "_texts", "codes", "uniques")
+    __slots__ = ("_forms", "_index", "_owned", "_sparse", "_texts", "_words", "codes", "uniques")
 
     def __init__(
-        self, codes: np.ndarray, uniques: list[Cell], index: dict[Cell, int] | None = None, *, sparse: bool = False
+        self,
+        codes: np.ndarray,
+        uniques: list[Cell],
+        index: dict[Cell, int] | None = None,
+        *,
+        sparse: bool = False,
+        forms: texts.Forms | None = None,
     ) -> None:
         self.codes = codes
         self.uniques = uniques
@@ -62,6 +69,8 @@ class Column:
         self._sparse = sparse  # uniques may hold values of no row: drop them before parsing
         self._owned = not sparse  # a taken column shares its distinct values until it adds one
         self._texts: list[int] | None = None
+        self._forms = forms  # the text forms of the distinct values, once asked for (kept by take)
+        self._words: pa.Array | None = None  # normalize_word of each distinct value
 
     @classmethod
     def empty(cls, height: int) -> Column:
@@ -86,10 +95,15 @@ class Column:
             return
         remap = (np.cumsum(present) - 1).astype(np.int32)
         self.codes = remap[self.codes]
-        self.uniques = [u for u, keep in zip(self.uniques, present.tolist(), strict=True) if keep]
+        keep = present.tolist()
+        self.uniques = [u for u, kept in zip(self.uniques, keep, strict=True) if kept]
+        if self._forms is not None:
+            forms = self._forms
+            self._forms = texts.Forms(forms.clean.filter(pa.array(present)), forms.is_text[present], forms.odd[present])
         self._index = None
         self._owned = True
         self._texts = None
+        self._words = None
 
     def code(self, value: Cell) -> int:
         """The code of ``value``, added to the distinct values if new."""
@@ -100,7 +114,7 @@ class Column:
                 self.uniques, self._index, self._owned = list(self.uniques), dict(self.index), True
             found = self.index[value] = len(self.uniques)
             self.uniques.append(value)
-            self._texts = None
+            self._texts = self._forms = self._words = None
         return found
 
     def per_unique(self, fn: Callable[[Cell], object]) -> list[object]:
@@ -118,33 +132,62 @@ class Column:
         found = self.per_unique(fn)
         return np.fromiter((bool(x) for x in found), dtype=bool, count=len(found))[self.codes]
 
-    def text_flags(self, fn: Callable[[str], object], other: bool = False) -> np.ndarray:
-        """``bool(fn(cell))`` for text cells and ``other`` for the rest (numbers, dates), computed
-        once per distinct text: cheap on a column of a million serial numbers."""
+    def _text_codes(self) -> list[int]:
+        """The codes of the distinct values that are text."""
         self._compact()
         if self._texts is None:
             self._texts = [code for code, value in enumerate(self.uniques) if value.__class__ is str]
+        return self._texts
+
+    def text_flags(self, fn: Callable[[str], object], other: bool = False) -> np.ndarray:
+        """``bool(fn(cell))`` for text cells and ``other`` for the rest (numbers, dates), computed
+        once per distinct text: cheap on a column of a million serial numbers."""
+        codes = self._text_codes()  # first: it drops the distinct values of no row
         mapped = np.full(len(self.uniques), other, dtype=bool)
         uniques = self.uniques
-        for code in self._texts:
+        for code in codes:
             mapped[code] = bool(fn(uniques[code]))
         return mapped[self.codes]
 
+    def forms(self) -> texts.Forms:
+        """The text forms (``values.clean_text``) of the distinct values, the texts done together
+        in Arrow (read.texts)."""
+        codes = self._text_codes()
+        if self._forms is None:
+            self._forms = texts.forms(self.uniques, codes)
+        return self._forms
+
+    def word_flags(self, prefixes: Sequence[str]) -> np.ndarray:
+        """Rows holding text whose word form (``contract.normalize_word``) starts with one of
+        ``prefixes``; computed for all distinct texts at once."""
+        codes = self._text_codes()
+        if self._words is None:
+            if self._forms is not None:
+                self._words = self._forms.words(self.uniques)
+            else:  # the texts only: a column of numbers holds few
+                at = np.asarray(codes, dtype=np.int64)
+                positions = np.full(len(self.uniques), len(codes), dtype=np.int64)
+                positions[at] = np.arange(len(codes))
+                found = texts.words([self.uniques[c] for c in codes])
+                self._words = pa.concat_arrays([found, pa.array([""], pa.string())]).take(pa.array(positions))
+        is_text = np.zeros(len(self.uniques), dtype=bool)
+        is_text[codes] = True
+        return (texts.starts_with(self._words, prefixes) & is_text)[self.codes]
+
     def nonempty(self) -> np.ndarray:
-        return self.text_flags(_nonempty, other=True)
+        """Rows whose cell is not the empty text (blank)."""
+        self._compact()
+        empty = self.index.get(EMPTY)
+        return np.ones(len(self.codes), dtype=bool) if empty is None else self.codes != empty
 
     def take(self, rows: np.ndarray | slice) -> Column:
         """The rows selected by a mask, an index array or a slice; they share the distinct values
         until a parser asks for them."""
-        return Column(self.codes[rows], self.uniques, self._index, sparse=True)
+        return Column(self.codes[rows], self.uniques, self._index, sparse=True, forms=self._forms)
 
     def values(self, rows: np.ndarray | None = None) -> list[Cell]:
         codes = self.codes if rows is None else self.codes[rows]
         return [self.uniques[c] for c in codes.tolist()]
-
-
-def _nonempty(value: Cell) -> bool:
-    return value != EMPTY
 
 
 class Grid:

@@ -4,7 +4,9 @@ Cells are read once with python-calamine into a ``grid.Grid``: each column is a
 code per row into the column's distinct values. Work is done column by column with
 numpy and every parser runs once per distinct value, so a 100k-row tracker with a
 few hundred distinct deadlines parses a few hundred deadlines; text columns leave as
-dictionary-encoded Arrow arrays. Large sheets are parsed in parts on two threads
+dictionary-encoded Arrow arrays. The text work on a column's distinct texts (NFKC, trimming, the
+footer and subtotal words) is done in Arrow all at once (read.texts), so a tracker whose every
+task is a sentence of its own, 100k distinct texts, reads fast too. Large sheets are parsed in parts on two threads
 (see wenming.read.grid): a 100k-row tracker reads in under a second. Before calamine sees a
 sheet, its XML is measured against the row and cell limits and its formula cells
 without a cached value are found (calamine reads them as blank): each becomes a warning.
@@ -23,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wenming.read import contract, formats, risky, values
-from wenming.read.columns import ColumnParsers, flags
+from wenming.read.columns import ColumnParsers
 from wenming.read.grid import Cell, Column, Grid, Merge
 from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused, Rejected
 from wenming.read.layout import Header, apply_merges, closest_kind, find_header
@@ -346,10 +348,9 @@ class _SheetReader(ColumnParsers):
         headings, and feed the fill-down; data rows are label rows holding the text role."""
         text_col = self.header.columns[self.kind.text_role]
         column = self.raw(text_col)
-        texts = column.per_unique(values.clean_text)
-        has_text = flags(column, [t != "" for t in texts])
-        header_text = values.clean_text(header_cells[text_col])
-        repeated = flags(column, [t == header_text for t in texts])
+        forms = column.forms()
+        has_text = forms.nonblank()[column.codes]
+        repeated = forms.equal(values.clean_text(header_cells[text_col]))[column.codes]
         footer = self._footer_rows(text_col)
         section = self._section_rows(horizontal, text_col)
         labels = ~footer & ~repeated & ~section
@@ -367,10 +368,10 @@ class _SheetReader(ColumnParsers):
             column = self.raw(index)
             first = undecided & self.nonempty(index)
             if first.any():
-                footer |= first & column.text_flags(_is_footer)
+                footer |= first & column.word_flags(contract.FOOTER_PREFIXES)
             undecided &= ~first
             if index in labels:
-                subtotal |= column.text_flags(_is_subtotal)
+                subtotal |= column.word_flags(contract.SUBTOTAL_PREFIXES)
             elif index > text_col and not undecided.any():
                 break
         return subtotal | footer
@@ -482,14 +483,6 @@ class _SheetReader(ColumnParsers):
             self.warnings.append(
                 grouped(self.name, letter, rows, "duplicate_row", per_row={"first": [f for _, f in repeats]})
             )
-
-
-def _is_footer(value: Cell) -> bool:
-    return isinstance(value, str) and contract.normalize_word(value).startswith(contract.FOOTER_PREFIXES)
-
-
-def _is_subtotal(value: Cell) -> bool:
-    return isinstance(value, str) and contract.normalize_word(value).startswith(contract.SUBTOTAL_PREFIXES)
 
 
 def _fill_down(levels: dict[str, Column | None]) -> dict[str, Column]:
