@@ -35,7 +35,6 @@ from wenming.web.page import (
     route,
     rows_text,
     run_page,
-    search,
     table,
 )
 
@@ -60,7 +59,6 @@ __all__ = [
     "route",
     "rows_text",
     "run_page",
-    "search",
     "series",
     "sources",
     "store",
