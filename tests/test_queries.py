@@ -197,6 +197,7 @@ def test_every_query_runs_and_says_what_a_row_is(loaded: Store, name: str) -> No
         "states": None,
         "words": None,
         "order": "department",
+        "item": "a",
     }
     loaded.query(name, **{k: v for k, v in params.items() if k in query_params(name)})
 

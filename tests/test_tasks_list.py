@@ -66,6 +66,17 @@ def test_the_list_pages_in_the_order_asked_and_only_a_known_order(loaded: Store)
     assert page(loaded, states=["done"], order="deadline") == ["T1", "T7"]  # due 2025-06-30, 2025-09-01
 
 
+def test_the_tasks_an_evidence_file_may_support_are_the_items_tasks(sample: Store) -> None:  # noqa: F811
+    """佐证材料 lists the tasks of one 测评内容 with its own query, not the whole task list."""
+    everything = sample.query("tasks_list", as_of=SAMPLE_AS_OF, snapshot=None, departments=None)
+    items = everything["item"].dropna().unique()
+    assert len(items) > 5
+    for item in items:
+        expected = everything.loc[everything["item"] == item, "task"].dropna().unique().tolist()
+        found = sample.query("tasks_of_item", as_of=SAMPLE_AS_OF, departments=None, item=item)["task"].tolist()
+        assert found == expected
+
+
 # ---------------------------------------------------------------- the page, on the samples
 
 

@@ -137,8 +137,10 @@ def _slide_ms(context: Any, url: str, titles: list[str], timeout_ms: float) -> l
                 break
             tab.wait_for_timeout(300)  # a speaker's pause, then the app idle
             tab.wait_for_selector(IDLE, timeout=timeout_ms)
-            if following == now:  # the same title (a table continued): not told apart by its text
+            if following == now:  # the same title (a table continued): moved on once the screen's text changes
+                shown = tab.evaluate("document.body.innerText")
                 tab.keyboard.press("ArrowRight")
+                tab.wait_for_function("(before) => document.body.innerText !== before", arg=shown, timeout=timeout_ms)
                 continue
             started = time.perf_counter()
             tab.keyboard.press("ArrowRight")

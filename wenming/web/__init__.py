@@ -35,7 +35,6 @@ from wenming.web.page import (
     plot,
     route,
     run_page,
-    search,
     table,
     templates,
 )
@@ -61,7 +60,6 @@ __all__ = [
     "route",
     "rows_text",
     "run_page",
-    "search",
     "series",
     "sources",
     "store",

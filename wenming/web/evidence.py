@@ -63,8 +63,7 @@ def item_section(f: Filters, items: pd.DataFrame, me: auth.User | None) -> None:
     category = chosen["category"] if isinstance(chosen["category"], str) else ""
     files(found[(found["item"] == chosen["item"]) & (found["category"].fillna("") == category)], me)
     if me is not None and me.may_import:
-        tasks = web.query("tasks_list", f)
-        linked = tasks.loc[tasks["item"] == chosen["item"], "task"].dropna().unique().tolist()
+        linked = web.query("tasks_of_item", f, item=chosen["item"])["task"].tolist()  # not the whole list (issue 14)
         add_form(chosen, me, linked)
 
 

@@ -84,7 +84,9 @@ def search_box(key: str, label: str, hint: str) -> str:
 def order_box(key: str) -> str:
     """The list's order, one of ORDERS, kept in the URL as ?sort=."""
     _from_url(key, URL_ORDER, ORDERS[0], lambda v: v if v in ORDERS else ORDERS[0])
-    order = st.selectbox(t("list.order"), ORDERS, key=key, format_func=lambda o: t(f"list.order.{o}"))
+    order = st.selectbox(
+        t("list.order"), ORDERS, key=key, format_func=lambda o: t(f"list.order.{o}"), placeholder=t("widget.choose")
+    )
     _to_url(URL_ORDER, order, ORDERS[0])
     return order
 
@@ -106,7 +108,13 @@ def pager(key: str, count: int, narrowing: dict[str, Any]) -> tuple[int, int]:
     st.session_state[page_key] = min(max(1, st.session_state[page_key]), pages)
     left, middle, right = st.columns([1, 1, 3], vertical_alignment="bottom")
     page = left.number_input(t("list.page"), min_value=1, max_value=pages, step=1, key=page_key)
-    middle.selectbox(t("list.size"), PAGE_SIZES, key=size_key, format_func=lambda n: t("list.size_rows", rows=n))
+    middle.selectbox(
+        t("list.size"),
+        PAGE_SIZES,
+        key=size_key,
+        format_func=lambda n: t("list.size_rows", rows=n),
+        placeholder=t("widget.choose"),
+    )
     first = (page - 1) * size
     shown = t("list.where", page=page, pages=pages, first=f"{first + 1:,}", last=f"{min(first + size, count):,}")
     right.caption(shown if count else t("list.none"))

@@ -186,25 +186,6 @@ def narrow(frame: pd.DataFrame, names: list[str], column: str = "department") ->
     return frame[labels.isin(names)]
 
 
-def search(frame: pd.DataFrame, *, states: list[str] | None = None, words: str = "") -> pd.DataFrame:
-    """Rows in one of ``states`` whose text holds every word typed in the search box."""
-    if states:
-        frame = frame[frame["state"].isin(states)]
-    words_typed = words.split()
-    if not words_typed or frame.empty:
-        return frame
-    columns = [
-        c for c in ("task", "problem", "department", "helpers", "category", "item", "owner", "note") if c in frame
-    ]
-    haystack = frame[columns[0]].fillna("").astype(str)
-    for column in columns[1:]:
-        haystack = haystack + " " + frame[column].fillna("").astype(str)
-    for word in words_typed:
-        keep = haystack.str.contains(word, regex=False)
-        frame, haystack = frame[keep], haystack[keep]
-    return frame
-
-
 def labels(columns: Iterable[str]) -> dict[str, str]:
     return {c: t(f"col.{c}") for c in columns}
 
