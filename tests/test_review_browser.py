@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.test_browser import AS_OF, IDLE, browser, open_page, reference, server, settle  # noqa: F401 - fixtures
+from wenming.devtools import pagebench
 from wenming.figures import review
 from wenming.figures.review import Period
 from wenming.render import deck, report, slides
@@ -45,25 +46,15 @@ SMALLEST_TEXT = """() => {
   return smallest;
 }"""
 # From a key press to the first frame that shows the next screen's title, in ms, kept in window.slideTimes.
-TIMER = """() => {
-  window.slideTimes = [];
-  window.addEventListener('keydown', () => {
-    const start = performance.now();
-    const deck = document.querySelector('.deck');
-    const wanted = String(Number(deck.dataset.screen) + 1);
-    const look = () => {
-      const title = deck.querySelector('.screen[data-screen="' + wanted + '"] h1');
-      if (title && title.checkVisibility({visibilityProperty: true})) window.slideTimes.push(performance.now() - start);
-      else requestAnimationFrame(look);
-    };
-    requestAnimationFrame(look);
-  }, true);
-  // any script run of the app (a server round trip) shows as its running state
-  window.runs = 0;
+# the bench's in-page timer of the next slide, and a count of the app's script runs (a server round trip each)
+TIMER = (
+    pagebench.SLIDE_TIMER[: -len("}")]
+    + """  window.runs = 0;
   const app = document.querySelector('[data-testid="stApp"]');
   new MutationObserver(() => { if (app.dataset.testScriptState === 'running') window.runs += 1; })
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
+)
 
 
 def sized(context: Any, width: int, height: int) -> Any:

@@ -43,9 +43,23 @@ DRAWN = """() => {
   if (tables.some(t => !t.querySelector('canvas'))) return false;
   return performance.now();
 }"""
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-TITLE_SHOWN = """(title) => [...document.querySelectorAll('h1, h2')].some(
-  h => h.textContent.trim() === title && h.checkVisibility())"""
+# 演示模式 is one deck moved through in the browser: from a key press to the next screen's title visible,
+# timed in the page (performance.now), so Playwright's own round trip is not counted.
+SLIDE_TIMER = """() => {
+  window.slideTimes = [];
+  window.addEventListener('keydown', () => {
+    const start = performance.now();
+    const deck = document.querySelector('.deck');
+    const wanted = String(Number(deck.dataset.screen) + 1);
+    const look = () => {
+      const title = deck.querySelector('.screen[data-screen="' + wanted + '"] h1');
+      if (title && title.checkVisibility({visibilityProperty: true})) window.slideTimes.push(performance.now() - start);
+      else requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  }, true);
+}"""
+DECK_DRAWN = '.deck[data-drawn="1"]'
 
 Echo = Callable[[str], None]
 
@@ -111,44 +125,21 @@ def _drawn_ms(context: Any, url: str, timeout_ms: float) -> float:
         tab.close()
 
 
-def slide_titles(db: Path, as_of: dt.date, period: str) -> list[str]:
-    """The titles of the review's screens in 演示模式, in order, as the app shows them (figures.review)."""
-    from wenming.figures import review
-    from wenming.render import slides
-    from wenming.store import Store
-
-    store = Store.open(db)
-    try:
-        built = review.build(store.query, review.Period.parse(period), as_of)
-        return [screen.title for screen in slides.screens(built, False, targets=store.targets())]
-    finally:
-        store.close()
-
-
-def _slide_ms(context: Any, url: str, titles: list[str], timeout_ms: float) -> list[float]:
-    """→ pressed on each screen (up to SLIDE_TRANSITIONS) whose next title differs: ms until that title shows."""
+def _slide_ms(context: Any, url: str, timeout_ms: float) -> list[float]:
+    """→ pressed on each screen of the deck (up to SLIDE_TRANSITIONS): ms until the next screen's title shows."""
     tab = context.new_page()
-    times = []
     try:
         tab.goto(url)
-        tab.wait_for_function(TITLE_SHOWN, arg=titles[0], timeout=timeout_ms)
-        for now, following in zip(titles, titles[1:], strict=False):
-            if len(times) >= SLIDE_TRANSITIONS:
-                break
-            tab.wait_for_timeout(300)  # a speaker's pause, then the app idle
-            tab.wait_for_selector(IDLE, timeout=timeout_ms)
-            if following == now:  # the same title (a table continued): moved on once the screen's text changes
-                shown = tab.evaluate("document.body.innerText")
-                tab.keyboard.press("ArrowRight")
-                tab.wait_for_function("(before) => document.body.innerText !== before", arg=shown, timeout=timeout_ms)
-                continue
-            started = time.perf_counter()
+        tab.wait_for_selector(DECK_DRAWN, timeout=timeout_ms)
+        tab.evaluate(SLIDE_TIMER)
+        presses = min(int(tab.locator(".deck").get_attribute("data-count")) - 1, SLIDE_TRANSITIONS)
+        for done in range(1, presses + 1):
+            tab.wait_for_timeout(300)  # a speaker's pause
             tab.keyboard.press("ArrowRight")
-            tab.wait_for_function(TITLE_SHOWN, arg=following, timeout=timeout_ms, polling="raf")
-            times.append((time.perf_counter() - started) * 1000)
+            tab.wait_for_function(f"() => window.slideTimes.length >= {done}", timeout=timeout_ms)
+        return [float(ms) for ms in tab.evaluate("window.slideTimes")]
     finally:
         tab.close()
-    return times
 
 
 def measure(
@@ -163,7 +154,6 @@ def measure(
     if not CHROMIUM.exists():
         raise Unavailable(f"no chromium at {CHROMIUM}")
     period = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")  # the review's default: last month
-    titles = slide_titles(db, as_of, period)
     out: dict[str, Any] = {"pages": {}, "slides": {}, "repeat": repeat}
     timeout_ms = TIMEOUT_MS
     with app(db) as (url, process), sync_playwright() as playwright:
@@ -181,7 +171,7 @@ def measure(
                 }
             echo("  browser: 演示模式")
             deck = f"{url}/review?as_of={as_of.isoformat()}&period={period}&present=1&screen=1"
-            times = _slide_ms(context, deck, titles, timeout_ms)
+            times = _slide_ms(context, deck, timeout_ms)
             out["slides"] = {"median_ms": statistics.median(times) if times else None, "runs_ms": times}
         finally:
             context.close()
