@@ -32,7 +32,7 @@ left, right = st.columns([3, 2])
 with left:
     by_department = web.query("tasks_by_department", f)
     target = targets.current().get("completion")
-    chart = charts.completion_by_department(by_department, web.department_colors(), target)
+    chart = charts.completion_by_department(by_department, target)
     clicked = web.picked(web.plot(chart, "overview_completion", select=True))
 with right:
     trend = web.series("tasks_summary", f)

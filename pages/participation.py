@@ -50,17 +50,16 @@ with left:
 with right:
     web.plot(charts.by_month_and_type(by_month, "person_times", t("chart.person_times_by_month")), "part_person_times")
 
-colors = web.department_colors()
 by_department = web.query("participation_by_department", f)
 left, right = st.columns(2)
 with left:
-    chart = charts.per_department(by_department, "person_times_per_head", t("chart.person_times_per_head"), colors)
+    chart = charts.per_department(by_department, "person_times_per_head", t("chart.person_times_per_head"))
     clicked = web.picked(web.plot(chart, "part_per_head", select=True))
 with right:
-    chart = charts.per_department(by_department, "volunteer_hours_per_head", t("chart.hours_per_head"), colors)
+    chart = charts.per_department(by_department, "volunteer_hours_per_head", t("chart.hours_per_head"))
     clicked += web.picked(web.plot(chart, "part_hours", select=True))
 if by_department["attendance_rate"].notna().any():
-    chart = charts.per_department(by_department, "attendance_rate", t("chart.attendance"), colors, fmt=".1%")
+    chart = charts.per_department(by_department, "attendance_rate", t("chart.attendance"), fmt=".1%")
     web.plot(chart, "part_attendance")
 web.table(web.narrow(by_department, clicked), DEPARTMENT_COLUMNS, key="part_departments")
 

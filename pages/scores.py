@@ -51,9 +51,7 @@ with right:
         web.plot(charts.attainment(by_class, "class", t("chart.attainment_by_class")), "scores_classes")
     by_department = web.query("scores_by_department", f)
     web.plot(
-        charts.attainment(
-            by_department, "department", t("chart.attainment_by_department"), web.department_colors(), pass_line
-        ),
+        charts.attainment(by_department, "department", t("chart.attainment_by_department"), target=pass_line),
         "scores_departments",
     )
 

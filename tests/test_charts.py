@@ -26,14 +26,14 @@ def test_completion_by_department_best_at_the_top() -> None:
             "completion_rate": [0.75, 0.2, 1.0],
         }
     )
-    fig = charts.completion_by_department(frame, {"办公室": "#111111"})
+    fig = charts.completion_by_department(frame)
     (bar,) = fig.data
     # plotly draws the first bar at the bottom: lowest rate first
     assert list(bar.y) == ["研究室", "办公室", "未填部门"]
     assert list(bar.x) == [0.2, 0.75, 1.0]
     assert list(bar.customdata) == ["研究室", "办公室", "未填部门"]
     assert list(bar.text) == ["20.0%（1/5）", "75.0%（3/4）", "100.0%（2/2）"]
-    assert bar.marker.color[1] == "#111111"
+    assert bar.marker.color == charts.MAIN  # one colour: departments are told apart by their order and label
     assert fig.layout.title.text == "各部门任务完成率"
 
 
@@ -116,7 +116,7 @@ def test_points_lost_the_most_first_at_the_top() -> None:
 
 def test_per_department_as_percent() -> None:
     frame = pd.DataFrame({"department": ["办公室", "研究室"], "attendance_rate": [0.875, None]})
-    fig = charts.per_department(frame, "attendance_rate", "到场率", {}, fmt=".1%")
+    fig = charts.per_department(frame, "attendance_rate", "到场率", fmt=".1%")
     (bar,) = fig.data
     assert list(bar.y) == ["办公室"] and list(bar.text) == ["87.5%"]
     assert fig.layout.xaxis.tickformat == ".0%"
@@ -181,9 +181,16 @@ def test_rate_trend_labels_the_latest_point() -> None:
     assert list(line.y) == [0.5, 0.6, 0.7] and list(line.text) == ["", "", "70.0%"]
 
 
-def test_department_colours_fixed_by_order() -> None:
-    colours = charts.department_colors(["办公室", "研究室"])
-    assert colours == {"办公室": charts.DEPARTMENT_PALETTE[0], "研究室": charts.DEPARTMENT_PALETTE[1]}
+def test_departments_share_one_colour_and_colour_means_reached_or_behind() -> None:
+    frame = pd.DataFrame({"department": ["办公室", "研究室", "工会"], "value": [3.0, 1.5, 2.0]})
+    (bar,) = charts.per_department(frame, "value", "人均参与人次").data
+    assert bar.marker.color == charts.MAIN and list(bar.y) == ["研究室", "工会", "办公室"]
+    rates = frame.assign(total=[4, 5, 2], done=[4, 1, 2], completion_rate=[1.0, 0.2, 1.0])
+    assert charts.completion_by_department(rates).data[0].marker.color == charts.MAIN
+    assert set(charts.completion_by_department(rates, target=0.9).data[0].marker.color) == {
+        charts.REACHED,
+        charts.BEHIND,
+    }
 
 
 # ---------------------------------------------------------------- clicks
@@ -219,7 +226,7 @@ def test_narrow_to_the_clicked_departments() -> None:
 def test_rate_axes_end_at_100_percent_unless_a_bonus_passes_it() -> None:
     frame = pd.DataFrame({"department": ["办公室", "研究室"], "total": [4, 2], "done": [3, 2]})
     frame["completion_rate"] = frame["done"] / frame["total"]
-    assert list(charts.completion_by_department(frame, {}).layout.xaxis.range) == [0, 1.0]
+    assert list(charts.completion_by_department(frame).layout.xaxis.range) == [0, 1.0]
     bonus = pd.DataFrame({"category": ["特色创建", "学雷锋"], "score": [11.0, 8.0], "max": [10.0, 10.0]})
     bonus["attainment"] = bonus["score"] / bonus["max"]
     assert list(charts.attainment(bonus, "category", "得分率").layout.xaxis.range) == [0, 1.1]
@@ -261,14 +268,14 @@ def test_numbers_as_people_write_them() -> None:
 def test_a_target_line_colours_bars_by_whether_they_reach_it() -> None:
     frame = pd.DataFrame({"department": ["办公室", "研究室"], "total": [4, 5], "done": [4, 1]})
     frame["completion_rate"] = frame["done"] / frame["total"]
-    fig = charts.completion_by_department(frame, {"办公室": "#111111"}, target=0.9)
+    fig = charts.completion_by_department(frame, target=0.9)
     (bar,) = fig.data  # 研究室 20% at the bottom, 办公室 100% at the top
     assert list(bar.marker.color) == [charts.BEHIND, charts.REACHED]
     (line,) = fig.layout.shapes
     assert (line.x0, line.x1, line.line.dash) == (0.9, 0.9, "dash")
     assert fig.layout.title.subtitle.text == "虚线：完成率目标 90%；蓝色已达到，橙色未达到"
-    plain = charts.completion_by_department(frame, {"办公室": "#111111"})
-    assert not plain.layout.shapes and plain.data[0].marker.color[1] == "#111111"
+    plain = charts.completion_by_department(frame)
+    assert not plain.layout.shapes and plain.data[0].marker.color == charts.MAIN
 
 
 def test_the_look_is_valid_css_with_the_catalogs_words(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -286,6 +293,6 @@ def test_the_look_is_valid_css_with_the_catalogs_words(monkeypatch: pytest.Monke
 def test_per_head_figures_are_written_as_people_write_them() -> None:
     """2.5 and 2, not 2.50 and 2.00 (issue 15); thousands with a separator."""
     frame = pd.DataFrame({"department": ["办公室", "研究室", "工会"], "hours": [2.5, 2.0, 1622.5]})
-    (bar,) = charts.per_department(frame, "hours", "人均志愿服务时长", {}).data
+    (bar,) = charts.per_department(frame, "hours", "人均志愿服务时长").data
     assert dict(zip(bar.y, bar.text, strict=True)) == {"研究室": "2", "办公室": "2.5", "工会": "1,622.5"}
     assert charts.amount(2.333) == "2.33" and charts.amount(40) == "40"

@@ -243,7 +243,7 @@ def test_exports_hold_text_never_links_or_formulas(shown_review: review.Review) 
 
 def test_every_chart_escapes_its_labels() -> None:
     frame = pd.DataFrame({"department": [TAGS, None], "completion_rate": [0.5, 1.0], "done": [1, 2], "total": [2, 2]})
-    bars = charts.completion_by_department(frame, {}).data[0]
+    bars = charts.completion_by_department(frame).data[0]
     # the name on two lines (the one tag kept is that line break), every tag of the text escaped
     assert list(bars.y) == [
         charts._plain(charts.two_lines(TAGS, charts.NAME_WIDTH)),

@@ -47,7 +47,7 @@ def test_screens_hold_ten_rows_and_leave_empty_columns_off(history: Store) -> No
 
 def test_slide_charts_are_set_for_the_room() -> None:
     frame = pd.DataFrame({"department": ["办公室"], "total": [4], "done": [3], "completion_rate": [0.75]})
-    fig = charts.for_room(charts.completion_by_department(frame, {}), height=470)
+    fig = charts.for_room(charts.completion_by_department(frame), height=470)
     assert fig.layout.font.size == charts.ROOM_FONT >= 20 and fig.layout.height == 470
     assert fig.layout.yaxis.tickfont.size == charts.ROOM_FONT and fig.data[0].textfont.size == charts.ROOM_FONT
 
@@ -69,7 +69,7 @@ def test_the_deck_holds_every_screen_once_with_the_reviews_figures(history: Stor
 
 def test_deck_charts_are_set_for_the_room_without_a_fixed_height() -> None:
     frame = pd.DataFrame({"department": ["办公室"], "total": [4], "done": [3], "completion_rate": [0.75]})
-    shown = deck.figure_json(charts.completion_by_department(frame, {}))
+    shown = deck.figure_json(charts.completion_by_department(frame))
     assert shown["layout"]["font"]["size"] == charts.ROOM_FONT and shown["layout"]["autosize"] is True
     assert shown["data"][0]["textfont"]["size"] == charts.ROOM_FONT and "height" not in shown["layout"]
 

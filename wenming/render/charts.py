@@ -42,31 +42,7 @@ AGING_BUCKETS = ("1-7", "8-30", "31-90", ">90")
 AGING_COLORS = ("#FDBE85", "#FD8D3C", "#D94701", "#8C2D04")  # one hue, darker = older
 TYPE_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 # Paul Tol "muted": nine colours safe for colour-blind viewers, then his "light" set.
-DEPARTMENT_PALETTE = (
-    "#332288",
-    "#88CCEE",
-    "#44AA99",
-    "#117733",
-    "#999933",
-    "#DDCC77",
-    "#CC6677",
-    "#882255",
-    "#AA4499",
-    "#77AADD",
-    "#EE8866",
-    "#EEDD88",
-    "#FFAABB",
-    "#99DDFF",
-    "#44BB99",
-    "#BBCC33",
-    "#AAAA00",
-)
 RATE_COLUMNS = ("awareness_rate", "participation_rate", "support_rate", "satisfaction_rate")
-
-
-def department_colors(departments: Sequence[str]) -> dict[str, str]:
-    """A fixed colour per department, by the organisation's order, the same on every page."""
-    return {d: DEPARTMENT_PALETTE[i % len(DEPARTMENT_PALETTE)] for i, d in enumerate(departments)}
 
 
 def missing_label(column: str) -> str:
@@ -212,16 +188,14 @@ def _bar_height(rows: int) -> int:
     return max(260, 150 + ROW_HEIGHT * rows)
 
 
-def _rate_bars(
-    names: list[str], rates: pd.Series, parts: pd.Series, wholes: pd.Series, colors: dict[str, str], label: str
-) -> go.Figure:
+def _rate_bars(names: list[str], rates: pd.Series, parts: pd.Series, wholes: pd.Series, label: str) -> go.Figure:
     """Horizontal bars of a rate labelled "75.0%（3/4）"; a bar's customdata is its name."""
     return go.Figure(
         go.Bar(
             x=rates,
             y=[two_lines(n, NAME_WIDTH) for n in names],
             orientation="h",
-            marker_color=[colors.get(n, MAIN) for n in names],
+            marker_color=MAIN,
             text=[rate_label(r, p, w) for r, p, w in zip(rates, parts, wholes, strict=True)],
             customdata=names,
             hovertext=names,  # escaped with every label; customdata keeps the name as written, for clicks
@@ -231,14 +205,14 @@ def _rate_bars(
     )
 
 
-def completion_by_department(frame: pd.DataFrame, colors: dict[str, str], target: float | None = None) -> go.Figure:
+def completion_by_department(frame: pd.DataFrame, target: float | None = None) -> go.Figure:
     """Completion rate by lead department, best at the top; a bar's customdata is its department.
 
     With a ``target`` (set by an admin) the bars say whether each department has reached it.
     """
     data = frame.sort_values(["completion_rate", "department"], ascending=[True, False])
     names = [_label(d) for d in data["department"]]
-    fig = _rate_bars(names, data["completion_rate"], data["done"], data["total"], colors, t("label.completion_rate"))
+    fig = _rate_bars(names, data["completion_rate"], data["done"], data["total"], t("label.completion_rate"))
     fig.update_xaxes(range=rate_range(data["completion_rate"]), tickformat=".0%")
     _layout(fig, t("chart.completion_by_department"), _bar_height(len(data)))
     return target_line(fig, target, "chart.target_completion")
@@ -378,13 +352,11 @@ def issues_by_department(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, t("chart.issues_by_department"), _bar_height(len(data)))
 
 
-def attainment(
-    frame: pd.DataFrame, by: str, title: str, colors: dict[str, str] | None = None, target: float | None = None
-) -> go.Figure:
+def attainment(frame: pd.DataFrame, by: str, title: str, target: float | None = None) -> go.Figure:
     """Score attainment (score / max of scored items) per category, class or department; ``target``: the pass line."""
     data = frame[frame["max"] > 0].sort_values("attainment", ascending=True)
     names = [_label(v, by) for v in data[by]]
-    fig = _rate_bars(names, data["attainment"], data["score"], data["max"], colors or {}, t("label.attainment"))
+    fig = _rate_bars(names, data["attainment"], data["score"], data["max"], t("label.attainment"))
     fig.update_xaxes(range=rate_range(data["attainment"]), tickformat=".0%")
     _layout(fig, title, _bar_height(len(data)))
     return target_line(fig, target, "chart.target_attainment")
@@ -445,7 +417,7 @@ def amount(value: float) -> str:
     return shown.rstrip("0").rstrip(".")
 
 
-def per_department(frame: pd.DataFrame, column: str, title: str, colors: dict[str, str], fmt: str = "") -> go.Figure:
+def per_department(frame: pd.DataFrame, column: str, title: str, fmt: str = "") -> go.Figure:
     """One figure per department (per-head figures, attendance), the highest at the top; ``fmt`` ".1%" for rates."""
     data = frame[frame[column].notna()].sort_values(column)
     names = [_label(v) for v in data["department"]]
@@ -455,7 +427,7 @@ def per_department(frame: pd.DataFrame, column: str, title: str, colors: dict[st
             x=data[column],
             y=names,
             orientation="h",
-            marker_color=[colors.get(n, MAIN) for n in names],
+            marker_color=MAIN,
             text=[format(v, fmt) if fmt else amount(v) for v in data[column]],
             customdata=names,
             **VALUE_TEXT,

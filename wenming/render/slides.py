@@ -204,7 +204,6 @@ ROW_EXTRA = 0.25  # padding take a quarter of a line)
 
 def slides(review: Review, per_department: bool = False, targets: dict[str, float] | None = None) -> list[Slide]:
     """The sections of a 月例会, in the order they are presented; ``targets``: the lines admins set."""
-    colors = charts.department_colors(review.order)
     named_tasks = review.overdue_tasks.sort_values(["department", "days_overdue"], ascending=[True, False])
     result = [
         Slide("headline", t("review.slide.headline")),
@@ -257,7 +256,7 @@ def slides(review: Review, per_department: bool = False, targets: dict[str, floa
             + ([(t("review.by_leader"), review.leaders, LEADER_COLUMNS)] if not review.leaders.empty else []),
             figures=[
                 charts.completion_by_department(
-                    review.departments[review.departments["total"] > 0], colors, (targets or {}).get("completion")
+                    review.departments[review.departments["total"] > 0], (targets or {}).get("completion")
                 )
             ],
         ),

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from wenming.figures import at, trend
-from wenming.render import charts, safe
+from wenming.render import safe
 from wenming.store import DEFAULT_DB, ROOT, Store, StoreLocked, auth, db_path, evidence_sample
 from wenming.text import t
 from wenming.web.filters import Filters
@@ -133,10 +133,6 @@ def series(name: str, f: Filters, months: int = 12) -> pd.DataFrame:
 def data_until() -> dt.date | None:
     """The latest 截至 of the data in force: the default as-of date (figures.at)."""
     return at.data_until(lambda name, **params: query(name, **params))
-
-
-def department_colors() -> dict[str, str]:
-    return charts.department_colors(department_order())
 
 
 def department_order() -> list[str]:

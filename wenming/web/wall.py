@@ -197,9 +197,7 @@ def _headline_charts(f: Filters, kinds: set[str]) -> list[tuple[str, Callable[[]
     found: list[tuple[str, Callable[[], go.Figure]]] = [
         (
             t("page.overview"),
-            lambda: charts.completion_by_department(
-                web.query("tasks_by_department", f), web.department_colors(), lines.get("completion")
-            ),
+            lambda: charts.completion_by_department(web.query("tasks_by_department", f), lines.get("completion")),
         ),
         (
             t("page.overview"),
