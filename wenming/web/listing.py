@@ -21,8 +21,8 @@ from wenming import text
 from wenming.render import charts, sheet_stream, slides
 from wenming.store import Store
 from wenming.text import t
-from wenming.web import signin
 from wenming.web.data import store
+from wenming.web.page import excel_button
 
 PAGE_SIZES = (50, 100, 200)
 ORDERS = ("department", "deadline", "overdue", "progress")  # what $order may be: the SQL knows each one
@@ -152,11 +152,4 @@ def download(
         batches = (slides.coded_as_words(frame[columns].copy()) for frame in rows(reader, name, params))
         return sheet_stream.workbook(batches, headers, title)
 
-    st.download_button(
-        label,
-        data=signin.guarded(build),
-        file_name=file_name,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-        key=key,
-    )
+    excel_button(label, build, file_name, key)

@@ -6,7 +6,7 @@ read figures through wenming.web.data and draw charts from wenming.render.charts
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -282,6 +282,11 @@ def download(label: str, tables: Mapping[str, tuple[pd.DataFrame, list[str]]], f
         frames = {title: _readable(frame[columns]) for title, (frame, columns) in tables.items()}
         return export.workbook_bytes(frames, labels(names))
 
+    excel_button(label, build, file_name, key)
+
+
+def excel_button(label: str, build: Callable[[], bytes], file_name: str, key: str) -> None:
+    """A download button for an Excel workbook that ``build`` makes on the click, for a signed-in session only."""
     st.download_button(
         label,
         data=signin.guarded(build),
