@@ -24,6 +24,25 @@ MIN_FONT_PX = 20  # the smallest text on a room's screen (1024×768 and up); the
 PHONE_FONT_PX = 15  # the text of a slide on a phone (under 600 px wide)
 LEAVE_KEY = "present_leave"  # the Streamlit button that leaves 演示模式 (Esc and the deck's own button press it)
 
+
+def screen_css(scope: str, table_font: str) -> str:
+    """The look of a screen's content (subtitles, tables, cards, the summary) under ``scope``: 演示模式 and the wall."""
+    return f"""{scope} h3 {{ font-size: clamp(22px, 3.2vh, 40px); margin: 0 0 1vh 0; }}
+{scope} table {{ border-collapse: collapse; width: 100%; }}
+{scope} th, {scope} td {{ border: 1px solid #bbb; padding: 0.4vh 0.6vw; text-align: left;
+  font-size: {table_font}; white-space: nowrap; }}
+{scope} td.long {{ white-space: normal; overflow-wrap: anywhere; }}
+{scope} th {{ background: #1F4E79; color: #fff; }}
+{scope} td.num {{ text-align: right; }}
+{scope} .cards {{ display: grid; grid-template-columns: repeat(3, 1fr); gap: 1.2vh 1.2vw; }}
+{scope} .card {{ border: 2px solid #ccc; border-radius: 8px; padding: 0.8vh 1vw; }}
+{scope} .card .label {{ font-size: clamp({MIN_FONT_PX}px, 2.3vh, 28px); color: #333; }}
+{scope} .card .value {{ font-size: clamp(28px, 5vh, 64px); font-weight: 700; }}
+{scope} .card .delta {{ font-size: clamp({MIN_FONT_PX}px, 2.1vh, 26px); }}
+{scope} .summary {{ margin-top: 1.5vh; border-left: 6px solid #0072B2; padding: 0.5vh 1vw; background: #f4f8fb; }}
+"""
+
+
 CSS = f"""
 .deck {{ position: fixed; inset: 0; z-index: 999990; background: #fff; color: #1a1a1a;
   display: flex; flex-direction: column;
@@ -34,21 +53,8 @@ CSS = f"""
   display: flex; flex-direction: column; overflow: hidden; cursor: pointer; }}
 .deck .screen.current {{ visibility: visible; }}
 .deck h1 {{ font-size: clamp(30px, 5vh, 60px); margin: 0 0 1.5vh 0; padding: 0; line-height: 1.25; font-weight: 700; }}
-.deck h3 {{ font-size: clamp(22px, 3.2vh, 40px); margin: 0 0 1vh 0; }}
 .deck .body {{ flex: 1; min-height: 0; overflow: auto; }}
-.deck table {{ border-collapse: collapse; width: 100%; }}
-.deck th, .deck td {{ border: 1px solid #bbb; padding: 0.4vh 0.6vw; text-align: left;
-  font-size: var(--text); white-space: nowrap; }}
-.deck td.long {{ white-space: normal; overflow-wrap: anywhere; }}
-.deck th {{ background: #1F4E79; color: #fff; }}
-.deck td.num {{ text-align: right; }}
-.deck .cards {{ display: grid; grid-template-columns: repeat(3, 1fr); gap: 1.2vh 1.2vw; }}
-.deck .card {{ border: 2px solid #ccc; border-radius: 8px; padding: 0.8vh 1vw; }}
-.deck .card .label {{ font-size: clamp({MIN_FONT_PX}px, 2.3vh, 28px); color: #333; }}
-.deck .card .value {{ font-size: clamp(28px, 5vh, 64px); font-weight: 700; }}
-.deck .card .delta {{ font-size: clamp({MIN_FONT_PX}px, 2.1vh, 26px); }}
-.deck .summary {{ margin-top: 1.5vh; border-left: 6px solid #0072B2; padding: 0.5vh 1vw; background: #f4f8fb; }}
-.deck .empty {{ color: #555; }}
+{screen_css(".deck", "var(--text)")}.deck .empty {{ color: #555; }}
 .deck .chart {{ flex: 1; min-height: 0; }}
 .deck nav {{ display: flex; align-items: center; gap: 1vw; padding: 1vh 3vw; border-top: 1px solid #ddd; }}
 .deck nav .where {{ flex: 1; text-align: center; }}

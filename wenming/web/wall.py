@@ -22,7 +22,7 @@ import streamlit as st
 
 from wenming import text, web
 from wenming.figures import at, headline
-from wenming.render import audit, charts, report, safe, slides
+from wenming.render import audit, charts, deck, report, safe, slides
 from wenming.store import ROOT, auth
 from wenming.store import wall as walls
 from wenming.text import t
@@ -47,19 +47,7 @@ CSS = f"""
   padding: 1.5vh 3vw 0 3vw !important; max-width: 100% !important; }}
 .wall {{ font-size: clamp({MIN_FONT_PX}px, 2.6vh, 32px); line-height: 1.4; }}
 .wall h1 {{ font-size: clamp(30px, 5vh, 60px); margin: 0 0 1vh 0; padding: 0; }}
-.wall h3 {{ font-size: clamp(22px, 3.2vh, 40px); margin: 0 0 1vh 0; }}
-.wall table {{ border-collapse: collapse; width: 100%; }}
-.wall th, .wall td {{ border: 1px solid #bbb; padding: 0.4vh 0.6vw; text-align: left;
-  font-size: clamp({MIN_FONT_PX}px, 2.4vh, 30px); white-space: nowrap; }}
-.wall td.long {{ white-space: normal; overflow-wrap: anywhere; }}
-.wall th {{ background: #1F4E79; color: #fff; }}
-.wall td.num {{ text-align: right; }}
-.wall .cards {{ display: grid; grid-template-columns: repeat(3, 1fr); gap: 1.2vh 1.2vw; }}
-.wall .card {{ border: 2px solid #ccc; border-radius: 8px; padding: 0.8vh 1vw; }}
-.wall .card .label {{ font-size: clamp({MIN_FONT_PX}px, 2.3vh, 28px); color: #333; }}
-.wall .card .value {{ font-size: clamp(28px, 5vh, 64px); font-weight: 700; }}
-.wall .card .delta {{ font-size: clamp({MIN_FONT_PX}px, 2.1vh, 26px); }}
-.wall .summary {{ border-left: 6px solid #0072B2; padding: 0.5vh 1vw; background: #f4f8fb; }}
+{deck.screen_css(".wall", f"clamp({MIN_FONT_PX}px, 2.4vh, 30px)")}
 .wall-foot {{ font-size: clamp(16px, 2vh, 24px); color: #444; margin-top: 1vh; }}
 [data-testid="stMetricLabel"] p {{ font-size: clamp({MIN_FONT_PX}px, 2.6vh, 32px) !important; }}
 [data-testid="stMetricValue"] {{ font-size: clamp(32px, 7vh, 84px) !important; }}
