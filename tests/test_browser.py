@@ -52,6 +52,7 @@ PAGES = {  # path -> (title, charts at least)
     "scores": ("测评得分", 4),
     "participation": ("参与情况", 6),
     "review": ("月度例会", 3),
+    "evidence": ("佐证材料", 1),
     "upload": ("数据导入", 0),
     "history": ("导入记录", 0),
     "admin": ("用户与设置", 0),

@@ -36,6 +36,8 @@ README_SHOTS = ROOT / "docs" / "screenshots"
 ENGLISH_ALLOWED = {"Language", "English", "Excel", "xlsx", "HTML", "PDF", "SHA", "OIDC", "Esc", "CSV", "csv", "PPT"}
 # the names of file formats and encodings the upload page lists (issue 13): proper names, as written on the files
 ENGLISH_ALLOWED |= {"xls", "xlsm", "xlsb", "et", "ods", "WPS", "OpenDocument", "UTF", "GBK", "Word", "PowerPoint"}
+# 佐证材料: the file size unit, the bundle's file type, a link's scheme, and an empty date box's format mask
+ENGLISH_ALLOWED |= {"MB", "zip", "https", "http", "YYYY", "MM", "DD", "yyyy", "mm", "dd"}
 CHINESE_PUNCTUATION = re.compile(r"[、，。：；（）！？“”]")
 
 # Chart text outside its chart, or over another text of the same chart; cards cut short.

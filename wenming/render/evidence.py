@@ -30,7 +30,7 @@ def coverage(frame: pd.DataFrame) -> go.Figure:
     """Coverage (佐证材料齐全率) per 测评项目, labelled "66.7%（2/3）", the sheet's first 测评项目 at the top."""
     data = frame.iloc[::-1]
     names = [charts._label(v, "category") for v in data["category"]]
-    fig = charts._rate_bars(names, data["coverage"], data["with_evidence"], data["items"], {}, t("label.coverage"))
+    fig = charts._rate_bars(names, data["coverage"], data["with_evidence"], data["items"], t("label.coverage"))
     fig.update_xaxes(range=charts.rate_range(data["coverage"]), tickformat=".0%")
     return charts._layout(fig, t("chart.evidence_coverage"), charts._bar_height(len(data)))
 

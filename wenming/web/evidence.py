@@ -188,7 +188,7 @@ def add_form(item: pd.Series, me: auth.User, tasks: list[str]) -> None:
         department = left.selectbox(
             t("col.department"), departments, key="evidence_department", placeholder=t("widget.choose")
         )
-        dated = right.date_input(t("evidence.dated"), value=None, key="evidence_dated")
+        dated = right.date_input(t("evidence.dated"), value=None, key="evidence_dated", format="YYYY-MM-DD")
         linked = st.selectbox(
             t("evidence.linked_to"), ["", *tasks], key="evidence_linked", placeholder=t("widget.choose")
         )
