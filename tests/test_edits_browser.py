@@ -149,12 +149,13 @@ def test_staff_edits_a_status_and_the_overview_follows(served: tuple[str, Any, P
     saved = page.locator('[data-testid="stAlert"]', has_text="已保存 1 行的修改")
     page.get_by_role("button", name="保存修改").click()
     try:
-        saved.wait_for(timeout=20_000)
+        saved.wait_for(timeout=30_000)
     except Exception:  # playwright's TimeoutError: the click fell in the edit's own rerun; the grid keeps the edit
         page.wait_for_selector(IDLE)
-        assert status.inner_text() == "done"
-        page.get_by_role("button", name="保存修改").click()
-        saved.wait_for()
+        if not saved.count():  # not a slow save: a lost click
+            assert status.inner_text() == "done"
+            page.get_by_role("button", name="保存修改").click()
+            saved.wait_for()
     # The notice is drawn first in the save's rerun; the download button after it is registered anew,
     # and a click on the previous run's button asks for a file the server has replaced.
     page.wait_for_timeout(500)
