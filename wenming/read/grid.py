@@ -11,19 +11,27 @@ decompressed here (``guard.MemberReader``: never past its declared size, checked
 its end), each piece is measured (``guard.measure_sheet``: last row and column, formulas
 without a cached value) and checked against the limits, and only then handed to
 calamine inside a small workbook of our own.
+
+The parts do not carry the shared-string table (on a tracker whose every task is a
+sentence of its own it is as large as the sheet, and each part would parse all of
+it): a part's shared-string cells are handed to calamine as text holding their index
+behind a private-use mark (``TAG``), the table is read once on the other thread, and
+the marked distinct values of each column are looked up in it at the end.
 """
 
 from __future__ import annotations
 
 import collections
 import io
+import queue
 import re
+import threading
 import weakref
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 import pyarrow as pa
@@ -41,6 +49,13 @@ PART_BYTES = 2 * 1024 * 1024  # sheet XML per part (about 6k rows of a 12-column
 SPLIT_BYTES = 3 * PART_BYTES  # sheets with less XML than this are read in one piece
 READ_BYTES = 4 * 1024 * 1024
 IN_FLIGHT = 3  # parts parsed or waiting at once: bounds memory on a million rows
+TAG = "\ue000"  # a private-use character: marks a shared-string index left for us to look up
+_TAG = TAG.encode()
+_SHARED = b't="s"><v>'  # a shared-string cell as Excel, WPS and openpyxl write it
+_TAGGED = b't="str"><v>' + _TAG  # ... read by calamine as the text TAG + index
+_SHARED_ANY = re.compile(rb'(<c\b[^>]*?) t="s"([^>]*)><v>')  # the same with its attributes in another order
+_SHARED_BLANK = re.compile(rb'(<c\b[^>]*?) t="s"([^>]*)/>')  # a shared-string cell without a value: blank
+STRINGS_WIDTH = 1024  # cells per row of the sheet the shared-string table is read through
 
 
 class Book(Protocol):
@@ -260,15 +275,39 @@ class _Encoder:
             pieces.append((first_row, np.fromiter(map(codes.__getitem__, cells), dtype=np.int32, count=len(cells))))
         self.height = max(self.height, first_row + len(rows))
 
-    def grid(self) -> Grid:
+    def grid(self, strings: Callable[[int], list[str]] | None = None) -> Grid:
+        """The grid; ``strings(n)`` gives the shared-string table (at least n entries) that
+        tagged parts point into."""
         columns = []
         for codes, pieces in zip(self.maps, self.pieces, strict=True):
             array = np.zeros(self.height, dtype=np.int32)
             for offset, piece in pieces:
                 array[offset : offset + len(piece)] = piece
-            uniques = list(codes)
-            columns.append(Column(array, uniques, dict(codes)))
+            uniques, index = list(codes), dict(codes)
+            if strings is not None:
+                array, uniques, index = _untag(array, uniques, strings)
+            columns.append(Column(array, uniques, index))
         return Grid(columns, self.height)
+
+
+def _untag(
+    codes: np.ndarray, uniques: list[Cell], strings: Callable[[int], list[str]]
+) -> tuple[np.ndarray, list[Cell], dict[Cell, int]]:
+    """A column's tagged distinct values looked up in the shared-string table; two values that
+    turn out equal (a table may repeat a text) become one code."""
+    table = strings(0)
+    try:  # _tag let no index below zero through
+        resolved = [table[int(v[1:])] if v.__class__ is str and v[:1] == TAG else v for v in uniques]
+    except IndexError:  # past the table as first read: read it to the last index used
+        last = max(int(v[1:]) for v in uniques if v.__class__ is str and v[:1] == TAG)
+        table = strings(last + 1)
+        resolved = [table[int(v[1:])] if v.__class__ is str and v[:1] == TAG else v for v in uniques]
+    index = {value: code for code, value in enumerate(resolved)}
+    if len(index) == len(resolved):
+        return codes, resolved, index
+    index = {}
+    remap = np.fromiter((index.setdefault(value, len(index)) for value in resolved), np.int32, len(resolved))
+    return remap[codes], list(index), index
 
 
 def read_sheet(book: Book, archive: zipfile.ZipFile | None, name: str) -> tuple[Grid, np.ndarray]:
@@ -449,6 +488,145 @@ def _split(stream: io.BufferedIOBase, part_bytes: int) -> Iterator[bytes]:
         pending, size = [buffer[cut:]], len(buffer) - cut
 
 
+def _tag(part: bytes) -> bytes | None:
+    """The part with its shared-string cells as tagged text, or None when some are in a form
+    this does not rewrite (a formula's, say): that part is parsed with the table."""
+    if _TAG in part:
+        raise _NotSplittable  # the mark is in the sheet's own text: read it in one piece
+    tagged = part.replace(_SHARED, _TAGGED)
+    if b't="s"' in tagged:
+        tagged = _SHARED_BLANK.sub(rb"\1\2/>", _SHARED_ANY.sub(rb'\1 t="str"\2><v>' + _TAG, tagged))
+        if b't="s"' in tagged:
+            return None
+    if _TAGGED + b"-" in tagged:
+        return None  # an index below zero: calamine, reading the part with the table, refuses it
+    return tagged
+
+
+def _strings_sheet(count: int) -> bytes:
+    """A sheet whose cells point at shared strings 0 .. count - 1, row by row."""
+    rows = (
+        "<row>"
+        + "".join(map('<c t="s"><v>{}</v></c>'.format, range(start, min(start + STRINGS_WIDTH, count))))
+        + "</row>"
+        for start in range(0, count, STRINGS_WIDTH)
+    )
+    return f'<worksheet xmlns="{_MAIN}"><sheetData>{"".join(rows)}</sheetData></worksheet>'.encode()
+
+
+def _read_strings(shared: dict[str, bytes], count: int) -> list[str]:
+    """The first ``count`` entries of the shared-string table, as calamine reads them; raises
+    CalamineError when the table holds fewer (as calamine does for a cell pointing past it)."""
+    if count <= 0:
+        return []
+    book = _part_book(_strings_sheet(count), {"sharedStrings": shared.get("sharedStrings", b"")}, False)
+    rows = _parse_part(book).to_python(skip_empty_area=False)
+    return [value for row in rows for value in row][:count]
+
+
+class _Strings:
+    """The shared-string table of a workbook, read once on a pool thread, its size guessed from
+    the XML; read again at the size asked for when the guess falls short."""
+
+    def __init__(self, pool: ThreadPoolExecutor, shared: dict[str, bytes]) -> None:
+        self.shared = shared
+        xml = shared.get("sharedStrings", b"")
+        guess = xml.count(b"<si>") + xml.count(b"<si ") + xml.count(b"<si/>")
+        self.future = pool.submit(self._guessed, guess)
+
+    def _guessed(self, count: int) -> list[str] | None:
+        try:
+            return _read_strings(self.shared, count)
+        except Exception:  # a table in a form the guess miscounts: read at the size needed
+            return None
+
+    def __call__(self, count: int) -> list[str]:
+        found = self.future.result()
+        if found is None or len(found) < count:
+            if count > len(self.shared.get("sharedStrings", b"")) // len(b"<si/>") + 1:
+                raise ValueError("a shared-string index past any table this size")  # a damaged file
+            found = _read_strings(self.shared, count)
+        return found
+
+
+def _books(
+    stream: io.BufferedIOBase,
+    part_bytes: int,
+    context: _Context,
+    tagging: bool,
+    total: SheetShape,
+    limits: Limits,
+    sheet: str,
+) -> Generator[bytes, None, bytes]:
+    """Each part of the sheet as a workbook for calamine, measured and checked against the limits
+    before any parser sees it; returns the sheet's tail (its merged ranges)."""
+    without = {kind: xml for kind, xml in context.shared.items() if kind != "sharedStrings"}
+    previous: bytes | None = None
+    for item in _split(stream, part_bytes):
+        if previous is not None:
+            total.add(measure_sheet(previous))
+            total.check(limits, sheet)  # the sheet so far, as the grid will hold it
+            tagged = _tag(previous) if tagging else None
+            if tagged is None:
+                yield _part_book(previous, context.shared, context.date1904)
+            else:
+                yield _part_book(tagged, without, context.date1904)
+        previous = item
+    return previous or b""
+
+
+class _Ahead:
+    """A generator run on a thread of its own, each item passed through ``then`` there, at most
+    ``depth`` items ahead of its reader; what it raises is raised to the reader."""
+
+    def __init__(self, items: Generator[bytes, None, bytes], then: Callable[[bytes], object], depth: int) -> None:
+        self._items = items
+        self._then = then
+        self._queue: queue.Queue[tuple[str, object]] = queue.Queue(depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sheet-parts", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while True:
+                try:
+                    item = next(self._items)
+                except StopIteration as end:
+                    self._put(("end", end.value))
+                    return
+                if not self._put(("item", self._then(item))):
+                    return
+        except BaseException as error:  # the reader decides: a damaged file, a limit, a plain error
+            self._put(("error", error))
+
+    def _put(self, entry: tuple[str, object]) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def get(self) -> tuple[str, object]:
+        kind, value = self._queue.get()
+        if kind == "error":
+            raise value  # type: ignore[misc]
+        return kind, value
+
+    def close(self) -> list[object]:
+        """Stop the thread; the items it made that nobody read."""
+        self._stop.set()
+        self._thread.join()
+        left = []
+        while not self._queue.empty():
+            kind, value = self._queue.get_nowait()
+            if kind == "item":
+                left.append(value)
+        return left
+
+
 def _read_in_parts(
     archive: zipfile.ZipFile,
     member: zipfile.ZipInfo,
@@ -457,43 +635,36 @@ def _read_in_parts(
     limits: Limits = DEFAULT_LIMITS,
     sheet: str = "",
 ) -> tuple[Grid, np.ndarray] | None:
-    """The sheet read part by part: the other threads parse the next parts while this one measures
-    each part (before any parser sees it) and encodes the parsed ones. ``shape`` gathers the parts'
-    shapes; a part past the limits stops the reading.
-
-    Measuring here rather than on the parsing threads is faster: the numpy calls of a measure
-    on another thread wait for the GIL this thread holds while it encodes."""
+    """The sheet read part by part on four threads: one decompresses, cuts, measures (before any
+    parser sees a part) and tags the next parts, two parse them with calamine (and the
+    shared-string table), and this one turns the parsed parts into codes. ``shape`` gathers the
+    parts' shapes; a part past the limits stops the reading."""
     context = _context(archive)
-    part_bytes = max(PART_BYTES, 4 * len(context.shared.get("sharedStrings", b"")))
+    table = context.shared.get("sharedStrings", b"")
+    tagging = bool(table) and _TAG not in table
+    part_bytes = PART_BYTES if tagging else max(PART_BYTES, 4 * len(table))
     total = shape if shape is not None else SheetShape()
     encoder = _Encoder()
-    queue: collections.deque[Future[CalamineSheet]] = collections.deque()
-    tail = b""
-    stream = guard.MemberReader(archive, member)
+    books = _books(guard.MemberReader(archive, member), part_bytes, context, tagging, total, limits, sheet)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        parts = _split(stream, part_bytes)
+        strings = _Strings(pool, context.shared) if tagging else None
+        # The parts are handed to the parsers as soon as they are cut; this thread encodes
+        # each one as soon as it is parsed, in order.
+        ahead = _Ahead(books, lambda book: pool.submit(_parse_part, book), depth=IN_FLIGHT - 1)
         try:
-            previous: bytes | None = None
-            for item in parts:
-                if previous is not None:
-                    total.add(measure_sheet(previous))
-                    total.check(limits, sheet)  # the sheet so far, as the grid will hold it
-                    queue.append(pool.submit(_parse_part, _part_book(previous, context.shared, context.date1904)))
-                    while len(queue) >= IN_FLIGHT:
-                        encoder.add(queue.popleft().result())
-                previous = item
-            tail = previous or b""
-            while queue:
-                encoder.add(queue.popleft().result())
+            while True:
+                kind, value = ahead.get()
+                if kind == "end":
+                    tail = value
+                    break
+                encoder.add(cast("Future[CalamineSheet]", value).result())
+            cells = encoder.grid(strings)
         except _NotSplittable:
-            for future in queue:
-                future.cancel()
             return None
-        except BaseException:
-            for future in queue:
-                future.cancel()
-            raise
-    return encoder.grid(), _merges(tail)
+        finally:
+            for future in ahead.close():
+                cast("Future[CalamineSheet]", future).cancel()
+    return cells, _merges(tail)
 
 
 def _merges(tail: bytes) -> np.ndarray:
