@@ -192,7 +192,12 @@ class Column:
     def nonempty(self) -> np.ndarray:
         """Rows whose cell is not the empty text (blank)."""
         self._compact()
-        empty = self.index.get(EMPTY)
+        if self._index is not None:
+            empty = self._index.get(EMPTY)
+        else:  # found without building the index: a column of a million texts needs none
+            empty = next(
+                (code for code, value in enumerate(self.uniques) if value.__class__ is str and not value), None
+            )
         return np.ones(len(self.codes), dtype=bool) if empty is None else self.codes != empty
 
     def take(self, rows: np.ndarray | slice) -> Column:
@@ -270,9 +275,11 @@ class _Encoder:
         if not rows:
             return
         first_row, first_col = start
-        for offset, cells in enumerate(zip(*rows, strict=True)):
+        cells = np.array(rows, dtype=object)  # calamine's rows are all as wide as the sheet
+        for offset in range(cells.shape[1]):
             codes, pieces = self._column(first_col + offset)
-            pieces.append((first_row, np.fromiter(map(codes.__getitem__, cells), dtype=np.int32, count=len(cells))))
+            column = cells[:, offset]
+            pieces.append((first_row, np.fromiter(map(codes.__getitem__, column), dtype=np.int32, count=len(column))))
         self.height = max(self.height, first_row + len(rows))
 
     def grid(self, strings: Callable[[int], list[str]] | None = None) -> Grid:
@@ -292,7 +299,7 @@ class _Encoder:
 
 def _untag(
     codes: np.ndarray, uniques: list[Cell], strings: Callable[[int], list[str]]
-) -> tuple[np.ndarray, list[Cell], dict[Cell, int]]:
+) -> tuple[np.ndarray, list[Cell], dict[Cell, int] | None]:
     """A column's tagged distinct values looked up in the shared-string table; two values that
     turn out equal (a table may repeat a text) become one code."""
     table = strings(0)
@@ -302,10 +309,9 @@ def _untag(
         last = max(int(v[1:]) for v in uniques if v.__class__ is str and v[:1] == TAG)
         table = strings(last + 1)
         resolved = [table[int(v[1:])] if v.__class__ is str and v[:1] == TAG else v for v in uniques]
-    index = {value: code for code, value in enumerate(resolved)}
-    if len(index) == len(resolved):
-        return codes, resolved, index
-    index = {}
+    if len(set(resolved)) == len(resolved):
+        return codes, resolved, None  # the index is built when asked for: most columns never are
+    index: dict[Cell, int] = {}
     remap = np.fromiter((index.setdefault(value, len(index)) for value in resolved), np.int32, len(resolved))
     return remap[codes], list(index), index
 
