@@ -21,7 +21,7 @@ from python_calamine import CalamineWorkbook
 from wenming import sample
 from wenming.cli import main
 from wenming.devtools import bench, bigbook
-from wenming.read import grid, reader, values
+from wenming.read import grid, reader, values, xlsx
 from wenming.store import Store
 from wenming.store.db import bind, query_names
 
@@ -42,8 +42,8 @@ def realistic_done(n: int, seed: int = sample.SEED) -> int:
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read every sheet over 64 kB in parts of 16 kB, as a 100k-row tracker is read."""
-    monkeypatch.setattr(grid, "PART_BYTES", 16 * 1024)
-    monkeypatch.setattr(grid, "SPLIT_BYTES", 64 * 1024)
+    monkeypatch.setattr(xlsx, "PART_BYTES", 16 * 1024)
+    monkeypatch.setattr(xlsx, "SPLIT_BYTES", 64 * 1024)
 
 
 # ---------------------------------------------------------------- the command
@@ -153,8 +153,8 @@ def test_fast_path_figures_equal_the_naive_path(
     tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch, parts: bool
 ) -> None:
     if parts:
-        monkeypatch.setattr(grid, "PART_BYTES", 16 * 1024)
-        monkeypatch.setattr(grid, "SPLIT_BYTES", 64 * 1024)
+        monkeypatch.setattr(xlsx, "PART_BYTES", 16 * 1024)
+        monkeypatch.setattr(xlsx, "SPLIT_BYTES", 64 * 1024)
     path = bigbook.write_tracker(tmp_path / "t.xlsx", 1_500)
     result = store.import_file(path.read_bytes(), path.name, user="test", as_of=AS_OF)
     assert result.rows == {"tasks": 1_500}
@@ -201,14 +201,14 @@ def test_the_fastexcel_trap(tmp_path: Path, store: Store, small_parts: None) -> 
 
 def one_piece(data: bytes) -> tuple[grid.Grid, object]:
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    return grid.read_sheet(book, None, bigbook.SHEET)
+    return xlsx.read_sheet(book, None, bigbook.SHEET)
 
 
 def test_a_sheet_read_in_parts_equals_the_sheet_read_whole(tmp_path: Path, small_parts: None) -> None:
     data = bigbook.write_tracker(tmp_path / "t.xlsx", 2_500).read_bytes()
     whole, whole_merges = one_piece(data)
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    parts, part_merges = grid.read_sheet(book, zipfile.ZipFile(io.BytesIO(data)), bigbook.SHEET)
+    parts, part_merges = xlsx.read_sheet(book, zipfile.ZipFile(io.BytesIO(data)), bigbook.SHEET)
     assert (parts.height, parts.width) == (whole.height, whole.width)
     assert parts.rows(0, parts.height) == whole.rows(0, whole.height)
     assert part_merges.tolist() == whole_merges.tolist()
@@ -237,7 +237,7 @@ def test_parts_keep_gaps_columns_and_1904_dates(tmp_path: Path, small_parts: Non
             target.writestr(name, content)
     data = out.getvalue()
     whole, _ = one_piece(data)
-    parts, _ = grid.read_sheet(
+    parts, _ = xlsx.read_sheet(
         CalamineWorkbook.from_filelike(io.BytesIO(data)), zipfile.ZipFile(io.BytesIO(data)), bigbook.SHEET
     )
     assert parts.rows(0, parts.height) == whole.rows(0, whole.height)
@@ -304,9 +304,9 @@ def test_rows_without_numbers_are_read_in_one_piece(tmp_path: Path, small_parts:
             target.writestr(name, content)
     data = out.getvalue()
     archive = zipfile.ZipFile(io.BytesIO(data))
-    member = grid._sheet_member(archive, bigbook.SHEET)
-    assert member is not None and member.file_size >= grid.SPLIT_BYTES
-    assert grid._read_in_parts(archive, member) is None
+    member = xlsx._sheet_member(archive, bigbook.SHEET)
+    assert member is not None and member.file_size >= xlsx.SPLIT_BYTES
+    assert xlsx._read_in_parts(archive, member) is None
     parsed = reader.read_workbook(data, "t.xlsx", as_of=AS_OF)
     assert parsed.rows_by_kind() == {"tasks": 1_200}
 

@@ -25,7 +25,7 @@ from python_calamine import CalamineWorkbook
 from tests.conftest import ROOT, dump
 from tests.workbooks import workbook
 from wenming.cli import main
-from wenming.read import grid, guard
+from wenming.read import guard, xlsx
 from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused
 from wenming.read.reader import read_workbook
 from wenming.render import export
@@ -726,8 +726,8 @@ def test_exported_cells_never_become_formulas(text: str, store: Store) -> None:
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read every sheet over 64 kB in parts of 16 kB, as a 100k-row tracker is read."""
-    monkeypatch.setattr(grid, "PART_BYTES", 16 * 1024)
-    monkeypatch.setattr(grid, "SPLIT_BYTES", 64 * 1024)
+    monkeypatch.setattr(xlsx, "PART_BYTES", 16 * 1024)
+    monkeypatch.setattr(xlsx, "SPLIT_BYTES", 64 * 1024)
 
 
 def _big_tracker(n: int) -> bytes:
@@ -775,7 +775,7 @@ def test_each_limit_refuses(limits: Limits, code: str) -> None:
 def test_a_sheet_the_relationships_do_not_lead_to(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """When our reading of the relationships finds no member for a sheet, calamine finds it, but only
     after every XML member it could pick was decompressed with the cap and measured."""
-    monkeypatch.setattr(grid, "_sheet_member", lambda archive, name: None)
+    monkeypatch.setattr(xlsx, "_sheet_member", lambda archive, name: None)
     assert store.parse(book(), "台账.xlsx").rows_by_kind() == {"tasks": 2}
     with pytest.raises(Refused) as refused:
         store.parse(far_cell("XFD1048576"), "台账.xlsx")

@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from wenming import sample
 from wenming.devtools import bigbook
-from wenming.read import grid, reader
+from wenming.read import grid, reader, xlsx
 from wenming.read.guard import Refused
 
 AS_OF = sample.AS_OF
@@ -27,9 +27,9 @@ STRINGS_XML = "xl/sharedStrings.xml"
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every sheet over 64 kB read in parts of 16 kB, as a 100k-row tracker is read."""
-    monkeypatch.setattr(grid, "PART_BYTES", 16 * 1024)
-    monkeypatch.setattr(grid, "READ_BYTES", 16 * 1024)
-    monkeypatch.setattr(grid, "SPLIT_BYTES", 64 * 1024)
+    monkeypatch.setattr(xlsx, "PART_BYTES", 16 * 1024)
+    monkeypatch.setattr(xlsx, "READ_BYTES", 16 * 1024)
+    monkeypatch.setattr(xlsx, "SPLIT_BYTES", 64 * 1024)
 
 
 def rewritten(path: Path, change: Callable[[dict[str, bytes]], None]) -> bytes:
@@ -45,9 +45,9 @@ def rewritten(path: Path, change: Callable[[dict[str, bytes]], None]) -> bytes:
 
 def in_parts(data: bytes) -> grid.Grid:
     archive = zipfile.ZipFile(io.BytesIO(data))
-    member = grid._sheet_member(archive, bigbook.SHEET)
-    assert member is not None and member.file_size >= grid.SPLIT_BYTES
-    read = grid._read_in_parts(archive, member)
+    member = xlsx._sheet_member(archive, bigbook.SHEET)
+    assert member is not None and member.file_size >= xlsx.SPLIT_BYTES
+    read = xlsx._read_in_parts(archive, member)
     assert read is not None, "the sheet was not read in parts"
     return read[0]
 
@@ -72,8 +72,8 @@ def tracker(tmp_path: Path) -> Path:
 
 def test_parts_carry_no_shared_strings_and_read_as_the_whole(tracker: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     books: list[bytes] = []
-    parse = grid._parse_part
-    monkeypatch.setattr(grid, "_parse_part", lambda book: books.append(book) or parse(book))
+    parse = xlsx._parse_part
+    monkeypatch.setattr(xlsx, "_parse_part", lambda book: books.append(book) or parse(book))
     assert_same(tracker.read_bytes())
     parts = [b for b in books if b"sheetData" in zipfile.ZipFile(io.BytesIO(b)).read(SHEET_XML)]
     names = [set(zipfile.ZipFile(io.BytesIO(b)).namelist()) for b in parts]
@@ -103,8 +103,8 @@ def test_a_sheet_holding_the_mark_itself_is_read_in_one_piece(tracker: Path) -> 
 
     data = rewritten(tracker, change)
     archive = zipfile.ZipFile(io.BytesIO(data))
-    assert grid._read_in_parts(archive, grid._sheet_member(archive, bigbook.SHEET)) is None
-    cells, _ = grid.read_sheet(CalamineWorkbook.from_filelike(io.BytesIO(data)), archive, bigbook.SHEET)
+    assert xlsx._read_in_parts(archive, xlsx._sheet_member(archive, bigbook.SHEET)) is None
+    cells, _ = xlsx.read_sheet(CalamineWorkbook.from_filelike(io.BytesIO(data)), archive, bigbook.SHEET)
     assert grid.TAG + "12" in cells.column(25).uniques  # the text as written, not string 12
 
 
@@ -172,7 +172,7 @@ def test_an_index_below_zero_reads_as_calamine_reads_it(tracker: Path) -> None:
 def test_the_import_reads_what_the_whole_sheet_reads(tracker: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tracker.read_bytes()
     parts = reader.read_workbook(data, "r.xlsx", as_of=AS_OF)
-    monkeypatch.setattr(grid, "SPLIT_BYTES", 1 << 40)  # one piece, the table given to calamine
+    monkeypatch.setattr(xlsx, "SPLIT_BYTES", 1 << 40)  # one piece, the table given to calamine
     one = reader.read_workbook(data, "r.xlsx", as_of=AS_OF)
     assert [s.table.to_pylist() for s in parts.sheets] == [s.table.to_pylist() for s in one.sheets]
     assert [(w.sheet, w.cell, w.code) for w in parts.warnings] == [(w.sheet, w.cell, w.code) for w in one.warnings]

@@ -309,7 +309,7 @@ def measure_pages(options: Options, n: int, echo: Echo) -> dict[str, Any]:
     out: dict[str, Any] = {"tasks": n, "pages": {}, "errors": {}, "first_page_runs": [], "peak_mb": 0.0}
     with tempfile.TemporaryDirectory() as folder:
         db = page_database(options, n, Path(folder))
-        for page in sorted(path.stem for path in (ROOT / "pages").glob("*.py")):
+        for page in sorted(path.stem for path in (ROOT / "pages").glob("*.py") if path.stem != "wall"):
             echo(f"  {size_label(n)} page {page}")
             task = {"task": "page", "db": str(db), "page": page, "repeat": options.repeat}
             try:

@@ -9,7 +9,7 @@ systems save as "Excel". What cannot be read is refused with one sentence saying
 it is and what to do.
 
 ``open_book`` gives every format the same list of sheets: an .xlsx is read here, each
-sheet measured before calamine parses it (``read.grid``); the other formats cannot be
+sheet measured before calamine parses it (``read.xlsx``); the other formats cannot be
 measured before parsing and are parsed in the sandbox (``read.sandbox``).
 """
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from python_calamine import CalamineSheet, CalamineWorkbook
 
-from wenming.read import grid, guard, sandbox
+from wenming.read import guard, sandbox, xlsx
 from wenming.read.grid import Grid
 from wenming.read.guard import MB, ZIP_MAGIC, Limits, Refused
 from wenming.read.measure import SheetShape
@@ -211,7 +211,7 @@ def _xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> list[SheetSo
 
 
 def _reader(book: _LazyBook, archive: zipfile.ZipFile, name: str, limits: Limits) -> Read:
-    return lambda: grid.read_checked(book, archive, name, limits)
+    return lambda: xlsx.read_checked(book, archive, name, limits)
 
 
 class _LazyBook:

@@ -7,7 +7,7 @@ few hundred distinct deadlines parses a few hundred deadlines; text columns leav
 dictionary-encoded Arrow arrays. The text work on a column's distinct texts (NFKC, trimming, the
 footer and subtotal words) is done in Arrow all at once (read.texts), so a tracker whose every
 task is a sentence of its own, 100k distinct texts, reads fast too. Large sheets are parsed in parts on two threads
-(see wenming.read.grid): a 100k-row tracker reads in under a second. Before calamine sees a
+(see wenming.read.xlsx): a 100k-row tracker reads in under a second. Before calamine sees a
 sheet, its XML is measured against the row and cell limits and its formula cells
 without a cached value are found (calamine reads them as blank): each becomes a warning.
 """

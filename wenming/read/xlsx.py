@@ -1,0 +1,435 @@
+"""A sheet of an .xlsx package read with python-calamine into a Grid, whole or in parts.
+
+A large sheet is cut at row boundaries into parts: one thread decompresses, cuts,
+measures and tags the next parts, two parse them with calamine (it releases the
+GIL), and the caller's thread turns each parsed part into codes as soon as it is
+ready; only a few parts are in memory at once.
+
+Calamine never decompresses a sheet of the user's file itself: the sheet XML is
+decompressed here (``guard.MemberReader``: never past its declared size, checked at
+its end), each piece is measured (``guard.measure_sheet``: last row and column, formulas
+without a cached value) and checked against the limits, and only then handed to
+calamine inside a small workbook of our own.
+
+The parts do not carry the shared-string table (on a tracker whose every task is a
+sentence of its own it is as large as the sheet, and each part would parse all of
+it): a part's shared-string cells are handed to calamine as text holding their index
+behind a private-use mark (``grid.TAG``), the table is read once on a pool thread, and
+the marked distinct values of each column are looked up in it at the end.
+"""
+
+from __future__ import annotations
+
+import io
+import queue
+import re
+import threading
+import weakref
+import zipfile
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol, cast
+
+import numpy as np
+from python_calamine import CalamineSheet, CalamineWorkbook
+
+from wenming.read import guard
+from wenming.read.grid import TAG, Encoder, Grid, merge_array
+from wenming.read.guard import DEFAULT_LIMITS, Limits
+from wenming.read.measure import SheetShape, measure_sheet
+
+PART_BYTES = 2 * 1024 * 1024  # sheet XML per part (about 6k rows of a 12-column tracker)
+SPLIT_BYTES = 3 * PART_BYTES  # sheets with less XML than this are read in one piece
+READ_BYTES = 4 * 1024 * 1024
+IN_FLIGHT = 3  # parts parsed or waiting at once: bounds memory on a million rows
+_TAG = TAG.encode()
+_SHARED = b't="s"><v>'  # a shared-string cell as Excel, WPS and openpyxl write it
+_TAGGED = b't="str"><v>' + _TAG  # ... read by calamine as the text TAG + index
+_SHARED_ANY = re.compile(rb'(<c\b[^>]*?) t="s"([^>]*)><v>')  # the same with its attributes in another order
+_SHARED_BLANK = re.compile(rb'(<c\b[^>]*?) t="s"([^>]*)/>')  # a shared-string cell without a value: blank
+STRINGS_WIDTH = 1024  # cells per row of the sheet the shared-string table is read through
+
+
+class Book(Protocol):
+    """What the reader needs of calamine's reading of a whole workbook (opened lazily by read.formats)."""
+
+    def get_sheet_by_name(self, name: str) -> CalamineSheet: ...
+
+
+def read_sheet(book: Book, archive: zipfile.ZipFile | None, name: str) -> tuple[Grid, np.ndarray]:
+    """The sheet's cells and merged ranges (first row, first column, last row, last column, 0-based);
+    a large sheet is read in parts on two threads."""
+    cells, merges, _ = read_checked(book, archive, name)
+    return cells, merges
+
+
+def read_checked(
+    book: Book,
+    archive: zipfile.ZipFile | None,
+    name: str,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[Grid, np.ndarray, SheetShape]:
+    """As read_sheet, with the sheet's shape; raises guard.Rejected for a sheet past the limits
+    or a member that is not what the zip's directory says."""
+    if archive is None:  # no zip at hand (tests comparing with calamine's own reading): calamine reads it all
+        return _read_whole(book.get_sheet_by_name(name)) + (SheetShape(),)
+    member = _sheet_member(archive, name)
+    if member is None:
+        return _read_unresolved(book, archive, name, limits)
+    if member.file_size >= SPLIT_BYTES:
+        shape = SheetShape()
+        read = _read_in_parts(archive, member, shape=shape, limits=limits, sheet=name)
+        if read is not None:
+            return read + (shape,)
+    context = _context(archive)
+    xml = guard.read_member(archive, member)
+    shape = measure_sheet(xml)
+    shape.check(limits, name)
+    sheet = _parse_part(_part_book(xml, context.shared, context.date1904))
+    return _read_whole(sheet) + (shape,)
+
+
+def _read_whole(sheet: CalamineSheet) -> tuple[Grid, np.ndarray]:
+    encoder = Encoder()
+    encoder.add(sheet)
+    return encoder.grid(), merge_array(sheet.merged_cell_ranges or [])
+
+
+def _read_unresolved(
+    book: Book, archive: zipfile.ZipFile, name: str, limits: Limits
+) -> tuple[Grid, np.ndarray, SheetShape]:
+    """A sheet the relationships do not lead to: calamine finds it itself, once every XML member it
+    could pick has been decompressed with the cap and measured (the largest shape counts)."""
+    shape = SheetShape()
+    for info in archive.infolist():
+        if info.filename.endswith(".xml") and info.filename not in guard.FIXED_MEMBERS:
+            shape.add(measure_sheet(guard.read_member(archive, info)))
+    shape.formulas = []  # which of them is the sheet is not known
+    shape.check(limits, name)
+    return _read_whole(book.get_sheet_by_name(name)) + (shape,)
+
+
+# ---------------------------------------------------------------- parts of a large sheet
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
+_MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="\$?([A-Z]+)\$?([0-9]+)(?::\$?([A-Z]+)\$?([0-9]+))?"')
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every sheet of one workbook needs: where the sheets are, and the parts each part book copies."""
+
+    sheets: dict[str, str]  # sheet name -> member
+    shared: dict[str, bytes]  # "styles", "sharedStrings" -> their XML
+    date1904: bool
+
+
+_CONTEXTS: weakref.WeakKeyDictionary[zipfile.ZipFile, _Context] = weakref.WeakKeyDictionary()
+
+
+def _context(archive: zipfile.ZipFile) -> _Context:
+    found = _CONTEXTS.get(archive)
+    if found is None:
+        try:
+            package = guard.read_package(archive)
+        except (KeyError, guard.SafeTree.ParseError, ValueError):
+            package = guard.Package("", [], {}, False)
+        names = archive.NameToInfo
+        shared = {}
+        for kind in ("styles", "sharedStrings"):
+            if kind in package.by_type and package.by_type[kind] in names:
+                shared[kind] = archive.read(package.by_type[kind])
+        sheets = {sheet.name: sheet.path for sheet in package.sheets if sheet.kind == "worksheet" and sheet.path}
+        found = _CONTEXTS[archive] = _Context(sheets, shared, package.date1904)
+    return found
+
+
+def _sheet_member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
+    try:
+        return archive.getinfo(_context(archive).sheets[name])
+    except KeyError:
+        return None
+
+
+def _part_book(sheet_xml: bytes, shared: dict[str, bytes], date1904: bool) -> bytes:
+    """A one-sheet workbook around ``sheet_xml`` with the original styles and shared strings."""
+    pr = '<workbookPr date1904="1"/>' if date1904 else ""
+    rels = "".join(f'<Relationship Id="r{kind}" Type="{_RELS}/{kind}" Target="{kind}.xml"/>' for kind in shared)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as book:
+        book.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="r1" Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        book.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}">{pr}'
+            '<sheets><sheet name="part" sheetId="1" r:id="rs"/></sheets></workbook>',
+        )
+        book.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rs" Type="{_RELS}/worksheet" Target="worksheets/sheet1.xml"/>{rels}'
+            "</Relationships>",
+        )
+        for kind, data in shared.items():
+            book.writestr(f"xl/{kind}.xml", data)
+        book.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return out.getvalue()
+
+
+def _parse_part(book: bytes) -> CalamineSheet:
+    return CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_name("part")
+
+
+class _NotSplittable(Exception):
+    """The sheet XML is not in the plain form Excel writes; read it in one piece."""
+
+
+def _split(stream: io.BufferedIOBase, part_bytes: int) -> Iterator[bytes]:
+    """Sheet XML documents of consecutive rows; the last item is the tail after </sheetData>."""
+    buffer = b""
+    while b"<sheetData>" not in buffer:
+        chunk = stream.read(READ_BYTES)
+        if not chunk or len(buffer) > READ_BYTES:
+            raise _NotSplittable
+        buffer += chunk
+    start = buffer.index(b"<sheetData>") + len(b"<sheetData>")
+    head = _DIMENSION.sub(b"", buffer[:start])  # a dimension would make each part reserve the whole sheet
+    buffer = buffer[start:]
+    first_row = buffer.find(b"<row ")
+    if first_row < 0 or b' r="' not in buffer[first_row : buffer.find(b">", first_row)]:
+        raise _NotSplittable  # rows without numbers are placed by counting: only whole sheets count right
+    pending: list[bytes] = [buffer]
+    size = len(buffer)
+    done = False
+    while not done:
+        chunk = stream.read(READ_BYTES)
+        done = not chunk
+        if chunk:
+            pending.append(chunk)
+            size += len(chunk)
+            if size < part_bytes:
+                continue
+        buffer = b"".join(pending)
+        end = buffer.find(b"</sheetData>")
+        if end >= 0:
+            yield head + buffer[:end] + b"</sheetData></worksheet>"
+            yield buffer[end:] + stream.read()
+            return
+        if done:
+            raise _NotSplittable
+        cut = buffer.rfind(b"</row>") + len(b"</row>")
+        if cut < len(b"</row>"):
+            pending, size = [buffer], len(buffer)
+            continue
+        yield head + buffer[:cut] + b"</sheetData></worksheet>"
+        pending, size = [buffer[cut:]], len(buffer) - cut
+
+
+def _tag(part: bytes) -> bytes | None:
+    """The part with its shared-string cells as tagged text, or None when some are in a form
+    this does not rewrite (a formula's, say): that part is parsed with the table."""
+    if _TAG in part:
+        raise _NotSplittable  # the mark is in the sheet's own text: read it in one piece
+    tagged = part.replace(_SHARED, _TAGGED)
+    if b't="s"' in tagged:
+        tagged = _SHARED_BLANK.sub(rb"\1\2/>", _SHARED_ANY.sub(rb'\1 t="str"\2><v>' + _TAG, tagged))
+        if b't="s"' in tagged:
+            return None
+    if _TAGGED + b"-" in tagged:
+        return None  # an index below zero: calamine, reading the part with the table, refuses it
+    return tagged
+
+
+def _strings_sheet(count: int) -> bytes:
+    """A sheet whose cells point at shared strings 0 .. count - 1, row by row."""
+    rows = (
+        "<row>"
+        + "".join(map('<c t="s"><v>{}</v></c>'.format, range(start, min(start + STRINGS_WIDTH, count))))
+        + "</row>"
+        for start in range(0, count, STRINGS_WIDTH)
+    )
+    return f'<worksheet xmlns="{_MAIN}"><sheetData>{"".join(rows)}</sheetData></worksheet>'.encode()
+
+
+def _read_strings(shared: dict[str, bytes], count: int) -> list[str]:
+    """The first ``count`` entries of the shared-string table, as calamine reads them; raises
+    CalamineError when the table holds fewer (as calamine does for a cell pointing past it)."""
+    if count <= 0:
+        return []
+    book = _part_book(_strings_sheet(count), {"sharedStrings": shared.get("sharedStrings", b"")}, False)
+    rows = _parse_part(book).to_python(skip_empty_area=False)
+    return [value for row in rows for value in row][:count]
+
+
+class _Strings:
+    """The shared-string table of a workbook, read once on a pool thread, its size guessed from
+    the XML; read again at the size asked for when the guess falls short."""
+
+    def __init__(self, pool: ThreadPoolExecutor, shared: dict[str, bytes]) -> None:
+        self.shared = shared
+        xml = shared.get("sharedStrings", b"")
+        guess = xml.count(b"<si>") + xml.count(b"<si ") + xml.count(b"<si/>")
+        self.future = pool.submit(self._guessed, guess)
+
+    def _guessed(self, count: int) -> list[str] | None:
+        try:
+            return _read_strings(self.shared, count)
+        except Exception:  # a table in a form the guess miscounts: read at the size needed
+            return None
+
+    def __call__(self, count: int) -> list[str]:
+        found = self.future.result()
+        if found is None or len(found) < count:
+            if count > len(self.shared.get("sharedStrings", b"")) // len(b"<si/>") + 1:
+                raise ValueError("a shared-string index past any table this size")  # a damaged file
+            found = _read_strings(self.shared, count)
+        return found
+
+
+def _books(
+    stream: io.BufferedIOBase,
+    part_bytes: int,
+    context: _Context,
+    tagging: bool,
+    total: SheetShape,
+    limits: Limits,
+    sheet: str,
+) -> Generator[bytes, None, bytes]:
+    """Each part of the sheet as a workbook for calamine, measured and checked against the limits
+    before any parser sees it; returns the sheet's tail (its merged ranges)."""
+    without = {kind: xml for kind, xml in context.shared.items() if kind != "sharedStrings"}
+    previous: bytes | None = None
+    for item in _split(stream, part_bytes):
+        if previous is not None:
+            total.add(measure_sheet(previous))
+            total.check(limits, sheet)  # the sheet so far, as the grid will hold it
+            tagged = _tag(previous) if tagging else None
+            if tagged is None:
+                yield _part_book(previous, context.shared, context.date1904)
+            else:
+                yield _part_book(tagged, without, context.date1904)
+        previous = item
+    return previous or b""
+
+
+class _Ahead:
+    """A generator run on a thread of its own, each item passed through ``then`` there, at most
+    ``depth`` items ahead of its reader; what it raises is raised to the reader."""
+
+    def __init__(self, items: Generator[bytes, None, bytes], then: Callable[[bytes], object], depth: int) -> None:
+        self._items = items
+        self._then = then
+        self._queue: queue.Queue[tuple[str, object]] = queue.Queue(depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sheet-parts", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while True:
+                try:
+                    item = next(self._items)
+                except StopIteration as end:
+                    self._put(("end", end.value))
+                    return
+                if not self._put(("item", self._then(item))):
+                    return
+        except BaseException as error:  # the reader decides: a damaged file, a limit, a plain error
+            self._put(("error", error))
+
+    def _put(self, entry: tuple[str, object]) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def get(self) -> tuple[str, object]:
+        kind, value = self._queue.get()
+        if kind == "error":
+            raise value  # type: ignore[misc]
+        return kind, value
+
+    def close(self) -> list[object]:
+        """Stop the thread; the items it made that nobody read."""
+        self._stop.set()
+        self._thread.join()
+        left = []
+        while not self._queue.empty():
+            kind, value = self._queue.get_nowait()
+            if kind == "item":
+                left.append(value)
+        return left
+
+
+def _read_in_parts(
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    *,
+    shape: SheetShape | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    sheet: str = "",
+) -> tuple[Grid, np.ndarray] | None:
+    """The sheet read part by part on four threads: one decompresses, cuts, measures (before any
+    parser sees a part) and tags the next parts, two parse them with calamine (and the
+    shared-string table), and this one turns the parsed parts into codes. ``shape`` gathers the
+    parts' shapes; a part past the limits stops the reading."""
+    context = _context(archive)
+    table = context.shared.get("sharedStrings", b"")
+    tagging = bool(table) and _TAG not in table
+    part_bytes = PART_BYTES if tagging else max(PART_BYTES, 4 * len(table))
+    total = shape if shape is not None else SheetShape()
+    encoder = Encoder()
+    books = _books(guard.MemberReader(archive, member), part_bytes, context, tagging, total, limits, sheet)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        strings = _Strings(pool, context.shared) if tagging else None
+        # The parts are handed to the parsers as soon as they are cut; this thread encodes
+        # each one as soon as it is parsed, in order.
+        ahead = _Ahead(books, lambda book: pool.submit(_parse_part, book), depth=IN_FLIGHT - 1)
+        try:
+            while True:
+                kind, value = ahead.get()
+                if kind == "end":
+                    tail = value
+                    break
+                encoder.add(cast("Future[CalamineSheet]", value).result())
+            cells = encoder.grid(strings)
+        except _NotSplittable:
+            return None
+        finally:
+            for future in ahead.close():
+                cast("Future[CalamineSheet]", future).cancel()
+    return cells, _merges(tail)
+
+
+def _merges(tail: bytes) -> np.ndarray:
+    """The <mergeCell ref="B4:B10"/> ranges of a sheet's tail, as merge_array gives them."""
+    found = _MERGE.findall(tail)
+    if not found:
+        return np.zeros((0, 4), dtype=np.int64)
+    first_col, first_row, last_col, last_row = (
+        np.array(part, dtype=kind)
+        for part, kind in zip(zip(*found, strict=True), ("S3", "S7", "S3", "S7"), strict=True)
+    )
+    single = last_col == b""  # ref="A1": a range of one cell
+    last_col[single], last_row[single] = first_col[single], first_row[single]
+    letters, index = np.unique(np.concatenate([first_col, last_col]), return_inverse=True)
+    numbers = np.array([_column_index(bytes(x)) for x in letters], dtype=np.int64)[index]
+    n = len(found)
+    rows = np.concatenate([first_row, last_row]).astype(np.int64) - 1
+    return np.stack([rows[:n], numbers[:n], rows[n:], numbers[n:]], axis=1)
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
