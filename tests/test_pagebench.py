@@ -44,10 +44,15 @@ def test_pages_and_slides_are_timed_in_chromium(samples: Path, monkeypatch: pyte
     for page in found["pages"].values():
         assert len(page["runs_ms"]) == 3 and all(0 < ms < 180_000 for ms in page["runs_ms"])
         assert page["cold_ms"] == page["runs_ms"][0] and page["warm_ms"] == statistics.median(page["runs_ms"][1:])
+    clicks = found["pages"]["tasks"]["clicks_ms"]  # 总览 → 任务推进 by its link in the sidebar
+    assert len(clicks) == 2 and all(0 < ms < 180_000 for ms in clicks)
+    assert found["pages"]["tasks"]["click_ms"] == statistics.median(clicks)
+    assert found["pages"]["overview"]["click_ms"] is None  # where the clicks start
     assert len(found["slides"]["runs_ms"]) == 3 and 0 < found["slides"]["median_ms"] < 180_000
     assert 100 < found["app_peak_mb"] < 4096  # the app process's own high-water mark, read from /proc
     report = "\n".join(pagebench.report({"browser": {"121": found}}, bench._table))
     assert "Browser at 121 tasks" in report and "Next slide in 演示模式" in report and "tasks" in report
+    assert "from a click in the sidebar ms" in report
 
 
 def test_the_task_list_queries_are_timed(samples: Path) -> None:

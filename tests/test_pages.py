@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import importlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -309,6 +310,23 @@ def test_tasks_empty_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 # ---------------------------------------------------------------- 逾期督办
+
+
+def test_a_long_list_shows_its_first_rows_and_says_how_many(
+    sample: Store, figures: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list longer than web.page.MAX_ROWS shows its first rows (the most overdue first) and the total;
+    the download holds them all (at 100k tasks, 8,500 overdue rows took the page from 1.2 s to 2.9 s)."""
+    monkeypatch.setattr(importlib.import_module("wenming.web.page"), "MAX_ROWS", 4)
+    at = app(sample, monkeypatch, "pages/overdue.py", as_of=AS_OF.isoformat())
+    overdue = sample.query("tasks_overdue", as_of=AS_OF, snapshot=None, departments=None)
+    assert len(overdue) == figures["tasks"]["overdue"] > 4
+    assert table(at, "overdue_tasks")["task"].tolist() == overdue["task"].head(4).tolist()
+    capped = zh("table.capped", shown="4", total=f"{len(overdue):,}")
+    assert capped in [c.value for c in at.caption]
+    assert len(table(at, "overdue_ranking")) == len(
+        sample.query("overdue_ranking", as_of=AS_OF, snapshot=None, departments=None)
+    )
 
 
 def test_overdue_page_on_the_sample(sample: Store, figures: dict, monkeypatch: pytest.MonkeyPatch) -> None:

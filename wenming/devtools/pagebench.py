@@ -4,7 +4,10 @@
 Debian's chromium through Playwright and times, per page, the navigation until the last
 chart is drawn: the app idle (Streamlit's running indicator off), a title, every plotly
 chart with its SVG and every table with its canvas; the first visit after the app starts
-(cold: the queries run) and the median of the next visits (warm). Then the slide-to-slide
+(cold: the queries run) and the median of the next visits (warm), each in a new tab (the
+browser boots Streamlit's front end each time: a one-line Streamlit app takes about 0.8 s
+so on this machine); and the median time from a click on the page's link in the sidebar,
+from 总览, to its last chart drawn (how people move between pages). Then the slide-to-slide
 time of 演示模式: a press of → until the next slide's title is visible, found by its text,
 so the measure holds for a deck drawn by the server or navigated in the browser. It also
 reports the app process's peak memory. ``list_queries`` times the task list's queries.
@@ -125,6 +128,34 @@ def _drawn_ms(context: Any, url: str, timeout_ms: float) -> float:
         tab.close()
 
 
+# Drawn after a click in the sidebar: the page's own title shown, the run over, every chart and table drawn.
+CLICKED = (
+    "title => { const h = document.querySelector('h1'); if (!h || h.innerText.trim() !== title) return false;"
+    " return (" + DRAWN + ")(); }"
+)
+
+
+def _clicked_ms(context: Any, url: str, path: str, repeat: int, timeout_ms: float) -> list[float]:
+    """From 总览, ``repeat`` clicks on the page's link in the sidebar: ms from each click to the page drawn."""
+    tab = context.new_page()
+    try:
+        tab.goto(f"{url}/{path}")
+        tab.wait_for_function(DRAWN, timeout=timeout_ms, polling="raf")
+        title = tab.locator("h1").first.inner_text().strip()
+        runs = []
+        for _ in range(repeat):
+            tab.goto(url)
+            tab.wait_for_function(DRAWN, timeout=timeout_ms, polling="raf")
+            link = tab.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').first
+            started = float(tab.evaluate("performance.now()"))
+            link.click()
+            drawn = tab.wait_for_function(CLICKED, arg=title, timeout=timeout_ms, polling="raf").json_value()
+            runs.append(float(drawn) - started)
+        return runs
+    finally:
+        tab.close()
+
+
 def _slide_ms(context: Any, url: str, timeout_ms: float) -> list[float]:
     """→ pressed on each screen of the deck (up to SLIDE_TRANSITIONS): ms until the next screen's title shows."""
     tab = context.new_page()
@@ -164,10 +195,13 @@ def measure(
                 echo(f"  browser: /{path}")
                 address = f"{url}/{path}?as_of={as_of.isoformat()}"
                 runs = [_drawn_ms(context, address, timeout_ms) for _ in range(repeat + 1)]
+                clicks = _clicked_ms(context, url, path, repeat, timeout_ms) if path else []
                 out["pages"][path or "overview"] = {
                     "cold_ms": runs[0],
                     "warm_ms": statistics.median(runs[1:]),
                     "runs_ms": runs,
+                    "click_ms": statistics.median(clicks) if clicks else None,
+                    "clicks_ms": clicks,
                 }
             echo("  browser: 演示模式")
             deck = f"{url}/review?as_of={as_of.isoformat()}&period={period}&present=1&screen=1"
@@ -217,13 +251,29 @@ def report(results: dict[str, Any], table: Callable[[list[str], list[list[str]]]
         if "error" in found:
             lines += ["", f"Browser at {int(n):,} tasks: skipped, {found['error']}"]
             continue
-        rows = [[name, f"{page['cold_ms']:.0f}", f"{page['warm_ms']:.0f}"] for name, page in found["pages"].items()]
+        rows = [
+            [
+                name,
+                f"{page['cold_ms']:.0f}",
+                f"{page['warm_ms']:.0f}",
+                "—" if page.get("click_ms") is None else f"{page['click_ms']:.0f}",
+            ]
+            for name, page in found["pages"].items()
+        ]
         slides = found["slides"].get("median_ms")
         lines += [
             "",
             f"Browser at {int(n):,} tasks (chromium, 1366×768): from navigation to the last chart drawn; "
             f"app process peak {found['app_peak_mb']:.0f} MB.",
-            table(["page", "first visit ms", f"later visits ms (median of {found['repeat']})"], rows),
+            table(
+                [
+                    "page",
+                    "first visit ms (new tab)",
+                    f"later visits ms (new tab, median of {found['repeat']})",
+                    "from a click in the sidebar ms",
+                ],
+                rows,
+            ),
             f"Next slide in 演示模式: {'—' if slides is None else f'{slides:.0f}'} ms "
             f"(median of {len(found['slides']['runs_ms'])} presses of →, until the next slide's title shows).",
         ]

@@ -29,7 +29,7 @@ from wenming.web.filters import Filters
 APP = ROOT / "app.py"
 ICON = Path(__file__).with_name("assets") / "icon.png"  # the favicon, served by the app itself
 TEMPLATES = ROOT / "data" / "templates"
-MAX_ROWS = 10_000  # rows drawn in one on-screen table
+MAX_ROWS = 1_000  # rows drawn in one on-screen table: more is neither read nor drawn quickly
 DECIMAL_COLUMNS = {"person_times_per_head", "volunteer_hours_per_head", "volunteer_hours", "max", "score", "lost"}
 DECIMALS = {"person_times_per_head": 2, "volunteer_hours_per_head": 2}  # others: one place, as the workbooks give them
 ID_COLUMNS = {"import_id", "restored_from", "row_no", "header_row", "rank", "followup_id"}  # numbers without separators
