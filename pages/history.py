@@ -1,4 +1,6 @@
-"""导入记录: every import and restore; for administrators the original files and restores."""
+"""导入记录: each department's last update, every import and restore; for administrators the original files and restores."""
+
+import datetime as dt
 
 import streamlit as st
 
@@ -8,9 +10,12 @@ from wenming.text import t
 from wenming.web import edits, signin
 from wenming.web import history as history_ui
 
-web.page("page.history", ())
+f, _ = web.page("page.history", ())
 me = signin.current()
 history_ui.restored_notice()
+today = dt.date.today()  # the log is of now, not of the sidebar's date: so is each department's silence
+history_ui.updated(web.query("departments_updated", f, as_of=today), today)
+st.subheader(t("history.log"))
 st.caption(t("history.intro"))
 imports = history_ui.log()
 web.table(imports, history_ui.LOG, key="history_log", trace=True)

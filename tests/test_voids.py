@@ -142,7 +142,7 @@ def test_an_admin_voids_and_unvoids_on_the_history_page(tmp_path: Path, monkeypa
     page = signed_in_app(db, monkeypatch, ADMIN, "pages/history.py")
     page.button(key="history_void_2").click().run()
     assert not page.exception and [s.value for s in page.success] == [t("history.voided", "zh", import_id=2)]
-    log = page.dataframe[0].value.set_index("import_id")
+    log = page.dataframe[1].value.set_index("import_id")  # after each department's last update
     assert log.loc[2, "voided"].startswith("已作废（") and log.loc[2, "voided"].endswith(f"{ADMIN}）")
     assert log.loc[1, "voided"] == ""
     store = Store.open(db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import mimetypes
 
@@ -9,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from wenming import web
+from wenming.read.contract import KINDS
 from wenming.read.guard import Refused
 from wenming.render import audit, safe
 from wenming.store import auth, voids
@@ -28,6 +30,38 @@ LOG = [
     "warning_count",
 ]
 RESTORED = "_history_restored"  # session state: the sentence of the last restore, shown after the rerun
+UPDATED = ["department", "updated_at", "user_name", "how", "kinds_touched", "days_since", "silent"]
+SILENT_DAYS = 30  # a department not updated for longer is flagged
+
+
+def updated(frame: pd.DataFrame, as_of: dt.date) -> None:
+    """各部门最近更新: queries/departments_updated.sql as a table, the longest silent first, silent ones flagged."""
+    st.subheader(t("history.updated"))
+    if frame.empty:
+        st.caption(t("history.updated_none"))
+        return
+    st.caption(t("history.updated_help", as_of=as_of.isoformat()))
+    frame["how"] = [
+        None if pd.isna(action) else t("history.updated_in_app") if action == "update" else name
+        for action, name in zip(frame["action"], frame["file_name"], strict=True)
+    ]
+    frame["kinds_touched"] = frame["kinds"].map(_kinds)
+    frame["silent"] = frame["days_since"].map(_silence)
+    web.table(frame, UPDATED, key="history_updated")
+
+
+def _kinds(kinds: object) -> str | None:
+    """["tasks", "issues"] as 任务分解、问题整改, in the kinds' own order."""
+    if not pd.api.types.is_list_like(kinds):
+        return None
+    return t("sep.list").join(t(f"kind.{k}") for k in sorted(kinds, key=KINDS.index))
+
+
+def _silence(days: object) -> str | None:
+    """The flag of a department never updated or not for over SILENT_DAYS days."""
+    if pd.isna(days):
+        return t("history.updated_never")
+    return t("history.updated_silent", days=SILENT_DAYS) if days > SILENT_DAYS else None
 
 
 def log() -> pd.DataFrame:

@@ -33,7 +33,15 @@ MAX_ROWS = 1_000  # rows drawn in one on-screen table: more is neither read nor 
 DECIMAL_COLUMNS = {"person_times_per_head", "volunteer_hours_per_head", "volunteer_hours", "max", "score", "lost"}
 DECIMALS = {"person_times_per_head": 2, "volunteer_hours_per_head": 2}  # others: one place, as the workbooks give them
 ID_COLUMNS = {"import_id", "restored_from", "row_no", "header_row", "rank", "followup_id"}  # numbers without separators
-DATETIME_COLUMNS = {"imported_at", "created_at", "last_sign_in", "attempted_at", "happened_at", "frozen_at"}
+DATETIME_COLUMNS = {
+    "imported_at",
+    "updated_at",
+    "created_at",
+    "last_sign_in",
+    "attempted_at",
+    "happened_at",
+    "frozen_at",
+}
 TRACE_COLUMNS = ("sha256", "sheet", "row_no")  # where a row came from: on 导入记录 for admins; downloads keep them
 PERCENT_COLUMNS = {
     "completion_rate",
