@@ -269,27 +269,30 @@ def _read_strings(shared: dict[str, bytes], count: int) -> list[str]:
 
 class _Strings:
     """The shared-string table of a workbook, read once on a pool thread, its size guessed from
-    the XML; read again at the size asked for when the guess falls short."""
+    the XML; read again (once, and kept) at the size asked for when the guess falls short."""
 
     def __init__(self, pool: ThreadPoolExecutor, shared: dict[str, bytes]) -> None:
         self.shared = shared
         xml = shared.get("sharedStrings", b"")
+        self.most = len(xml) // len(b"<si/>") + 1  # no table of this size holds more entries
         guess = xml.count(b"<si>") + xml.count(b"<si ") + xml.count(b"<si/>")
         self.future = pool.submit(self._guessed, guess)
+        self.table: list[str] | None = None
 
-    def _guessed(self, count: int) -> list[str] | None:
+    def _guessed(self, count: int) -> list[str]:
         try:
             return _read_strings(self.shared, count)
         except Exception:  # a table in a form the guess miscounts: read at the size needed
-            return None
+            return []
 
     def __call__(self, count: int) -> list[str]:
-        found = self.future.result()
-        if found is None or len(found) < count:
-            if count > len(self.shared.get("sharedStrings", b"")) // len(b"<si/>") + 1:
+        if self.table is None:
+            self.table = self.future.result()
+        if len(self.table) < count:
+            if count > self.most:
                 raise ValueError("a shared-string index past any table this size")  # a damaged file
-            found = _read_strings(self.shared, count)
-        return found
+            self.table = _read_strings(self.shared, count)
+        return self.table
 
 
 def _books(
