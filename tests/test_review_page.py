@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.test_pages import AS_OF, SAMPLES, app, sample  # noqa: F401 - the fixture is used by name
+from tests.test_pages import AS_OF, SAMPLES, app, sample, zh  # noqa: F401 - the fixture is used by name
 from tests.workbooks import workbook
 from wenming.figures import review
 from wenming.figures.review import Period
@@ -52,6 +53,21 @@ def test_the_page_shows_the_reviews_figures(sample: Store, monkeypatch: pytest.M
     assert at.info[0].value == expected.summary()
     assert len(at.get("download_button")) == 3
     assert at.selectbox[0].value == "2026-10"
+
+
+def test_a_long_list_on_the_review_shows_its_first_rows_and_says_how_many(
+    sample: Store, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """The review's named overdue tasks (8,698 at 100k tasks) are cut like every list on screen; the
+    report and the Excel keep them all."""
+    monkeypatch.setattr(importlib.import_module("wenming.web.page"), "MAX_ROWS", 3)
+    at = app(sample, monkeypatch, PAGE, as_of=AS_OF.isoformat(), period="2026-10")
+    named = review.build(sample.query, OCTOBER, AS_OF).overdue_tasks
+    assert len(named) > 3
+    lengths = [len(frame.value) for frame in at.dataframe]
+    assert max(lengths) == 3 and lengths.count(3) >= 1
+    capped = zh("table.capped", shown="3", total=f"{len(named):,}")
+    assert capped in [c.value for c in at.caption]
 
 
 def test_a_quarter_can_be_reviewed(sample: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811

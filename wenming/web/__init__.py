@@ -24,6 +24,7 @@ from wenming.web.data import (
 from wenming.web.page import (
     ICON,
     TEMPLATES,
+    capped,
     download,
     empty,
     labels,
@@ -42,6 +43,7 @@ __all__ = [
     "ICON",
     "TEMPLATES",
     "Store",
+    "capped",
     "clear_caches",
     "data_key",
     "data_until",

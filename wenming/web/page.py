@@ -256,10 +256,7 @@ def table(
     MAX_ROWS (the download holds them all) and says so. ``trace``: the page is 导入记录,
     where admins see where each row came from.
     """
-    if len(frame) > MAX_ROWS:
-        st.caption(t("table.capped", shown=f"{MAX_ROWS:,}", total=f"{len(frame):,}"))
-        frame = frame.head(MAX_ROWS)
-    shown = _on_screen(_readable(frame[for_reader(columns, trace)]))
+    shown = _on_screen(_readable(capped(frame)[for_reader(columns, trace)]))
     st.dataframe(
         shown,
         hide_index=True,
@@ -268,6 +265,14 @@ def table(
         height=height,
         placeholder="—",
     )
+
+
+def capped(frame: pd.DataFrame) -> pd.DataFrame:
+    """The first MAX_ROWS rows of a list, saying so above it when there are more."""
+    if len(frame) <= MAX_ROWS:
+        return frame
+    st.caption(t("table.capped", shown=f"{MAX_ROWS:,}", total=f"{len(frame):,}"))
+    return frame.head(MAX_ROWS)
 
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:

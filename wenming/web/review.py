@@ -188,7 +188,7 @@ def sections(shown: Review) -> None:
             if caption:
                 st.markdown(f"**{safe.markdown(caption)}**")
             st.dataframe(
-                plain.dates_as_text(slides.readable(frame[[c for c in columns if c in frame]])),
+                plain.dates_as_text(slides.readable(web.capped(frame)[[c for c in columns if c in frame]])),
                 hide_index=True,
                 column_config=web.labels(columns),
                 placeholder="—",
