@@ -55,9 +55,7 @@ def test_the_page_shows_the_reviews_figures(sample: Store, monkeypatch: pytest.M
     assert at.selectbox[0].value == "2026-10"
 
 
-def test_a_long_list_on_the_review_shows_its_first_rows_and_says_how_many(
-    sample: Store, monkeypatch: pytest.MonkeyPatch  # noqa: F811
-) -> None:
+def test_a_long_review_list_shows_its_first_rows(sample: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     """The review's named overdue tasks (8,698 at 100k tasks) are cut like every list on screen; the
     report and the Excel keep them all."""
     monkeypatch.setattr(importlib.import_module("wenming.web.page"), "MAX_ROWS", 3)
