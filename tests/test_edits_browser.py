@@ -187,6 +187,11 @@ def test_the_edit_is_in_the_history_and_restoring_undoes_it(served: tuple[str, A
     # the newest entry, in the log and chosen by default: two changes (status and progress)
     page.locator("td", has_text=f"页面修改：{DEPARTMENT}（2 处）").first.wait_for(state="attached")
     page.get_by_text("逐行改动（2 处）").wait_for()
-    cells = page.locator('[data-testid^="glide-cell"]').all_inner_texts()
-    assert "推进中" in cells and "已完成" in cells and "100%" in cells  # old -> new, as words
+    wanted = {"推进中", "已完成", "100%"}  # old -> new, as words
+    for _ in range(50):  # the changes' grid draws its cells after its caption
+        cells = set(page.locator('[data-testid^="glide-cell"]').all_inner_texts())
+        if wanted <= cells:
+            break
+        page.wait_for_timeout(200)
+    assert wanted <= cells
     page.close()

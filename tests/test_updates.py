@@ -175,3 +175,20 @@ def test_the_editor_is_offered_to_those_who_may_import(tmp_path, monkeypatch: py
     at = app(db, monkeypatch, "pages/overdue.py", as_of=AS_OF.isoformat())
     at.toggle(key="edit_issues_open").set_value(True).run()
     assert at.dataframe(key="edit_issues_办公室").value["row_no"].tolist() == [2, 3]
+
+
+def test_a_large_department_is_edited_a_page_at_a_time(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past EDIT_ROWS rows the editor shows one page (1,000 rows; 2 here) and says how many; each page
+    is an editor of its own, and the page's changes compare only its rows."""
+    from tests.test_pages import app, tiny
+    from wenming.web import edits
+
+    monkeypatch.setattr(edits, "EDIT_ROWS", 2)
+    db = tiny(tmp_path, ("任务", TASKS))
+    at = app(db, monkeypatch, "pages/tasks.py", as_of=AS_OF.isoformat())
+    at.toggle(key="edit_tasks_open").set_value(True).run()
+    assert at.dataframe(key="edit_tasks_办公室_1").value["row_no"].tolist() == [2, 3]
+    pager = at.number_input(key="edit_tasks_办公室_page")
+    assert pager.label == t("edit.page", "zh", rows="3", pages=2, size="2")
+    pager.set_value(2).run()
+    assert at.dataframe(key="edit_tasks_办公室_2").value["row_no"].tolist() == [4]

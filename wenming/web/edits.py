@@ -7,6 +7,7 @@ stores the change all or nothing. A refusal is shown as its one sentence.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -19,6 +20,7 @@ from wenming.store import auth, roundtrip, updates
 from wenming.text import t
 from wenming.web import signin
 
+EDIT_ROWS = 1_000  # rows in the editor at once: a department of 23,000 tasks took the page past 3 s
 DONE = "_edits_done"  # session state: the sentence of the last save, shown after the rerun
 SHOWN = {
     "tasks": ["row_no", "task", "status", "progress", "done_on", "note", "deadline_text"],
@@ -62,14 +64,23 @@ def _same(old: object, new: object) -> bool:
 
 
 def differences(kind: str, department: str, before: pd.DataFrame, after: pd.DataFrame) -> list[updates.Edit]:
-    """One Edit per row whose editable cells changed, with only the changed cells."""
+    """One Edit per row whose editable cells changed, with only the changed cells (column by column:
+    a row at a time took 2.9 s for a department of 23,000 tasks)."""
     editable = [c for c in updates.FIELDS[kind] if c in before]
-    edits = []
-    for (_, old), (_, new) in zip(before.iterrows(), after.iterrows(), strict=True):
-        values = {c: new[c] for c in editable if not _same(old[c], new[c])}
-        if values:
-            edits.append(updates.Edit(kind, department, int(old["row_no"]), values, sheet=str(old["sheet"])))
-    return edits
+    old = {c: before[c].tolist() for c in editable}
+    new = {c: after[c].tolist() for c in editable}
+    changed: dict[int, dict[str, object]] = {}
+    for column in editable:
+        for i, (was, now) in enumerate(zip(old[column], new[column], strict=True)):
+            if not _same(was, now):
+                changed.setdefault(i, {})[column] = now
+    rows, sheets = before["row_no"].tolist(), before["sheet"].tolist()
+    return [
+        updates.Edit(
+            kind, department, int(rows[i]), {c: values[c] for c in editable if c in values}, sheet=str(sheets[i])
+        )
+        for i, values in sorted(changed.items())
+    ]
 
 
 def download_tracker(kind: str, department: str, where: Any) -> None:
@@ -99,6 +110,19 @@ def notice() -> None:
         st.success(done, icon=":material/check_circle:")
 
 
+def _page(rows: pd.DataFrame, key: str) -> tuple[pd.DataFrame, str]:
+    """A department of more than EDIT_ROWS rows is edited a page at a time (saved before turning the page);
+    the rows on show and the editor's key."""
+    if len(rows) <= EDIT_ROWS:
+        return rows, key
+    pages = math.ceil(len(rows) / EDIT_ROWS)
+    page = st.number_input(
+        t("edit.page", rows=f"{len(rows):,}", pages=pages, size=f"{EDIT_ROWS:,}"), 1, pages, 1, key=f"{key}_page"
+    )
+    first = (int(page) - 1) * EDIT_ROWS
+    return rows.iloc[first : first + EDIT_ROWS], f"{key}_{page}"
+
+
 def editor(kind: str) -> None:
     """A toggle that opens the department's rows for editing (staff: their own departments; admins: any)."""
     me = signin.current()
@@ -118,13 +142,14 @@ def editor(kind: str) -> None:
         st.info(t("edit.no_rows", department=department))
         return
     st.caption(t("edit.hint"))
+    rows, key = _page(rows, f"edit_{kind}_{department}")
     edited = st.data_editor(
         rows[SHOWN[kind]],
         column_config=_config(kind),
         hide_index=True,
         num_rows="fixed",
         placeholder="—",
-        key=f"edit_{kind}_{department}",
+        key=key,
     )
     left, right = st.columns([1, 3])
     download_tracker(kind, department, right)
@@ -139,7 +164,7 @@ def editor(kind: str) -> None:
             st.error(refused.message(), icon=":material/block:")
             return
         st.session_state[DONE] = t("edit.saved", count=len(edits), import_id=import_id)
-        st.session_state.pop(f"edit_{kind}_{department}", None)
+        st.session_state.pop(key, None)
         st.rerun()
 
 
