@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from tests.test_review import TODAY, history  # noqa: F401 - fixture
 from wenming.figures import review
@@ -102,3 +103,20 @@ def test_long_rows_take_more_of_a_screen() -> None:
     assert slides.pages([1] * 23) == [(0, 10), (10, 20), (20, 23)]  # ten one-line rows a screen
     # two-line rows: 8 × 2.25 = 18 lines fit in the 19 of a screen, a ninth would not
     assert slides.pages([2] * 10) == [(0, 8), (8, 10)] and slides.pages([]) == []
+
+
+def test_a_long_table_stops_after_ten_screens_and_says_where_the_rest_is(  # noqa: F811
+    history: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past SCREENS_PER_TABLE screens (8,698 overdue tasks at 100k made 870) the room is told that the
+    report and the Excel hold the rest; here one screen of one row for October's two overdue tasks."""
+    r = review.build(history.query, Period.parse("2025-10"), TODAY)
+    assert len(r.overdue_tasks) == 2
+    monkeypatch.setattr(slides, "SCREENS_PER_TABLE", 1)
+    named = [s for s in slides.screens(r, rows=1) if s.table is not None and s.key.startswith("named")]
+    caption, rows, _ = named[0].table
+    assert len(rows) == 1 and caption == "逾期未完成任务（2 项） 此处为前 1 项，全部 2 项见例会报告和例会数据（Excel）"
+    assert [s.table[0] for s in named[1:]] == ["超期未整改问题（1 个）"]  # the next table, whole
+    monkeypatch.setattr(slides, "SCREENS_PER_TABLE", 2)
+    whole = [s for s in slides.screens(r, rows=1) if s.table is not None and s.key.startswith("named")]
+    assert [len(s.table[1]) for s in whole[:2]] == [1, 1] and whole[1].table[0] == "逾期未完成任务（2 项）"

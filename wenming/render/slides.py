@@ -195,6 +195,7 @@ SCREEN_DEPARTMENT_COLUMNS = [
 ]
 CARD_COLUMNS = ["total", "done", "completion_rate", "completion_delta_month", "overdue", "issues_open", "person_times"]
 ROWS_PER_SCREEN = 10
+SCREENS_PER_TABLE = 10  # a longer table (8,698 overdue tasks at 100k: 870 screens) goes on in the report and Excel
 LONG_TEXT = 12  # characters: longer cells (a task, a problem) may wrap; names, dates and numbers never do
 # A screen's table at 1024×768, the narrowest room (wider screens wrap less; all heights follow the screen's):
 TABLE_CHARS = 47  # its width in characters of its 20 px text
@@ -321,9 +322,14 @@ def screens(
             columns = with_values(
                 frame, SCREEN_DEPARTMENT_COLUMNS if all_columns == DEPARTMENT_COLUMNS else all_columns
             )
-            chunks = [frame.iloc[i:j] for i, j in pages(row_lines(frame, columns), rows)] or [frame]
+            room = frame.head(SCREENS_PER_TABLE * rows)  # no screen holds more than ``rows`` rows
+            chunks = [room.iloc[i:j] for i, j in pages(row_lines(room, columns), rows)][:SCREENS_PER_TABLE] or [frame]
+            shown = sum(len(chunk) for chunk in chunks)
             for number, chunk in enumerate(chunks):
                 title = slide.title if number == 0 else t("review.continued", title=slide.title)
+                if number == len(chunks) - 1 and shown < len(frame):
+                    rest = t("review.rest_in_report", shown=f"{shown:,}", total=f"{len(frame):,}")
+                    caption = f"{caption} {rest}" if caption else rest
                 result.append(Screen(f"{slide.key}-{len(result)}", title, table=(caption, chunk, columns)))
         result.extend(Screen(f"{slide.key}-{len(result)}", slide.title, figure=figure) for figure in slide.figures)
     return result
