@@ -134,6 +134,33 @@ def test_import_prints_sheets_rows_and_warnings(tmp_path: Path, capsys) -> None:
     assert "工作表“说明”不是可识别的台账" in out
 
 
+def test_a_folder_imports_its_workbooks_by_name(tmp_path: Path, capsys) -> None:
+    """`import 台账/` takes the folder's workbooks in name order (not its subfolders, Office's ~$ lock
+    files or other files); a folder with none is one sentence and exit code 1."""
+    folder = tmp_path / "台账"
+    (folder / "旧").mkdir(parents=True)
+    (folder / "2_研究室.xlsx").write_bytes(workbook(("任务", [["工作任务", "牵头部门"], ["任务二", "研究室"]])))
+    (folder / "1_办公室.xlsx").write_bytes(GOOD)
+    (folder / "~$1_办公室.xlsx").write_bytes(b"lock")
+    (folder / "说明.docx").write_bytes(b"not a tracker")
+    (folder / "旧" / "3.xlsx").write_bytes(GOOD)
+    db = tmp_path / "d.duckdb"
+    assert main(["import", str(folder), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert out.index("1_办公室.xlsx") < out.index("2_研究室.xlsx") and "3.xlsx" not in out and "~$" not in out
+    store = Store.open(db)
+    assert store.con.execute("select file_name from imports order by import_id").fetchall() == [
+        ("1_办公室.xlsx",),
+        ("2_研究室.xlsx",),
+    ]
+    store.close()
+    assert main(["import", str(folder / "旧" / "..") + "/旧/3.xlsx", str(tmp_path / "空"), "--db", str(db)]) == 1
+    assert "空：找不到这个文件" in capsys.readouterr().err
+    (tmp_path / "空").mkdir()
+    assert main(["import", str(tmp_path / "空"), "--db", str(db)]) == 1
+    assert "空：文件夹里没有可导入的表格文件（.xlsx .xlsm .xls .et .xlsb .ods .csv .tsv）" in capsys.readouterr().err
+
+
 def test_summary_json_matches_the_store(db: Path, capsys) -> None:
     capsys.readouterr()
     assert main(["summary", "--db", str(db), "--as-of", "2025-10-31", "--json"]) == 0

@@ -28,6 +28,8 @@ from wenming.store import Store, StoreLocked, auth, db_path, words
 T = TypeVar("T")
 
 MAX_WARNINGS_SHOWN = 20
+# What `import FOLDER` takes from a folder; a file named on its own is told by its content, whatever its name.
+FOLDER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".xlsb", ".ods", ".csv", ".tsv")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,7 +41,9 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
 
     imp = commands.add_parser("import", parents=[common], help="import tracker workbooks, each all or nothing")
-    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument(
+        "files", nargs="+", type=Path, help="workbooks, or folders of them (their .xlsx, .xls, .csv … files)"
+    )
     imp.add_argument("--as-of", type=_date, help="reference date for sheets without a 截至 date (default: today)")
     imp.add_argument(
         "--user",
@@ -242,8 +246,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(error.message(), file=sys.stderr)
             store.close()
             return 1
-    failed = 0
-    for path in args.files:
+    paths, failed = _files(args.files)
+    for path in paths:
         if args.preview and path.is_file():
             try:
                 words_cli.print_preview(store.parse(path.read_bytes(), path.name, as_of=args.as_of))
@@ -279,6 +283,26 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(text.t("cli.more_warnings", count=len(result.warnings) - MAX_WARNINGS_SHOWN))
     store.close()
     return 1 if failed else 0
+
+
+def _files(named: list[Path]) -> tuple[list[Path], int]:
+    """The files named, a folder standing for the workbooks in it (by name; not its subfolders, nor
+    Office's ~$ lock files or hidden files), and how many folders held none."""
+    found, empty = [], 0
+    for path in named:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        inside = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES and not p.name.startswith(("~$", "."))
+        )
+        if not inside:
+            print(text.t("cli.empty_folder", folder=path, suffixes=" ".join(FOLDER_SUFFIXES)), file=sys.stderr)
+            empty += 1
+        found += inside
+    return found, empty
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
