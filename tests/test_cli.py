@@ -267,3 +267,14 @@ def test_an_internal_error_is_one_sentence_and_a_log_file(db: Path, capsys, monk
     err = capsys.readouterr().err
     assert "内部错误（RuntimeError）" in err and "Traceback" not in err
     assert "RuntimeError: boom" in db.with_suffix(".log").read_text(encoding="utf-8")
+
+
+def test_summary_of_a_department_reads_its_name_as_the_workbooks_do(db: Path, capsys) -> None:
+    """--department "研 究 室" is 研究室 (spaces dropped, as in a workbook); a name in no data is one
+    sentence naming the departments there and exit code 1, not a summary of zeros."""
+    capsys.readouterr()
+    assert main(["summary", "--db", str(db), "--as-of", "2025-10-31", "--department", "研 究 室", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tasks"]["total"] == 1
+    assert main(["summary", "--db", str(db), "--department", "宣传部"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "数据里没有这个部门：宣传部；已有的部门：办公室、研究室。" in captured.err

@@ -21,6 +21,7 @@ from wenming.cli.common import _date, _user
 from wenming.cli.tables import format_summary, frame_table
 from wenming.figures import at
 from wenming.figures import summary as summary_mod
+from wenming.read import values
 from wenming.read.guard import Refused
 from wenming.render import plain
 from wenming.store import Store, StoreLocked, auth, db_path, words
@@ -307,13 +308,31 @@ def _files(named: list[Path]) -> tuple[list[Path], int]:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     store = Store.open(args.db)
-    figures = summary_mod.build(store, args.as_of or _default_date(store), args.department)
+    departments, unknown = _departments(store, args.department)
+    if unknown:
+        known = text.t("sep.list").join(store.query("departments")["department"])
+        named = text.t("sep.list").join(unknown)
+        print(text.t("cli.unknown_department", departments=named, known=known), file=sys.stderr)
+        store.close()
+        return 1
+    figures = summary_mod.build(store, args.as_of or _default_date(store), departments)
     store.close()
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
         print(format_summary(figures))
     return 0
+
+
+def _departments(store: Store, named: list[str] | None) -> tuple[list[str] | None, list[str]]:
+    """The --department names as the workbooks' names are read ("办 公 室" is 办公室, aliases applied),
+    and those in no data (their figures would be zeros that mean nothing)."""
+    if not named:
+        return None, []
+    aliases = store.aliases()
+    wanted = [values.department(name, aliases) or name for name in named]
+    known = set(store.query("departments")["department"])
+    return wanted, [name for name in wanted if name not in known]
 
 
 def _default_date(store: Store) -> dt.date:
