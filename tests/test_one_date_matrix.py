@@ -27,6 +27,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.test_pages import chart
 from tests.workbooks import workbook
 from wenming.cli import main
 from wenming.figures import at, headline, review, review_summaries, summary, trend
@@ -463,13 +464,42 @@ def pages(history: History, monkeypatch: pytest.MonkeyPatch) -> Any:
     return lambda page, **url: opened(history.store.path, monkeypatch, page, **url)
 
 
+def trend_shown(front: AppTest, day: dt.date) -> dict[str, float]:
+    """总览's completion trend: month (2025-08) -> rate, for the month ends this module reads, and its
+    last point, D itself, under "D"."""
+    (line,) = chart(front, "chart.completion_trend")
+    points = zip(line["x"][:-1], line["y"][:-1], strict=True)
+    return {**{x: y for x, y in points if x in month_labels(day)}, "D": line["y"][-1]}
+
+
+def month_labels(day: dt.date) -> dict[str, dt.date]:
+    """The trend's labels of the month ends before ``day`` that this module has figures of."""
+    return {end.strftime("%Y-%m"): end for end in MONTH_ENDS if end < day and end in trend.points(day)}
+
+
+def trend_expected(history: History, day: dt.date) -> dict[str, float]:
+    ends = {label: figures(history, end)["tasks"]["completion_rate"] for label, end in month_labels(day).items()}
+    return {**ends, "D": figures(history, day)["tasks"]["completion_rate"]}
+
+
+def ledger_in_force(day: dt.date) -> Upload:
+    """办公室's ledger report counted at ``day``: its latest dated on or before it, else its first."""
+    ledgers = [u for u in UPLOADS if not u.voided and any(h == LEDGER for _, h, _ in u.sheets)]
+    dated = [u for u in ledgers if dt.date.fromisoformat(u.dated) <= day]
+    return max(dated, key=lambda u: u.dated) if dated else ledgers[0]
+
+
 @pytest.mark.parametrize("day", DAYS, ids=str)
 def test_every_page_shows_the_figures_of_d(history: History, pages: Any, day: dt.date) -> None:
     figures_d = figures(history, day)
     tasks, issues, part, scores = (figures_d[k] for k in ("tasks", "issues", "participation", "scores"))
     url = {"as_of": day.isoformat()}
 
-    overview = metrics(pages(None, **url))
+    front = pages(None, **url)
+    source = f"{zh('kind.issues')} ← {ledger_in_force(day).file}（"
+    assert [c.value for c in front.caption if source in c.value], source  # where D's ledger is read from
+    overview = metrics(front)
+    assert trend_shown(front, day) == approx(trend_expected(history, day))
     assert overview[zh("headline.completion_rate")] == rate(tasks["completion_rate"])
     assert overview[zh("headline.overdue")] == count(tasks["overdue"])
     assert overview[zh("headline.attainment")] == rate(scores["attainment"])
