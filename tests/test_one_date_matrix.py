@@ -414,17 +414,22 @@ def test_each_month_end_point_of_the_trend_is_the_figure_of_that_day(history: Hi
         ), day
 
 
+CARDS = {  # 总览's card -> where summary --json holds it
+    "completion_rate": ("tasks", "completion_rate"),
+    "overdue": ("tasks", "overdue"),
+    "attainment": ("scores", "attainment"),
+    "open": ("issues", "open"),
+    "person_times": ("participation", "person_times"),
+}
+
+
 @pytest.mark.parametrize("day", DAYS, ids=str)
 def test_the_overviews_cards_and_their_month_end_are_the_figures_of_d(history: History, day: dt.date) -> None:
     cards = {card.key: card for card in headline.headlines(history.store.query, day, None)}
-    before = summary.build(history.store, trend.previous_month_end(day))
-    for key, now, then in [
-        ("completion_rate", figures(history, day)["tasks"]["completion_rate"], before["tasks"]["completion_rate"]),
-        ("overdue", figures(history, day)["tasks"]["overdue"], before["tasks"]["overdue"]),
-        ("open", figures(history, day)["issues"]["open"], before["issues"]["open"]),
-        ("person_times", figures(history, day)["participation"]["person_times"], before["participation"]["person_times"]),
-    ]:
-        assert (cards[key].value, cards[key].previous) == (pytest.approx(now), pytest.approx(then)), key
+    now, before = figures(history, day), summary.build(history.store, trend.previous_month_end(day))
+    for key, (part, field) in CARDS.items():
+        expected = (pytest.approx(now[part][field]), pytest.approx(before[part][field]))
+        assert (cards[key].value, cards[key].previous) == expected, key
 
 
 # ---------------------------------------------------------------- the pages
@@ -464,6 +469,13 @@ def pages(history: History, monkeypatch: pytest.MonkeyPatch) -> Any:
     return lambda page, **url: opened(history.store.path, monkeypatch, page, **url)
 
 
+def late(figures: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """Per department with an overdue task or problem: (overdue tasks, overdue problems), from summary."""
+    tasks, issues = figures["tasks"]["by_department"], figures["issues"]["by_department"]
+    names = {name for name, own in [*tasks.items(), *issues.items()] if own["overdue"]}
+    return {name: (tasks.get(name, {}).get("overdue", 0), issues.get(name, {}).get("overdue", 0)) for name in names}
+
+
 def trend_shown(front: AppTest, day: dt.date) -> dict[str, float]:
     """总览's completion trend: month (2025-08) -> rate, for the month ends this module reads, and its
     last point, D itself, under "D"."""
@@ -499,6 +511,8 @@ def test_every_page_shows_the_figures_of_d(history: History, pages: Any, day: dt
     source = f"{zh('kind.issues')} ← {ledger_in_force(day).file}（"
     assert [c.value for c in front.caption if source in c.value], source  # where D's ledger is read from
     overview = metrics(front)
+    until = t("filter.data_until", "zh", month=10, day=31)  # the latest 截至 in force: 10-31
+    assert (until in [c.value for c in front.sidebar.caption]) == (day > dt.date(2025, 10, 31))
     assert trend_shown(front, day) == approx(trend_expected(history, day))
     assert overview[zh("headline.completion_rate")] == rate(tasks["completion_rate"])
     assert overview[zh("headline.overdue")] == count(tasks["overdue"])
@@ -511,7 +525,10 @@ def test_every_page_shows_the_figures_of_d(history: History, pages: Any, day: dt
         c.value for c in task_page.caption
     ]
 
-    overdue = metrics(pages("pages/overdue.py", **url))
+    overdue_page = pages("pages/overdue.py", **url)
+    ranking = overdue_page.dataframe[0].value.set_index("department")
+    assert {name: (row.overdue_tasks, row.overdue_issues) for name, row in ranking.iterrows()} == late(figures_d)
+    overdue = metrics(overdue_page)
     assert overdue[zh("overdue.overdue")] == count(tasks["overdue"])
     assert overdue[zh("overdue.due_soon")] == count(tasks["due_soon"])
     assert overdue[zh("overdue.open")] == count(issues["open"])
@@ -524,7 +541,12 @@ def test_every_page_shows_the_figures_of_d(history: History, pages: Any, day: dt
     assert score_page[zh("label.lost")] == f"{scores['max'] - scores['score']:g}"
     assert score_page[zh("label.unscored")] == str(scores["unscored"])
 
-    participation = metrics(pages("pages/participation.py", **url))
+    participation_page = pages("pages/participation.py", **url)
+    shown = participation_page.dataframe[0].value.set_index("department")
+    assert {name: row.person_times for name, row in shown.iterrows()} == {
+        name: own["person_times"] for name, own in part["by_department"].items()
+    }
+    participation = metrics(participation_page)
     assert participation[zh("label.activities")] == count(part["activities"])
     assert participation[zh("label.person_times")] == count(part["person_times"])
     assert participation[zh("label.volunteer_hours")] == slides.number(part["volunteer_hours"], places=1)
