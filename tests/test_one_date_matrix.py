@@ -246,6 +246,24 @@ def test_the_figures_of_31_august_worked_out_by_hand(history: History) -> None:
     assert (scores["max"], scores["score"], scores["unscored"], scores["bonus_score"]) == (8, 7, 1, 2)
 
 
+def test_the_figures_of_20_august_worked_out_by_hand(history: History) -> None:
+    day = dt.date(2025, 8, 20)
+    # Tasks. 办公室 has no report by 08-20: its first import of its earliest date (08-31, not the later
+    # correction) stands in: O1 done 08-10; O2 (due 08-25), O3, O4 open. 研究室 (08-20): R1 due 08-20,
+    # on D, so not yet overdue; R2. 工会's 10-31 report stands in: U1 done 09-08, after D; U2.
+    # 8 tasks, 1 done, none overdue; due soon (08-20 to 08-27, not done): R1 and O2.
+    assert tasks_of(figures(history, day)) == (8, 1, 0, 0.125)
+    assert figures(history, day)["tasks"]["due_soon"] == 2
+    # Ledger (办公室's 08-31 report standing in): P1 found 08-05, due 08-20 = D: open, not overdue;
+    # P2 found 08-28, after D: not yet on the ledger.
+    issues = figures(history, day)["issues"]
+    assert (issues["total"], issues["closed"], issues["open"], issues["overdue"]) == (1, 0, 1, 0)
+    # The August review on 08-20 counts both activities held in August: 学雷锋 (08-05, 20 people) and the
+    # undated 道德讲堂 (held by its report's date, 08-20, 30 people), as 参与情况's August bar does.
+    august = review.build(history.store.query, Period.parse("2025-08"), day).participation
+    assert (august["activities"].sum(), august["person_times"].sum()) == (2, 50)
+
+
 def test_the_figures_of_31_october_worked_out_by_hand(history: History) -> None:
     day = dt.date(2025, 10, 31)
     # Tasks. 办公室's 10-31 report is voided: its 09-30 report is in force. O1, O2 done; O3 √ without a
