@@ -1,10 +1,10 @@
--- One row per department with activities held (活动日期) from $start to $end: activities, person-times, volunteer hours.
+-- One row per department with activities held (活动日期, else the report's date) from $start to $end: activities, person-times, volunteer hours.
 with source as (
     select * from activity_facts($end::date)
 ),
 filtered as (
     select * from source
-    where date between $start::date and $end::date
+    where held_on between $start::date and $end::date
       and ($departments is null or list_contains($departments, department))
 ),
 final as (

@@ -1,12 +1,13 @@
--- One row per kind, department and import whose rows are in force now: which file, imported by whom and when,
--- as of which date. department is NULL for a sheet without a department column (it speaks for the whole kind).
+-- One row per kind, department and import whose rows are in force on $as_of (NULL: now): which file, imported by
+-- whom and when, as of which date; the reports a page's figures of $as_of are read from. department is NULL for a
+-- sheet without a department column (it speaks for the whole kind).
 with live as (
-    select distinct 'tasks' as kind, load_id, department from tasks_at(null)
-    union all select distinct 'scores', load_id, department from scores_at(null)
-    union all select distinct 'issues', load_id, department from issues_at(null)
-    union all select distinct 'activities', load_id, department from activities_at(null)
-    union all select distinct 'headcount', load_id, department from headcount_at(null)
-    union all select distinct 'surveys', load_id, department from surveys_at(null)
+    select distinct 'tasks' as kind, load_id, department from tasks_at($as_of::date)
+    union all select distinct 'scores', load_id, department from scores_at($as_of::date)
+    union all select distinct 'issues', load_id, department from issues_at($as_of::date)
+    union all select distinct 'activities', load_id, department from activities_at($as_of::date)
+    union all select distinct 'headcount', load_id, department from headcount_at($as_of::date)
+    union all select distinct 'surveys', load_id, department from surveys_at($as_of::date)
 ),
 final as (
     select

@@ -282,9 +282,10 @@ class Database:
             con.execute("delete from aliases where alias = ?", [alias])
             audit(con, by, "alias_delete", alias=alias)
 
-    def sources(self) -> pd.DataFrame:
-        """One row per kind, department and import whose rows are in force (department NULL: a whole-kind sheet)."""
-        return self.query("provenance")
+    def sources(self, as_of: dt.date | None = None) -> pd.DataFrame:
+        """One row per kind, department and import whose rows are in force on ``as_of`` (None: now;
+        department NULL: a whole-kind sheet)."""
+        return self.query("provenance", as_of=as_of)
 
     def unknown_departments(self) -> pd.DataFrame:
         """Departments in the current data that are neither on the headcount sheet nor an alias's target."""

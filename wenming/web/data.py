@@ -103,14 +103,15 @@ def query(name: str, f: Filters | None = None, **params: Any) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64, ttl=3600)
-def _cached_sources(path: str, version: int, _reader: Store) -> pd.DataFrame:
-    return _reader.sources()
+def _cached_sources(path: str, version: int, as_of: dt.date | None, _reader: Store) -> pd.DataFrame:
+    return _reader.sources(as_of)
 
 
-def sources() -> pd.DataFrame:
-    """The imports whose rows are in force, per kind and department (Store.sources), cached like a query."""
+def sources(as_of: dt.date | None = None) -> pd.DataFrame:
+    """The imports whose rows are in force on ``as_of`` (None: now), per kind and department
+    (Store.sources), cached like a query."""
     reader, version = _reader()
-    return _cached_sources(str(reader.path), version, reader).copy(deep=False)
+    return _cached_sources(str(reader.path), version, as_of, reader).copy(deep=False)
 
 
 def data_key() -> tuple[str, int]:

@@ -115,7 +115,7 @@ def page(title_key: str, kinds: Iterable[str], *, need: str | None = None) -> tu
     f = filters.current(data_until())
     look.apply()
     st.title(t(title_key))
-    found = sources()
+    found = sources(f.as_of)  # the reports the figures of f.as_of are read from
     present = set(found["kind"])
     lines = [_provenance_line(kind, found[found["kind"] == kind]) for kind in kinds if kind in present]
     if lines:

@@ -103,13 +103,17 @@ select *,
     case when not is_closed and deadline < d then d - deadline end as days_overdue
 from source;
 
--- Activities held by d (活动日期, else the report's date), with their volunteer hours.
+-- Activities held by d, each on its held_on day (活动日期, else the report's date), with their
+-- volunteer hours and month: a count by month or within a period reads held_on, never 活动日期 alone.
 create or replace macro activity_facts(d) as table
+with source as (
+    select *, coalesce(date, effective_on) as held_on from activities_at(d)
+)
 select *,
     coalesce(people * hours_each, hours_total) as volunteer_hours,
-    date_trunc('month', coalesce(date, effective_on))::date as month
-from activities_at(d)
-where coalesce(date, effective_on) <= d;
+    date_trunc('month', held_on)::date as month
+from source
+where held_on <= d;
 
 -- The task list of 任务推进 on d (issue 14): the tasks of task_facts(d) for the sidebar's departments,
 -- narrowed to the departments and categories clicked in its charts ('' stands for a blank name),
