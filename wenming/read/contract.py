@@ -96,6 +96,8 @@ SUBTOTAL_PREFIXES = tuple(_ROWS["subtotal"])
 FOOTER_PREFIXES = (*SUBTOTAL_PREFIXES, *_ROWS["footer"])
 REFERENCE_WORDS = tuple(_ROWS["reference"])
 DEPARTMENT_SEPARATORS = _ROWS["department_separators"]
+LEAD_MARKS = tuple(_ROWS["lead_marks"])
+HELPER_MARKS = tuple(_ROWS["helper_marks"])
 
 _TASK = _WORDS["task_status"]
 TASK_DONE = tuple(_TASK["done"])

@@ -69,18 +69,34 @@ def is_blank(value: object) -> bool:
 
 
 _DEPARTMENT_SPLIT = re.compile(f"[{re.escape(contract.DEPARTMENT_SEPARATORS)}]")
+_MARKS = "|".join(map(re.escape, (*contract.LEAD_MARKS, *contract.HELPER_MARKS)))
+# "(牵头)研究室", "牵头:安监处", "研究室(牵头)" (after NFKC): the mark and the name
+_MARKED = re.compile(rf"^(?:\(({_MARKS})\)|({_MARKS}):)?(.*?)(?:\(({_MARKS})\))?$")
+
+
+def _marked(name: str) -> tuple[str, str]:
+    """A department name without its 牵头/配合 mark, and the mark ("" when unmarked)."""
+    m = _MARKED.match(name)
+    if m is None or not m[3]:
+        return name, ""
+    return m[3], m[1] or m[2] or m[4] or ""
 
 
 def department(value: object, aliases: dict[str, str] | None = None) -> str | None:
-    """The lead department named in a cell: the first of several, white space removed.
+    """The lead department named in a cell, white space removed: the one marked 牵头, else the
+    first not marked 配合, else the first.
 
     Names are separated by 、 , ; / | or a line break; spaces inside a name are dropped
-    ("办 公 室" is 办公室).
+    ("办 公 室" is 办公室); a mark is not part of the name ("研究室（牵头）" is 研究室).
     """
-    names = (compact(name) for name in _DEPARTMENT_SPLIT.split(clean_text(value)))
-    lead = next((name for name in names if name), None)
-    if lead is None:
+    names = [_marked(compact(name)) for name in _DEPARTMENT_SPLIT.split(clean_text(value))]
+    names = [(name, mark) for name, mark in names if name]
+    if not names:
         return None
+    lead = next(
+        (name for name, mark in names if mark in contract.LEAD_MARKS),
+        next((name for name, mark in names if mark not in contract.HELPER_MARKS), names[0][0]),
+    )
     return (aliases or {}).get(lead, lead)
 
 
