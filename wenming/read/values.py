@@ -109,6 +109,7 @@ _FULL = [
 ]
 _YEAR_MONTH = re.compile(r"^(\d{4})(?:年|[-/.])(\d{1,2})(?:月(?:份)?)?(?:底|末|份)?$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})(?:日|号)$")
+_MONTH_DOT_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})$")  # "6.30" typed as text: 30 June
 _MONTH = re.compile(r"^(\d{1,2})月(?:份)?(?:底|末)?$")
 _YEAR_END = re.compile(r"^(?:(\d{4})年(?:年)?(?:底|末)|年底|年末)$")
 _QUARTER = re.compile(r"^(?:(\d{4})年)?(?:第)?([一二三四1-4])季度(?:末|底)?$")
@@ -150,7 +151,7 @@ def _text_date(text: str, ref_year: int) -> dt.date | None:
     if m := _YEAR_MONTH.match(text):
         year, month = int(m[1]), int(m[2])
         return _month_end(year, month) if 1 <= month <= 12 and YEAR_MIN <= year <= YEAR_MAX else None
-    if m := _MONTH_DAY.match(text):
+    if m := _MONTH_DAY.match(text) or _MONTH_DOT_DAY.match(text):
         return _valid(ref_year, int(m[1]), int(m[2]))
     if m := _MONTH.match(text):
         month = int(m[1])
