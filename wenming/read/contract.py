@@ -113,6 +113,7 @@ DECISION_YES = tuple(_WORDS["decision"]["yes"])
 DECISION_NO = tuple(_WORDS["decision"]["no"])
 
 ISSUE_CLOSED = tuple(_WORDS["issue_status"]["closed"])
+ISSUE_CLOSED_ENDINGS = tuple(_WORDS["issue_status"]["closed_endings"])
 RECHECK_FAILED = tuple(_WORDS["issue_status"]["recheck_failed"])
 
 _DATES = _WORDS["dates"]

@@ -335,11 +335,17 @@ def progress(value: object) -> Number:
 
 
 def issue_closed(value: object, closed_on_filled: bool = False) -> bool:
-    """Whether a ledger problem is struck off (销号)."""
+    """Whether a ledger problem is struck off (销号): a closed word, or text beginning with one
+    ("已完成整改") or with 已 and ending as done ("已于10月20日清理完毕"), holding no 未, 正在, …"""
     word = contract.normalize_word(clean_text(value))
     if word == "":
         return closed_on_filled
-    return word in _ISSUE_CLOSED
+    if word in _ISSUE_CLOSED:
+        return True
+    if any(w in word for w in contract.TASK_NARRATIVE_NOT):
+        return False
+    narrative = word.startswith(contract.TASK_NARRATIVE_PREFIX) and word.endswith(contract.ISSUE_CLOSED_ENDINGS)
+    return narrative or word.startswith(tuple(_ISSUE_CLOSED))
 
 
 def recheck_failed(value: object) -> bool:
