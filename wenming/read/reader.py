@@ -253,7 +253,7 @@ def read_sheet(
     header = find_header(head, words.kinds())
     if header is None:
         return None
-    ref_date = values.reference_date([str(v) for row in head[: header.row] for v in row if isinstance(v, str) and v])
+    ref_date = values.reference_date([_title_line(row) for row in head[: header.row]])
     sheet = _SheetReader(name, header, cells.below(header.row + 1), ref_date or as_of, aliases or {}, words)
     labels, data = sheet.masks(head[header.row], horizontal)
     table = sheet.build(labels, data)
@@ -273,6 +273,18 @@ def read_sheet(
         all_staff=sheet.all_staff,
         taught=[*_taught_headers(header, words), *sorted(sheet.taught_used)],
     )
+
+
+def _title_line(cells: Sequence[Cell]) -> str:
+    """A title row as one line: its texts, and its date cells in ISO form, so "填报日期：" with the
+    date in the next cell reads as one."""
+    parts = []
+    for cell in cells:
+        if isinstance(cell, dt.date):
+            parts.append((cell.date() if isinstance(cell, dt.datetime) else cell).isoformat())
+        elif isinstance(cell, str) and cell:
+            parts.append(cell)
+    return " ".join(parts)
 
 
 def _taught_headers(header: Header, words: contract.Words) -> list[str]:
