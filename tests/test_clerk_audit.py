@@ -584,3 +584,32 @@ def test_more_footer_words(footer: str) -> None:
     rows = [["工作任务", "责任部门"], ["任务一", "办公室"], [footer, "审核人：张三"]]
     book = read_workbook(workbook(("台账", rows)), "t.xlsx", as_of=AS_OF)
     assert (book.sheets[0].table.num_rows, book.warnings) == (1, [])
+
+
+def bureau_headcount() -> bytes:
+    """A 集团's headcount by unit with a subtotal per group named at its end (机关小计, 煤矿合计), a
+    breakdown row (其中：借调) and a spaced 合 计: the people are 10 + 5 + 300 + 250 = 565, never the
+    subtotals (15, 550, 565) nor the breakdown (2)."""
+    rows = [
+        ["序号", "单位", "职工人数"],
+        [1, "办公室", 10],
+        [2, "研究室", 5],
+        ["", "机关小计", 15],
+        ["", "其中：借调", 2],
+        [3, "五阳煤矿", 300],
+        [4, "漳村煤矿", 250],
+        ["", "煤矿合计", 550],
+        ["合 计", "", 565],
+    ]
+    return workbook(("职工人数", rows))
+
+
+def test_subtotals_named_at_their_end_and_breakdowns_are_never_added(read) -> None:
+    figures, warnings = read(bureau_headcount)
+    assert by_department(figures, "participation", "headcount") == {
+        "办公室": (10,),
+        "研究室": (5,),
+        "五阳煤矿": (300,),
+        "漳村煤矿": (250,),
+    }
+    assert warnings == []

@@ -96,9 +96,12 @@ def forms(uniques: Sequence[object], text_codes: Sequence[int]) -> Forms:
     return Forms(clean, is_text, odd)
 
 
-def starts_with(forms: pa.Array, prefixes: Sequence[str]) -> np.ndarray:
-    """Whether each text starts with one of ``prefixes`` (``str.startswith`` of a tuple)."""
+def starts_with(forms: pa.Array, prefixes: Sequence[str], suffixes: Sequence[str] = ()) -> np.ndarray:
+    """Whether each text starts with one of ``prefixes`` or ends with one of ``suffixes``
+    (``str.startswith`` / ``str.endswith`` of a tuple)."""
     found = np.zeros(len(forms), dtype=bool)
     for prefix in prefixes:
         found |= pc.starts_with(forms, prefix).to_numpy(zero_copy_only=False)
+    for suffix in suffixes:
+        found |= pc.ends_with(forms, suffix).to_numpy(zero_copy_only=False)
     return found
