@@ -613,3 +613,21 @@ def test_subtotals_named_at_their_end_and_breakdowns_are_never_added(read) -> No
         "漳村煤矿": (250,),
     }
     assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "state"),
+    [
+        ("全部完成", "done"),
+        ("办理完毕", "done"),
+        ("正在进行", "in_progress"),
+        ("有序推进", "in_progress"),
+        ("落实中", "in_progress"),
+        ("筹备中", "in_progress"),
+        ("暂未开展", "not_started"),
+        ("待开展", "not_started"),
+        ("尚未启动", "not_started"),
+    ],
+)
+def test_more_status_words_a_clerk_reads(cell: str, state: str) -> None:
+    assert values.task_status(cell) == values.TaskStatus(state, {"done": 1.0, "not_started": 0.0}.get(state))
