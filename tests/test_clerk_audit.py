@@ -631,3 +631,18 @@ def test_subtotals_named_at_their_end_and_breakdowns_are_never_added(read) -> No
 )
 def test_more_status_words_a_clerk_reads(cell: str, state: str) -> None:
     assert values.task_status(cell) == values.TaskStatus(state, {"done": 1.0, "not_started": 0.0}.get(state))
+
+
+@pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("3月15日上午", dt.date(2026, 3, 15)),
+        ("2026年3月15日下午", dt.date(2026, 3, 15)),
+        ("2026年3月15日14:30", dt.date(2026, 3, 15)),
+        ("3月15日—16日", dt.date(2026, 3, 16)),
+        ("2026年3月15-16日", dt.date(2026, 3, 16)),
+        ("3月15日至16日", dt.date(2026, 3, 16)),
+    ],
+)
+def test_an_activity_date_with_its_part_of_day_or_a_range_of_days(cell: str, day: dt.date) -> None:
+    assert values.parse_date(cell, 2026).date == day

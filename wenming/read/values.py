@@ -115,7 +115,9 @@ _YEAR_END = re.compile(r"^(?:(\d{4})年(?:年)?(?:底|末)|年底|年末)$")
 _QUARTER = re.compile(r"^(?:(\d{4})年)?(?:第)?([一二三四1-4])季度(?:末|底)?$")
 _HALF = re.compile(r"^(?:(\d{4})年)?(上|下)半年(?:末|底)?$")
 _RANGE = re.compile(r"[至~〜—–－]|--")
-_TIME_OF_DAY = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
+_TIME_OF_DAY = re.compile(r"(?:\s+|(?<=[日号]))\d{1,2}:\d{2}(?::\d{2})?$")  # "2026-03-15 14:30", "3月15日14:30"
+_DAY_ONLY = re.compile(r"^\d{1,2}(?:日|号)$")
+_UP_TO_MONTH = re.compile(r"^(?:\d{4}年)?\d{1,2}月")
 _SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")  # a serial typed into a text cell
 _TEN_DAYS = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(上|中|下)旬$")
 PLACEHOLDERS = contract.DATE_PLACEHOLDERS
@@ -209,15 +211,25 @@ def parse_date(value: object, ref_year: int, *, deadline: bool = False) -> DateV
         return DateValue(None, at_once=True)
     if deadline and text.startswith(contract.PENDING_WORDS):
         return DateValue(None, pending=True)
-    found = _text_date(text, ref_year)
-    if found is None and _RANGE.search(text):
-        # "3月—6月", "2025.3.1至2025.6.30": the deadline is the end of the range.
-        found = _text_date(_RANGE.split(text)[-1], ref_year)
-    if found is None and text.count("-") == 1:
-        start, end = text.split("-")
-        if _text_date(start, ref_year):
-            found = _text_date(end, ref_year)
+    found = _text_date(text, ref_year) or _range_end(text, ref_year)
     return DateValue(found) if found else UNKNOWN_DATE
+
+
+def _range_end(text: str, ref_year: int) -> dt.date | None:
+    """The end of a range: "3月—6月", "2025.3.1至2025.6.30", "2025.3-2025.6"; a day alone at the
+    end takes the start's month ("3月15日—16日", "2026年3月15-16日" end on 16 March)."""
+    if _RANGE.search(text):
+        parts = _RANGE.split(text)
+        start, end, checked = parts[0], parts[-1], False
+    elif text.count("-") == 1:
+        (start, end), checked = text.split("-"), True
+    else:
+        return None
+    if _DAY_ONLY.match(end) and (month := _UP_TO_MONTH.match(start)):
+        return _text_date(month[0] + end, ref_year)
+    if checked and not _text_date(start, ref_year):
+        return None
+    return _text_date(end, ref_year)
 
 
 # ---------------------------------------------------------------- statuses
