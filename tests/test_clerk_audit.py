@@ -646,3 +646,23 @@ def test_more_status_words_a_clerk_reads(cell: str, state: str) -> None:
 )
 def test_an_activity_date_with_its_part_of_day_or_a_range_of_days(cell: str, day: dt.date) -> None:
     assert values.parse_date(cell, 2026).date == day
+
+
+def relative_deadlines() -> bytes:
+    """A 督查问题清单 whose 整改时限 counts from the 交办日期: on 2026-11-20, 甲 (11-02 + 15 = 11-17)
+    is overdue, 乙 (11-15 + 7 = 11-22) is not; 丙 has no 交办日期, so no due date, with a warning;
+    丁's 3个工作日内 is not read (working days need the holiday calendar), with a warning."""
+    rows = [
+        ["交办日期", "存在问题", "责任部门", "整改时限", "整改情况"],
+        [dt.date(2026, 11, 2), "甲", "办公室", "15日内", "整改中"],
+        [dt.date(2026, 11, 15), "乙", "办公室", "7天内完成", "整改中"],
+        ["", "丙", "办公室", "限期10天内整改到位", "整改中"],
+        [dt.date(2026, 11, 2), "丁", "办公室", "3个工作日内", "整改中"],
+    ]
+    return workbook(("督查问题清单", rows))
+
+
+def test_a_deadline_within_days_counts_from_the_day_found(read) -> None:
+    figures, warnings = read(relative_deadlines)
+    assert (figures["issues"]["total"], figures["issues"]["overdue"]) == (4, 1)
+    assert warnings == [("date", "督查问题清单!D5", 1), ("date_within", "督查问题清单!D4", 1)]

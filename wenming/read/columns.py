@@ -179,8 +179,22 @@ class ColumnParsers:
                 ref = pa.scalar(self.ref, pa.date32())
                 due = pc.coalesce(self.dates["found_on"], ref) if "found_on" in self.dates else ref
                 out[role] = pc.if_else(pa.array(at_once), due, dates)
+            within = [p.within for p in parsed]
+            if any(days is not None for days in within):
+                out[role] = self._within(role, raw, within, out[role])
         self.dates[role] = out[role]
         return out
+
+    def _within(self, role: str, raw: Column, within: list[int | None], dates: pa.Array) -> pa.Array:
+        """15日内: due that many days after the problem was found (found_on, 交办日期); a row without
+        that date has no due date, with a warning."""
+        days = per_row(raw, within, pa.int32())
+        found = self.dates.get("found_on")
+        start = found.cast(pa.int32()) if found is not None else pa.nulls(self.n, pa.int32())
+        due = pc.add(start, days).cast(pa.date32())
+        relative = flags(raw, [days is not None for days in within])
+        self.warn(role, relative & ~due.is_valid().to_numpy(zero_copy_only=False), "date_within", raw)
+        return pc.if_else(pa.array(relative), due, dates)
 
     def _number(self, value: Cell, parse: Callable[[Cell], values.Number]) -> values.Number:
         meaning = self._meaning(value)

@@ -28,6 +28,7 @@ class DateValue(NamedTuple):
     ok: bool = True
     at_once: bool = False  # 立行立改: due at once (an issue's found_on, a task's reference date)
     pending: bool = False  # 待定, 按上级要求: no due date, with a warning
+    within: int | None = None  # 15日内: due that many days after the problem was found
 
 
 class TaskStatus(NamedTuple):
@@ -116,6 +117,7 @@ _QUARTER = re.compile(r"^(?:(\d{4})年)?(?:第)?([一二三四1-4])季度(?:末|
 _HALF = re.compile(r"^(?:(\d{4})年)?(上|下)半年(?:末|底)?$")
 _RANGE = re.compile(r"[至~〜—–－]|--")
 _TIME_OF_DAY = re.compile(r"(?:\s+|(?<=[日号]))\d{1,2}:\d{2}(?::\d{2})?$")  # "2026-03-15 14:30", "3月15日14:30"
+_WITHIN = re.compile(r"^(?:限期?)?(\d{1,3})(?:日|天|个自然日)(?:内|以内)(?:整改到位|整改完成|整改|办结)?$")
 _DAY_ONLY = re.compile(r"^\d{1,2}(?:日|号)$")
 _UP_TO_MONTH = re.compile(r"^(?:\d{4}年)?\d{1,2}月")
 _SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")  # a serial typed into a text cell
@@ -211,6 +213,8 @@ def parse_date(value: object, ref_year: int, *, deadline: bool = False) -> DateV
         return DateValue(None, at_once=True)
     if deadline and text.startswith(contract.PENDING_WORDS):
         return DateValue(None, pending=True)
+    if deadline and (m := _WITHIN.match(_strip_suffix(text))):
+        return DateValue(None, within=int(m[1]))
     found = _text_date(text, ref_year) or _range_end(text, ref_year)
     return DateValue(found) if found else UNKNOWN_DATE
 
