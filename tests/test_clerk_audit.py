@@ -666,3 +666,23 @@ def test_a_deadline_within_days_counts_from_the_day_found(read) -> None:
     figures, warnings = read(relative_deadlines)
     assert (figures["issues"]["total"], figures["issues"]["overdue"]) == (4, 1)
     assert warnings == [("date", "督查问题清单!D5", 1), ("date_within", "督查问题清单!D4", 1)]
+
+
+def superseded_column() -> bytes:
+    """A 工作台账 where last month's 完成情况 (C) is hidden beside this month's (D), and the 备注 column
+    (E) is hidden too, and so is row 3, as a filter on 办公室 leaves it. A clerk reads D and every
+    row: 3 tasks, done 2 (甲, 丙); C says 未启动 throughout. Both hidden columns are said: C not read
+    (D is), E read; the hidden row is data, said nothing of."""
+    rows = [
+        ["工作任务", "责任部门", "完成情况", "完成情况", "备注"],
+        ["甲", "办公室", "未启动", "已完成"],
+        ["乙", "团委", "未启动", "推进中", "延期"],
+        ["丙", "团委", "未启动", "已完成"],
+    ]
+    return workbook(("工作台账", rows), hidden_columns={"工作台账": ["C", "E"]}, hidden_rows={"工作台账": [3]})
+
+
+def test_a_hidden_column_gives_way_to_the_visible_one(read) -> None:
+    figures, warnings = read(superseded_column)
+    assert (figures["tasks"]["total"], figures["tasks"]["done"]) == (3, 2)
+    assert warnings == [("column_hidden_unused", "工作台账!C1", 1), ("column_hidden_read", "工作台账!E1", 1)]
