@@ -522,6 +522,8 @@ def test_nothing_unread_goes_unsaid(tmp_path: Path) -> None:
         ("（配合）办公室、研究室", "研究室"),
         ("办公室（机关党委）", "办公室(机关党委)"),  # a bracket that is no mark stays in the name
         ("办 公 室、研究室", "办公室"),
+        ("各科室配合，宣传科牵头", "宣传科"),
+        ("牵头", "牵头"),  # a mark alone is all the cell says
     ],
 )
 def test_the_department_marked_lead_leads(cell: str, lead: str) -> None:

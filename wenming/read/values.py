@@ -71,8 +71,8 @@ def is_blank(value: object) -> bool:
 
 _DEPARTMENT_SPLIT = re.compile(f"[{re.escape(contract.DEPARTMENT_SEPARATORS)}]")
 _MARKS = "|".join(map(re.escape, (*contract.LEAD_MARKS, *contract.HELPER_MARKS)))
-# "(牵头)研究室", "牵头:安监处", "研究室(牵头)" (after NFKC): the mark and the name
-_MARKED = re.compile(rf"^(?:\(({_MARKS})\)|({_MARKS}):)?(.*?)(?:\(({_MARKS})\))?$")
+# "(牵头)研究室", "牵头:安监处", "研究室(牵头)", "宣传科牵头" (after NFKC): the mark and the name
+_MARKED = re.compile(rf"^(?:\(({_MARKS})\)|({_MARKS}):)?(.*?)(?:\(({_MARKS})\)|({_MARKS}))?$")
 
 
 def _marked(name: str) -> tuple[str, str]:
@@ -80,7 +80,7 @@ def _marked(name: str) -> tuple[str, str]:
     m = _MARKED.match(name)
     if m is None or not m[3]:
         return name, ""
-    return m[3], m[1] or m[2] or m[4] or ""
+    return m[3], m[1] or m[2] or m[4] or m[5] or ""
 
 
 def department(value: object, aliases: dict[str, str] | None = None) -> str | None:
