@@ -688,3 +688,36 @@ def test_a_hidden_column_gives_way_to_the_visible_one(read) -> None:
     figures, warnings = read(superseded_column)
     assert (figures["tasks"]["total"], figures["tasks"]["done"]) == (3, 2)
     assert warnings == [("column_hidden_unused", "工作台账!C1", 1), ("column_hidden_read", "工作台账!E1", 1)]
+
+
+def provincial_scores() -> bytes:
+    """A provincial 测评体系自评表 (测评类别 | 测评项目 | 测评内容 | 测评方法 | 分值 | 自评得分) with a
+    merged section heading, points in the category name, maxes as "5分" and "４", a score "/" (not
+    yet scored), a 加分项 with a cap "不超过5分", a 减分项 and a 否决项 class.
+
+    By hand: scored base items 5 + 5 + 4 = 14 max, score 4.5 + 5 + 0 = 9.5, unscored 1 (举办讲堂);
+    bonus max 10 + 5 = 15, bonus score 3 + 2 = 5; deductions −2; total 9.5 + 5 − 2 = 12.5; vetoes 1,
+    triggered 0 (否). Nothing unread: the section heading is no item, "/" is unscored.
+    """
+    rows = [
+        ["测评类别", "测评项目", "测评内容", "测评方法", "分值", "自评得分", "失分原因"],
+        ["一、思想道德建设（30分）"],
+        ["思想道德建设", "学雷锋（10分）", "开展学雷锋活动", "实地考察", "5分", "4.5"],
+        ["", "", "建立队伍", "材料审核", "5分", "5分"],
+        ["", "道德讲堂", "举办讲堂", "材料审核", "４", "/"],
+        ["", "", "阵地建设", "材料审核", "4", "0", "未建"],
+        ["加分项（10分）", "", "获省级表彰", "材料审核", "10", "3"],
+        ["", "", "获市级表彰", "材料审核", "不超过5分", "2"],
+        ["减分项", "", "被媒体曝光", "", "", "-2分"],
+        ["否决项", "", "发生重大安全事故", "", "", "否"],
+    ]
+    return workbook(("自评表", rows, ["A2:G2"]))
+
+
+def test_provincial_scores_with_a_cap_and_a_veto_class(read) -> None:
+    figures, warnings = read(provincial_scores)
+    scores = figures["scores"]
+    assert (scores["max"], scores["score"], scores["unscored"]) == (14, 9.5, 1)
+    assert (scores["bonus_max"], scores["bonus_score"], scores["deductions"], scores["total"]) == (15, 5, -2, 12.5)
+    assert scores["veto"] == {"items": 1, "triggered": 0, "triggered_items": []}
+    assert warnings == []

@@ -132,6 +132,7 @@ DURATION_WORDS: dict[str, float] = {word: float(hours) for word, hours in _NUMBE
 
 _SCORES = _WORDS["scores"]
 SCORE_FULL = tuple(_SCORES["full"])
+SCORE_CAP = tuple(_SCORES["cap"])
 SCORE_ZERO = tuple(_SCORES["zero"])
 NOT_APPLICABLE = tuple(_SCORES["not_applicable"])
 BONUS_MARKERS = tuple(_SCORES["bonus"])

@@ -515,7 +515,7 @@ _POINTS_IN_TEXT = re.compile(r"[(（](\d+(?:\.\d+)?)分[)）]")
 
 
 def parse_score(value: object) -> ScoreCell:
-    """满分 -> full; 不得分 -> 0; 扣1分 -> minus 1; 加3分 -> 3; "5（满分）" -> 5; 不涉及 -> not_applicable;
+    """满分 -> full; 不得分 -> 0; 扣1分 -> minus 1; 加3分 -> 3; "5（满分）" -> 5; "不超过5分" -> 5; 不涉及 -> not_applicable;
     一票否决 (in a max cell) -> veto; numbers as parse_number reads them."""
     if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
         return ScoreCell("blank") if value is None else ScoreCell("number", float(value))
@@ -534,11 +534,19 @@ def parse_score(value: object) -> ScoreCell:
         return ScoreCell("minus", float(m[1]))
     if m := _PLUS.match(word):
         return ScoreCell("number", float(m[1]))
-    stripped = _NOTE.sub("", word)
+    stripped = _NOTE.sub("", _uncapped(word))
     number = parse_number(stripped)
     if number.value is not None and number.note == "":
         return ScoreCell("number", number.value)
     return ScoreCell("other", text=word)
+
+
+def _uncapped(word: str) -> str:
+    """A score written as a cap without its cap word: "不超过5分" -> "5分"."""
+    for cap in contract.SCORE_CAP:
+        if word.startswith(cap) and len(word) > len(cap):
+            return word[len(cap) :]
+    return word
 
 
 def deduction_points(value: object) -> ScoreCell:
