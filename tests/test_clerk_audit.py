@@ -171,7 +171,7 @@ def self_assessment() -> bytes:
 
 def volunteer_register() -> bytes:
     """A 志愿服务登记表 of a 街道: a title, a 截至 line, counts as 近70人, 30余人, 二十人, "45人次",
-    "约50名" and a number stored as text, durations 半天, 2-3小时, "1.5小时", 90分钟 and "2小时/人",
+    "约50名" and "12人（其中党员5人）" (the whole is 12), durations 半天, 2-3小时, "1.5小时", 90分钟 and "2小时/人",
     dates as 2026.6.30, 6月30日, 20260630 and a date cell, 应参加人数, departments with stray spaces,
     a 合计 row (never added) and a footer.
 
@@ -191,7 +191,7 @@ def volunteer_register() -> bytes:
         [3, "关爱空巢老人", "社区办", 20260630, 20, "二十人", "1.5小时"],
         [4, "文明礼仪宣讲", "党政办", dt.date(2026, 9, 18), 50, "45人次", "90分钟"],
         [5, "无偿献血", "团工委", "2026年10月15日", 60, "约50名", "2小时/人"],
-        [6, "垃圾分类宣传", "综治办 ", "2026-10-20", 15, "12", "3h"],
+        [6, "垃圾分类宣传", "综治办 ", "2026-10-20", 15, "12人（其中党员5人）", "3h"],
         ["合计", "", "", "", 265, 227],
         ["填报人：王五", "", "", "", "审核人：", ""],
     ]
@@ -721,3 +721,11 @@ def test_provincial_scores_with_a_cap_and_a_veto_class(read) -> None:
     assert (scores["bonus_max"], scores["bonus_score"], scores["deductions"], scores["total"]) == (15, 5, -2, 12.5)
     assert scores["veto"] == {"items": 1, "triggered": 0, "triggered_items": []}
     assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [("120人（其中志愿者30人）", 120), ("10(含借调2人)", 10), ("120（预计）", None), ("（其中30人）", None)],
+)
+def test_a_count_with_its_breakdown_is_the_whole(cell: str, number: float | None) -> None:
+    assert values.parse_number(cell).value == number

@@ -388,6 +388,7 @@ _CN_VALUES = {
     "八": 8,
     "九": 9,
 }
+_BREAKDOWN_NOTE = re.compile(r"\((?:其中|含)[^)]*\)$")  # a breakdown after the count, after NFKC
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _UNIT_WORDS = ("人次", "人", "名", "位", "次", "个", "份", "场", "期")
 _FRACTION = re.compile(r"^(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
@@ -451,6 +452,8 @@ def parse_number(value: object) -> Number:
             return Number(found.value, note="approximate")
         if (cn := chinese_number(inner)) is not None:
             return Number(cn, note="approximate")
+    if (whole := _BREAKDOWN_NOTE.sub("", text)) != text and whole:
+        return parse_number(whole)  # "120人（其中志愿者30人）": the whole is 120
     return Number(None, ok=False)
 
 
