@@ -729,3 +729,32 @@ def test_provincial_scores_with_a_cap_and_a_veto_class(read) -> None:
 )
 def test_a_count_with_its_breakdown_is_the_whole(cell: str, number: float | None) -> None:
     assert values.parse_number(cell).value == number
+
+
+def street_office() -> bytes:
+    """A 街道's 工作台账 and 问题清单 in the wording of its own office: 主要任务 | 主责部门 | 完成期限 |
+    工作进展, and 存在的问题 | 整改责任科室 | 整改完成时限 | 问题整改情况 (问题整改情况 is the status,
+    never a second problem column). Reference date 2026-10-31. On 2026-11-20: tasks 3, done 1,
+    overdue 1 (9月底); problems 2, closed 1, overdue 1 (10月底)."""
+    tasks = [
+        ["截至2026年10月31日"],
+        ["序号", "主要任务", "主责部门", "具体责任人", "完成期限", "工作进展"],
+        [1, "新时代文明实践站建设", "党政办", "王", "6月底", "已完成"],
+        [2, "背街小巷整治", "城管科", "李", "9月底", "推进中"],
+        [3, "文明家庭评选", "社区办", "张", "12月底", "未开展"],
+    ]
+    problems = [
+        ["截至2026年10月31日"],
+        ["序号", "存在的问题", "整改责任科室", "整改完成时限", "问题整改情况"],
+        [1, "文化墙破损", "党政办", "10月底", "整改中"],
+        [2, "垃圾桶满溢", "城管科", "11月底", "已整改"],
+    ]
+    return workbook(("工作台账", tasks), ("问题清单", problems))
+
+
+def test_the_wording_of_a_street_office(read) -> None:
+    figures, warnings = read(street_office)
+    assert task_figures(figures) == (3, 1, 1, 0, 0)
+    issues = figures["issues"]
+    assert (issues["total"], issues["closed"], issues["overdue"]) == (2, 1, 1)
+    assert warnings == []
