@@ -758,3 +758,20 @@ def test_the_wording_of_a_street_office(read) -> None:
     issues = figures["issues"]
     assert (issues["total"], issues["closed"], issues["overdue"]) == (2, 1, 1)
     assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "due"),
+    [
+        ("2026年10月31日前整改到位", dt.date(2026, 10, 31)),
+        ("10月底前整改完毕", dt.date(2026, 10, 31)),
+        ("11月底前办结", dt.date(2026, 11, 30)),
+        ("12月底前完成整改", dt.date(2026, 12, 31)),
+    ],
+)
+def test_a_ledger_deadline_with_its_closing_words(cell: str, due: dt.date) -> None:
+    assert values.parse_date(cell, 2026, deadline=True).date == due
+
+
+def test_immediately_rectify_is_due_at_once() -> None:
+    assert values.parse_date("立即整改", 2026, deadline=True).at_once
