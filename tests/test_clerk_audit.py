@@ -775,3 +775,15 @@ def test_a_ledger_deadline_with_its_closing_words(cell: str, due: dt.date) -> No
 
 def test_immediately_rectify_is_due_at_once() -> None:
     assert values.parse_date("立即整改", 2026, deadline=True).at_once
+
+
+@pytest.mark.parametrize(
+    ("first", "footer"),
+    [("审核：李四", True), ("审核", True), ("审核人", True), ("说明：请如实填写", True), ("审核把关网站信息", False)],
+)
+def test_a_task_beginning_like_a_footer_word_is_a_task(first: str, footer: bool) -> None:
+    """审核 and 说明 mark a footer only alone or before ：, （ or 人: with no 序号 before it,
+    审核把关网站信息 is still a task."""
+    rows = [["工作任务", "责任部门"], ["任务一", "办公室"], [first, "宣传部"]]
+    book = read_workbook(workbook(("台账", rows)), "t.xlsx", as_of=AS_OF)
+    assert book.sheets[0].table.num_rows == (1 if footer else 2)

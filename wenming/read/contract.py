@@ -94,6 +94,7 @@ COMBINED_ROLES = ("status", "decision", "progress", "recheck")
 _ROWS = _WORDS["rows"]
 SUBTOTAL_PREFIXES = tuple(_ROWS["subtotal"])
 FOOTER_PREFIXES = (*SUBTOTAL_PREFIXES, *_ROWS["breakdown"], *_ROWS["footer"])
+FOOTER_BOUNDED = tuple(_ROWS["footer_bounded"])
 REFERENCE_WORDS = tuple(_ROWS["reference"])
 DEPARTMENT_SEPARATORS = _ROWS["department_separators"]
 LEAD_MARKS = tuple(_ROWS["lead_marks"])

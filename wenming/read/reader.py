@@ -405,7 +405,9 @@ class _SheetReader(ColumnParsers):
             column = self.raw(index)
             first = undecided & self.nonempty(index)
             if first.any():
-                footer |= first & column.word_flags(contract.FOOTER_PREFIXES, contract.SUBTOTAL_PREFIXES)
+                footer |= first & column.word_flags(
+                    contract.FOOTER_PREFIXES, contract.SUBTOTAL_PREFIXES, contract.FOOTER_BOUNDED
+                )
             undecided &= ~first
             if index in labels:
                 subtotal |= column.word_flags(contract.SUBTOTAL_PREFIXES, contract.SUBTOTAL_PREFIXES)
