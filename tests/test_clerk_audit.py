@@ -696,8 +696,9 @@ def provincial_scores() -> bytes:
     yet scored), a 加分项 with a cap "不超过5分", a 减分项 and a 否决项 class.
 
     By hand: scored base items 5 + 5 + 4 = 14 max, score 4.5 + 5 + 0 = 9.5, unscored 1 (举办讲堂);
-    bonus max 10 + 5 = 15, bonus score 3 + 2 = 5; deductions −2; total 9.5 + 5 − 2 = 12.5; vetoes 1,
-    triggered 0 (否). Nothing unread: the section heading is no item, "/" is unscored.
+    bonus max 10 + 5 = 15, bonus score 3 + 2 = 5; deductions −2 + 0 (0起) = −2; total 9.5 + 5 − 2 =
+    12.5; vetoes 3, triggered 0 (否, 经自查，未发生此类情况, 无（未发生）: each says nothing happened).
+    Nothing unread: the section heading is no item, "/" is unscored.
     """
     rows = [
         ["测评类别", "测评项目", "测评内容", "测评方法", "分值", "自评得分", "失分原因"],
@@ -709,7 +710,10 @@ def provincial_scores() -> bytes:
         ["加分项（10分）", "", "获省级表彰", "材料审核", "10", "3"],
         ["", "", "获市级表彰", "材料审核", "不超过5分", "2"],
         ["减分项", "", "被媒体曝光", "", "", "-2分"],
+        ["", "", "信访事项", "", "", "0起"],
         ["否决项", "", "发生重大安全事故", "", "", "否"],
+        ["", "", "严重违纪违法案件", "", "", "经自查，未发生此类情况"],
+        ["", "", "重大刑事案件", "", "", "无（未发生）"],
     ]
     return workbook(("自评表", rows, ["A2:G2"]))
 
@@ -719,8 +723,25 @@ def test_provincial_scores_with_a_cap_and_a_veto_class(read) -> None:
     scores = figures["scores"]
     assert (scores["max"], scores["score"], scores["unscored"]) == (14, 9.5, 1)
     assert (scores["bonus_max"], scores["bonus_score"], scores["deductions"], scores["total"]) == (15, 5, -2, 12.5)
-    assert scores["veto"] == {"items": 1, "triggered": 0, "triggered_items": []}
+    assert scores["veto"] == {"items": 3, "triggered": 0, "triggered_items": []}
     assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "triggered"),
+    [
+        ("无（未发生）", False),
+        ("0起", False),
+        ("未发生此类情况", False),
+        ("经自查，未发生", False),
+        ("不存在此情况", False),
+        ("发生1起", True),
+        ("发生火灾1起，未造成伤亡", True),
+        ("无证经营被查处", True),
+    ],
+)
+def test_a_veto_cell_saying_nothing_happened_is_not_triggered(cell: str, triggered: bool) -> None:
+    assert values.veto_triggered(cell) is triggered
 
 
 @pytest.mark.parametrize(

@@ -141,6 +141,8 @@ DEDUCTION_MARKERS = tuple(_SCORES["deduction"])
 VETO_MARKERS = tuple(_SCORES["veto"])
 VETO_NO = tuple(_SCORES["veto_no"])
 DEDUCTION_NONE = tuple(_SCORES["deduction_none"])
+NONE_PREFIXES = tuple(_SCORES["none_prefixes"])
+LEAD_INS = tuple(_SCORES["lead_ins"])
 
 HEADER_SCAN_ROWS = 15
 

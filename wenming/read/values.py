@@ -562,17 +562,29 @@ def deduction_points(value: object) -> ScoreCell:
     if cell.form in ("blank", "zero"):
         return ScoreCell("number", 0.0)
     word = contract.normalize_word(clean_text(value))
-    if word in _DEDUCTION_NONE or cell.form == "not_applicable":
+    if word in _DEDUCTION_NONE or cell.form == "not_applicable" or says_none(word):
         return ScoreCell("number", 0.0)
     return ScoreCell("other", text=word)
 
 
+_ZERO_COUNT = re.compile(r"^0(?:起|次|件|例|项|个|人)?$")
+_LEAD_IN = re.compile("^(?:" + "|".join(map(re.escape, contract.LEAD_INS)) + ")[,:]?")
+
+
+def says_none(word: str) -> bool:
+    """Whether a veto or deduction cell says nothing happened: 无（未发生）, 0起, 未发生此类情况,
+    经自查，未发生…; never text describing an occurrence."""
+    bare = _LEAD_IN.sub("", word)
+    return _NOTE.sub("", word) in _VETO_NO or bool(_ZERO_COUNT.match(word)) or bare.startswith(contract.NONE_PREFIXES)
+
+
 def veto_triggered(value: object) -> bool:
     """A veto item's cell: 是, 发生, 有, 否决, or any text describing an occurrence, triggers it;
-    无, 未发生, 否, 0 and blank do not."""
+    无, 未发生, 否, 0, blank and text saying nothing happened (says_none) do not."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value != 0
-    return contract.normalize_word(clean_text(value)) not in _VETO_NO
+    word = contract.normalize_word(clean_text(value))
+    return word not in _VETO_NO and not says_none(word)
 
 
 def points_in_text(value: object) -> float | None:
