@@ -808,3 +808,20 @@ def test_a_task_beginning_like_a_footer_word_is_a_task(first: str, footer: bool)
     rows = [["工作任务", "责任部门"], ["任务一", "办公室"], [first, "宣传部"]]
     book = read_workbook(workbook(("台账", rows)), "t.xlsx", as_of=AS_OF)
     assert book.sheets[0].table.num_rows == (1 if footer else 2)
+
+
+def unread_decisions() -> bytes:
+    """A ledger whose 是否销号 says 是（10月20日销号） (yes, with a note: closed) and 待复查 (neither yes
+    nor no: the status decides, 整改中 is open, and the cell is said)."""
+    rows = [
+        ["存在问题", "责任部门", "整改情况", "是否销号"],
+        ["甲", "办公室", "整改中", "是（10月20日销号）"],
+        ["乙", "办公室", "整改中", "待复查"],
+    ]
+    return workbook(("台账", rows))
+
+
+def test_a_decision_with_a_note_is_read_and_one_neither_yes_nor_no_is_said(read) -> None:
+    figures, warnings = read(unread_decisions)
+    assert (figures["issues"]["closed"], figures["issues"]["open"]) == (1, 1)
+    assert warnings == [("decision", "台账!D3", 1)]

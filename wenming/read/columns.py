@@ -251,6 +251,7 @@ class ColumnParsers:
         self.warn(where, flags(keys, [s.note == "nearly_done" for s in states]), "nearly_done", status)
         if "progress" in self.header.columns:
             self.warn("progress", flags(keys, [not ok for _, ok in parsed]), "rate", self.role("progress"))
+        self._warn_decisions()
         return {
             "status": per_row(keys, [s.state for s in states], pa.string()),
             "status_text": text_array(status, percents=True),
@@ -280,10 +281,20 @@ class ColumnParsers:
             self.n,
         )
         closed = [self._issue_closed(*combo) for combo in combos]
+        self._warn_decisions()
         return {
             "status": per_row(keys, ["closed" if c else "open" for c in closed], pa.string()),
             "status_text": text_array(status),
         }
+
+    def _warn_decisions(self) -> None:
+        """A 是否办结/是否销号 cell that says neither yes nor no is not read: the status decides, and
+        the cell is said."""
+        raw = self.role("decision")
+        if raw is None:
+            return
+        unread = raw.per_unique(lambda v: not values.is_blank(v) and values.decision(v) is None)
+        self.warn("decision", flags(raw, unread), "decision", raw)
 
     def _issue_closed(self, status: Cell, closed_on: bool, decided: Cell, recheck: Cell) -> bool:
         if values.recheck_failed(recheck):

@@ -311,10 +311,12 @@ def task_status(value: object, done_on_filled: bool = False, ongoing: bool = Fal
 
 
 def decision(value: object) -> bool | None:
-    """A yes/no "finished" column (是否办结, 是否销号): True, False, or None (blank or unknown)."""
+    """A yes/no "finished" column (是否办结, 是否销号): True, False, or None (blank or unknown); a
+    note after the answer is not part of it ("是（10月20日销号）")."""
     if isinstance(value, bool):
         return value
     word = contract.normalize_word(clean_text(value))
+    word = _NOTE.sub("", word) or word
     if word in _DECISION_YES:
         return True
     if word in _DECISION_NO:
