@@ -12,7 +12,7 @@ import pytest
 
 from tests.workbooks import Formatted, workbook
 from wenming.figures import summary
-from wenming.read import values
+from wenming.read import scorecells, values
 from wenming.read.reader import ParsedWorkbook, read_workbook
 from wenming.store import Store
 
@@ -741,7 +741,7 @@ def test_provincial_scores_with_a_cap_and_a_veto_class(read) -> None:
     ],
 )
 def test_a_veto_cell_saying_nothing_happened_is_not_triggered(cell: str, triggered: bool) -> None:
-    assert values.veto_triggered(cell) is triggered
+    assert scorecells.veto_triggered(cell) is triggered
 
 
 @pytest.mark.parametrize(

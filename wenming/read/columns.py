@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from wenming.read import contract, values
+from wenming.read import contract, scorecells, values
 from wenming.read.grid import Cell, Column
 from wenming.read.layout import Header
 from wenming.read.notices import SheetWarning, grouped
@@ -321,12 +321,12 @@ class ColumnParsers:
     def scores(self, columns: dict[str, pa.Array]) -> dict[str, pa.Array]:
         """Max, score and the item's type (item, not_applicable, deduction, veto) as §7 reads them."""
         max_raw, score_raw = self._column_or_empty("max"), self._column_or_empty("score")
-        max_cells = max_raw.per_unique(values.parse_score)
-        score_cells = score_raw.per_unique(values.parse_score)
+        max_cells = max_raw.per_unique(scorecells.parse_score)
+        score_cells = score_raw.per_unique(scorecells.parse_score)
         max_form = np.array([c.form for c in max_cells], dtype=object)[max_raw.codes]
         maxes = np.array([c.value if c.form == "number" else np.nan for c in max_cells], dtype=float)[max_raw.codes]
         if "item" in columns and np.isnan(maxes).any():
-            in_text = self._column_or_empty("item").per_unique(values.points_in_text)
+            in_text = self._column_or_empty("item").per_unique(scorecells.points_in_text)
             from_text = np.array([np.nan if p is None else p for p in in_text], dtype=float)[
                 self._column_or_empty("item").codes
             ]
@@ -351,7 +351,7 @@ class ColumnParsers:
         self.warn("score", deduction & np.isnan(scores), "number", score_raw)
         scores = self._checked(scores, maxes, plain)
         scores[veto | not_applicable] = np.nan
-        triggered = veto & score_raw.flags(values.veto_triggered)
+        triggered = veto & score_raw.flags(scorecells.veto_triggered)
         item_type = np.select([veto, deduction, not_applicable], ["veto", "deduction", "not_applicable"], "item")
         return {
             "max": pa.array(np.where(veto, np.nan, maxes), pa.float64(), from_pandas=True),
@@ -373,7 +373,7 @@ class ColumnParsers:
 
     def _deductions(self, score_raw: Column, deducted: np.ndarray) -> np.ndarray:
         """A deduction item's points, 0 or below: its score cell, else its 扣分 cell."""
-        cells = score_raw.per_unique(values.deduction_points)
+        cells = score_raw.per_unique(scorecells.deduction_points)
         points = np.array([c.value if c.form == "number" else np.nan for c in cells], dtype=float)[score_raw.codes]
         blank = np.array([values.is_blank(v) for v in score_raw.uniques], dtype=bool)[score_raw.codes]
         return np.where(blank & ~np.isnan(deducted), -deducted, points)
