@@ -825,3 +825,22 @@ def test_a_decision_with_a_note_is_read_and_one_neither_yes_nor_no_is_said(read)
     figures, warnings = read(unread_decisions)
     assert (figures["issues"]["closed"], figures["issues"]["open"]) == (1, 1)
     assert warnings == [("decision", "台账!D3", 1)]
+
+
+def planned_and_actual() -> bytes:
+    """A two-level header: 责任单位 over 牵头单位 | 配合单位, and 完成时间 over 计划完成时间 | 实际完成时间.
+    The planned time is the deadline: on 2026-11-20 任务二 (9月底, 推进中) is overdue; 任务一 was done
+    on 06-20. Tasks 2, done 1, overdue 1."""
+    rows = [
+        ["序号", "工作任务", "责任单位", "", "完成时间", "", "完成情况"],
+        ["", "", "牵头单位", "配合单位", "计划完成时间", "实际完成时间", ""],
+        [1, "任务一", "办公室", "研究室", "6月底", dt.date(2026, 6, 20), "已完成"],
+        [2, "任务二", "研究室", "", "9月底", "", "推进中"],
+    ]
+    return workbook(("台账", rows, ["A1:A2", "B1:B2", "C1:D1", "E1:F1", "G1:G2"]))
+
+
+def test_the_planned_time_of_a_two_level_header_is_the_deadline(read) -> None:
+    figures, warnings = read(planned_and_actual)
+    assert task_figures(figures) == (2, 1, 1, 0, 0)
+    assert warnings == []
