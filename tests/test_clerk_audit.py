@@ -6,11 +6,13 @@ each imported through the store and checked against the figures a clerk works ou
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from tests.workbooks import Formatted, workbook
+from wenming import cli
 from wenming.figures import summary
 from wenming.read import scorecells, values
 from wenming.read.reader import ParsedWorkbook, read_workbook
@@ -844,3 +846,14 @@ def test_the_planned_time_of_a_two_level_header_is_the_deadline(read) -> None:
     figures, warnings = read(planned_and_actual)
     assert task_figures(figures) == (2, 1, 1, 0, 0)
     assert warnings == []
+
+
+def test_summary_json_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command line prints the same figures: the 人大 责任清单 and the 集团 ledger together."""
+    store, _ = imported(tmp_path, congress_duties, mine_issue_ledger)
+    store.close()
+    assert cli.main(["summary", "--db", str(store.path), "--as-of", AS_OF.isoformat(), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert task_figures(printed) == (9, 3, 2, 1, 1)
+    assert printed["tasks"]["by_department"]["研究室"]["total"] == 2
+    assert (printed["issues"]["total"], printed["issues"]["closed"], printed["issues"]["overdue"]) == (6, 3, 2)
