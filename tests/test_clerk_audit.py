@@ -857,3 +857,8 @@ def test_summary_json_on_the_command_line(tmp_path: Path, capsys: pytest.Capture
     assert task_figures(printed) == (9, 3, 2, 1, 1)
     assert printed["tasks"]["by_department"]["研究室"]["total"] == 2
     assert (printed["issues"]["total"], printed["issues"]["closed"], printed["issues"]["overdue"]) == (6, 3, 2)
+
+
+@pytest.mark.parametrize(("cell", "hours"), [("1天", 8), ("2天/人", 16), ("0.5天", 4), ("半小时", 0.5)])
+def test_a_duration_in_days_is_a_day_of_eight_hours_each(cell: str, hours: float) -> None:
+    assert values.parse_hours(cell) == values.Number(hours)

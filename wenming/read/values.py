@@ -395,7 +395,8 @@ _BREAKDOWN_NOTE = re.compile(r"\((?:其中|含)[^)]*\)$")  # a breakdown after t
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _UNIT_WORDS = ("人次", "人", "名", "位", "次", "个", "份", "场", "期")
 _FRACTION = re.compile(r"^(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
-_HOURS = re.compile(r"^(\d+(?:\.\d+)?)(?:-|~|至|到)?(\d+(?:\.\d+)?)?(小时|个小时|h|H|分钟|min)(?:/人|每人)?$")
+_HOURS = re.compile(r"^(\d+(?:\.\d+)?)(?:-|~|至|到)?(\d+(?:\.\d+)?)?(小时|个小时|h|H|分钟|min|天|日)(?:/人|每人)?$")
+_PER_UNIT = {"分钟": 1 / 60, "min": 1 / 60}  # hours per unit, other than hours and days
 
 
 def chinese_number(text: str) -> float | None:
@@ -461,8 +462,8 @@ def parse_number(value: object) -> Number:
 
 
 def parse_hours(value: object) -> Number:
-    """A duration in hours: 半天 -> 4, 一天 -> 8, "2小时/人" -> 2, 3h -> 3, 90分钟 -> 1.5, and
-    "2-3小时" -> 2.5, the middle, marked range_middle."""
+    """A duration in hours: 半天 -> 4, 一天 -> 8, "2小时/人" -> 2, 3h -> 3, 90分钟 -> 1.5, "2天" -> 16
+    (a day is 一天's hours), and "2-3小时" -> 2.5, the middle, marked range_middle."""
     if isinstance(value, (str,)):
         text = compact(value).replace(",", "")
         if text in contract.DURATION_WORDS:
@@ -470,9 +471,8 @@ def parse_hours(value: object) -> Number:
         if m := _HOURS.match(text):
             low = float(m[1])
             high = float(m[2]) if m[2] else low
-            hours = (low + high) / 2
-            if m[3] in ("分钟", "min"):
-                hours /= 60
+            day = contract.DURATION_WORDS["一天"]
+            hours = (low + high) / 2 * (day if m[3] in ("天", "日") else _PER_UNIT.get(m[3], 1))
             return Number(hours, note="range_middle" if m[2] else "")
     return parse_number(value)
 
