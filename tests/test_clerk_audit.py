@@ -574,6 +574,8 @@ def test_a_problem_closed_in_words(cell: str, closed: bool) -> None:
         ["截止时间：2026年10月31日"],
         ["填报日期：", dt.date(2026, 10, 31)],
         ["填报单位：办公室", "", "截至日期:2026.10.31"],
+        ["统计时间：2026年1月1日至10月31日"],  # a period reports up to its end
+        ["统计时间：2026.1.1-2026.10.31"],
     ],
 )
 def test_the_reference_date_of_a_title_row(title: list[object]) -> None:

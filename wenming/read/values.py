@@ -497,14 +497,18 @@ _REFERENCE = re.compile(
     + "|".join(map(re.escape, contract.REFERENCE_WORDS))
     + ")"
     + r"(?:时间|日期)?[:：]?(\d{4}(?:年\d{1,2}月(?:\d{1,2}日|底|末)?|[-/.]\d{1,2}[-/.]\d{1,2}))"
+    # a period (统计时间：2026年1月1日至10月31日) reports up to its end
+    + r"(?:(?:至|到|~|—|–|-)((?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|底|末)?|\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}))?"
 )
 
 
 def reference_date(texts: list[str]) -> dt.date | None:
-    """The "截至…年…月…日" date written in a sheet's title rows, if any."""
+    """The "截至…年…月…日" date written in a sheet's title rows, if any; of a period, its end."""
     for text in texts:
         if m := _REFERENCE.search(compact(text)):
             found = _text_date(m[1], dt.date.today().year)
+            if found and m[2]:
+                found = _range_end(f"{m[1]}至{m[2]}", found.year)
             if found:
                 return found
     return None
