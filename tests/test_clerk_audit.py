@@ -864,3 +864,29 @@ def test_summary_json_on_the_command_line(tmp_path: Path, capsys: pytest.Capture
 @pytest.mark.parametrize(("cell", "hours"), [("1天", 8), ("2天/人", 16), ("0.5天", 4), ("半小时", 0.5)])
 def test_a_duration_in_days_is_a_day_of_eight_hours_each(cell: str, hours: float) -> None:
     assert values.parse_hours(cell) == values.Number(hours)
+
+
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [
+        ("1.1万人次", values.Number(11000)),
+        ("3万余人", values.Number(30000, note="approximate")),
+        ("共35人", values.Number(35)),
+    ],
+)
+def test_counts_in_ten_thousands_and_after_a_total_word(cell: str, number: values.Number) -> None:
+    assert values.parse_number(cell) == number
+
+
+@pytest.mark.parametrize(
+    ("cell", "due"),
+    [
+        ("2026年6月30日前（每月报送）", dt.date(2026, 6, 30)),
+        ("2026年12月31日（长期坚持）", dt.date(2026, 12, 31)),
+        ("2026年度", dt.date(2026, 12, 31)),
+        ("2026年全年", dt.date(2026, 12, 31)),
+        ("本年度内", dt.date(2026, 12, 31)),
+    ],
+)
+def test_a_deadline_with_a_note_or_a_year_of_work(cell: str, due: dt.date) -> None:
+    assert values.parse_date(cell, 2026, deadline=True).date == due

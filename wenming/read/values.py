@@ -112,7 +112,7 @@ _YEAR_MONTH = re.compile(r"^(\d{4})(?:年|[-/.])(\d{1,2})(?:月(?:份)?)?(?:底|
 _MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})(?:日|号)$")
 _MONTH_DOT_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})$")  # "6.30" typed as text: 30 June
 _MONTH = re.compile(r"^(\d{1,2})月(?:份)?(?:底|末)?$")
-_YEAR_END = re.compile(r"^(?:(\d{4})年(?:年)?(?:底|末)|年底|年末)$")
+_YEAR_END = re.compile(r"^(?:(\d{4})年(?:年)?(?:底|末|度|全年)|年底|年末)$")
 _QUARTER = re.compile(r"^(?:(\d{4})年)?(?:第)?([一二三四1-4])季度(?:末|底)?$")
 _HALF = re.compile(r"^(?:(\d{4})年)?(上|下)半年(?:末|底)?$")
 _RANGE = re.compile(r"[至~〜—–－]|--")
@@ -216,6 +216,8 @@ def parse_date(value: object, ref_year: int, *, deadline: bool = False) -> DateV
     if deadline and (m := _WITHIN.match(_strip_suffix(text))):
         return DateValue(None, within=int(m[1]))
     found = _text_date(text, ref_year) or _range_end(text, ref_year)
+    if found is None and (bare := TRAILING_NOTE.sub("", text)) != text and bare:
+        return parse_date(bare, ref_year, deadline=deadline)  # "2026年6月30日前（每月报送）": the date
     return DateValue(found) if found else UNKNOWN_DATE
 
 
@@ -376,6 +378,8 @@ def recheck_failed(value: object) -> bool:
 # ---------------------------------------------------------------- numbers
 
 _NUMBER = re.compile(r"^([-+]?\d+(?:\.\d+)?)(%|人次|人|名|位|小时|个小时|h|H|分|次|个|份|场|期)?$")
+_TEN_THOUSANDS = re.compile(r"^(\d+(?:\.\d+)?)万(人次|人|名|位|次|个|份)?$")  # 1.2万人次
+_TOTAL_WORDS = ("合计", "总计", "共计", "共", "计")  # 共35人: the count after them
 _CN_NUMBER = re.compile(r"^([零〇一二两三四五六七八九十百千万]+)(人次|人|名|位|次|个|份|场|期)?$")
 _CN_VALUES = {
     "零": 0,
@@ -444,6 +448,10 @@ def parse_number(value: object) -> Number:
     if m := _NUMBER.match(text):
         number = float(m[1])
         return Number(float(m[1] + "e-2") if m[2] == "%" else number)  # "91.8%": 0.918, as Excel reads it
+    if m := _TEN_THOUSANDS.match(text):
+        return Number(float(m[1] + "e4"))  # 1.1万 is 11000, not 11000.000000000002
+    if text.startswith(_TOTAL_WORDS) and (rest := text.lstrip("".join(_TOTAL_WORDS))) and rest[0].isdigit():
+        return parse_number(rest)
     if m := _CN_NUMBER.match(text):
         found = chinese_number(m[1])
         if found is not None:
