@@ -890,3 +890,22 @@ def test_counts_in_ten_thousands_and_after_a_total_word(cell: str, number: value
 )
 def test_a_deadline_with_a_note_or_a_year_of_work(cell: str, due: dt.date) -> None:
     assert values.parse_date(cell, 2026, deadline=True).date == due
+
+
+def survey_with_averages() -> bytes:
+    """A survey with a 平均 row and a 全局平均值 row under the departments: two departments surveyed,
+    never a department named 平均."""
+    rows = [
+        ["部门", "满意度", "有效问卷"],
+        ["办公室", "98%", 35],
+        ["宣传科", "96%", 30],
+        ["平均", "97%", ""],
+        ["全局平均值", "97%", 65],
+    ]
+    return workbook(("问卷", rows))
+
+
+def test_a_row_of_averages_is_no_department(read) -> None:
+    figures, warnings = read(survey_with_averages)
+    assert sorted(figures["surveys"]["by_department"]) == ["办公室", "宣传科"]
+    assert warnings == []

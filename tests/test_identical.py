@@ -48,9 +48,9 @@ def _starts(value: object, prefixes: tuple[str, ...]) -> bool:
 
 
 def _subtotal(value: object) -> bool:
-    """合计… or …小计 (机关小计)."""
+    """合计…, …小计 (机关小计) or …平均 (全局平均)."""
     word = contract.normalize_word(value) if isinstance(value, str) else ""
-    return word.startswith(contract.SUBTOTAL_PREFIXES) or word.endswith(contract.SUBTOTAL_PREFIXES)
+    return word.startswith(contract.SUBTOTAL_PREFIXES) or word.endswith(contract.SUMMARY_SUFFIXES)
 
 
 def _footer(value: object) -> bool:

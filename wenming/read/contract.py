@@ -95,6 +95,7 @@ _ROWS = _WORDS["rows"]
 SUBTOTAL_PREFIXES = tuple(_ROWS["subtotal"])
 FOOTER_PREFIXES = (*SUBTOTAL_PREFIXES, *_ROWS["breakdown"], *_ROWS["footer"])
 FOOTER_BOUNDED = tuple(_ROWS["footer_bounded"])
+SUMMARY_SUFFIXES = (*SUBTOTAL_PREFIXES, *_ROWS["average"])  # 机关小计, 全局平均值: a summary row
 REFERENCE_WORDS = tuple(_ROWS["reference"])
 DEPARTMENT_SEPARATORS = _ROWS["department_separators"]
 LEAD_MARKS = tuple(_ROWS["lead_marks"])

@@ -396,7 +396,7 @@ class _SheetReader(ColumnParsers):
     def _footer_rows(self, text_col: int) -> np.ndarray:
         """Rows whose first non-empty cell starts with 合计, 小计, 其中, 填表人, …, and rows with a
         subtotal label in a known column up to the text column (小计 beside a merged 测评项目); a
-        subtotal word may also end the label (机关小计, 煤矿合计)."""
+        subtotal or average word may also end the label (机关小计, 煤矿合计, 全局平均值)."""
         footer = np.zeros(self.n, dtype=bool)
         undecided = np.ones(self.n, dtype=bool)
         subtotal = np.zeros(self.n, dtype=bool)
@@ -406,11 +406,11 @@ class _SheetReader(ColumnParsers):
             first = undecided & self.nonempty(index)
             if first.any():
                 footer |= first & column.word_flags(
-                    contract.FOOTER_PREFIXES, contract.SUBTOTAL_PREFIXES, contract.FOOTER_BOUNDED
+                    contract.FOOTER_PREFIXES, contract.SUMMARY_SUFFIXES, contract.FOOTER_BOUNDED
                 )
             undecided &= ~first
             if index in labels:
-                subtotal |= column.word_flags(contract.SUBTOTAL_PREFIXES, contract.SUBTOTAL_PREFIXES)
+                subtotal |= column.word_flags(contract.SUBTOTAL_PREFIXES, contract.SUMMARY_SUFFIXES)
             elif index > text_col and not undecided.any():
                 break
         return subtotal | footer
