@@ -742,6 +742,8 @@ def test_provincial_scores_with_a_cap_and_a_veto_class(read) -> None:
         ("发生1起", True),
         ("发生火灾1起，未造成伤亡", True),
         ("无证经营被查处", True),
+        ("没有按规定落实安全责任被通报", True),
+        ("没有发生", False),
     ],
 )
 def test_a_veto_cell_saying_nothing_happened_is_not_triggered(cell: str, triggered: bool) -> None:
