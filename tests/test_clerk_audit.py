@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,9 @@ from wenming.read.reader import ParsedWorkbook, read_workbook
 from wenming.store import Store
 
 AS_OF = dt.date(2026, 11, 20)
+Build = Callable[[], bytes]
+Warned = list[tuple[str, str, int]]  # (code, cells, count) of each grouped warning
+Reader = Callable[..., tuple[dict, Warned]]
 SERIAL_JUNE_30 = 46203  # 2026-06-30 as an Excel serial, in a cell without a date format
 
 
@@ -341,24 +345,24 @@ def unreadable_values() -> bytes:
 # ---------------------------------------------------------------- through the store
 
 
-def imported(tmp_path: Path, *builds: object) -> tuple[Store, list[ParsedWorkbook]]:
+def imported(tmp_path: Path, *builds: Build) -> tuple[Store, list[ParsedWorkbook]]:
     """A store holding each workbook, imported as the upload page does: parse, then store."""
     store = Store.open(tmp_path / "t.duckdb")
     books = []
     for build in builds:
-        data = build()  # type: ignore[operator]
-        book = store.parse(data, f"{build.__name__}.xlsx", as_of=AS_OF)  # type: ignore[attr-defined]
+        data = build()
+        book = store.parse(data, f"{build.__name__}.xlsx", as_of=AS_OF)
         store.import_parsed(book, data, user="test", as_of=AS_OF)
         books.append(book)
     return store, books
 
 
 @pytest.fixture
-def read(tmp_path: Path):
+def read(tmp_path: Path) -> Iterator[Reader]:
     """read(build, ...) -> (the figures on AS_OF, the warnings as (code, cells, count))."""
     opened: list[Store] = []
 
-    def run(*builds: object) -> tuple[dict, list[tuple[str, str, int]]]:
+    def run(*builds: Build) -> tuple[dict, Warned]:
         store, books = imported(tmp_path, *builds)
         opened.append(store)
         warnings = [(w.code, w.ref, w.count) for book in books for w in book.warnings]
@@ -378,7 +382,7 @@ def by_department(figures: dict, kind: str, *fields: str) -> dict[str, tuple]:
     return {name: tuple(f[field] for field in fields) for name, f in figures[kind]["by_department"].items()}
 
 
-def test_congress_duties(read) -> None:
+def test_congress_duties(read: Reader) -> None:
     figures, warnings = read(congress_duties)
     assert task_figures(figures) == (9, 3, 2, 1, 1)
     assert by_department(figures, "tasks", "total", "done", "overdue") == {
@@ -395,7 +399,7 @@ def test_congress_duties(read) -> None:
     assert warnings == [("sheet_skipped", "填表说明", 1)]
 
 
-def test_mine_issue_ledger(read) -> None:
+def test_mine_issue_ledger(read: Reader) -> None:
     figures, warnings = read(mine_issue_ledger)
     issues = figures["issues"]
     assert (issues["total"], issues["closed"], issues["open"], issues["overdue"]) == (6, 3, 3, 2)
@@ -418,7 +422,7 @@ def test_the_date_of_a_title_row_may_stand_in_the_next_cell(tmp_path: Path) -> N
     store.close()
 
 
-def test_self_assessment_with_subtotals(read) -> None:
+def test_self_assessment_with_subtotals(read: Reader) -> None:
     figures, warnings = read(self_assessment)
     scores = figures["scores"]
     assert (scores["max"], scores["score"], scores["unscored"], scores["not_applicable"]) == (18, 15.5, 0, 1)
@@ -429,7 +433,7 @@ def test_self_assessment_with_subtotals(read) -> None:
     assert warnings == []
 
 
-def test_volunteer_register(read) -> None:
+def test_volunteer_register(read: Reader) -> None:
     figures, warnings = read(volunteer_register)
     participation = figures["participation"]
     assert (participation["activities"], participation["person_times"]) == (6, 227)
@@ -447,7 +451,7 @@ def test_volunteer_register(read) -> None:
     ]
 
 
-def test_headcount_and_survey(read) -> None:
+def test_headcount_and_survey(read: Reader) -> None:
     figures, warnings = read(staff_and_survey, volunteer_register)
     assert by_department(figures, "participation", "headcount") == {
         "综治办": (9,),
@@ -470,14 +474,14 @@ def test_headcount_and_survey(read) -> None:
     assert [w for w in warnings if w[0] not in ("approximate", "range_middle")] == []
 
 
-def test_group_tasks(read) -> None:
+def test_group_tasks(read: Reader) -> None:
     figures, warnings = read(group_tasks)
     assert task_figures(figures) == (8, 1, 1, 1, 1)
     assert by_department(figures, "tasks", "total", "overdue")["安监处"] == (1, 1)
     assert warnings == [("date_pending", "任务分解表!D9", 1)]
 
 
-def test_cppcc_progress(read) -> None:
+def test_cppcc_progress(read: Reader) -> None:
     figures, warnings = read(cppcc_progress)
     assert task_figures(figures) == (5, 2, 1, 0, 0)
     assert by_department(figures, "tasks", "total", "done") == {
@@ -489,7 +493,7 @@ def test_cppcc_progress(read) -> None:
     assert warnings == []
 
 
-def test_inspection_list(read) -> None:
+def test_inspection_list(read: Reader) -> None:
     figures, warnings = read(inspection_list)
     issues = figures["issues"]
     assert (issues["total"], issues["closed"], issues["open"], issues["overdue"]) == (5, 2, 3, 1)
@@ -610,7 +614,7 @@ def bureau_headcount() -> bytes:
     return workbook(("职工人数", rows))
 
 
-def test_subtotals_named_at_their_end_and_breakdowns_are_never_added(read) -> None:
+def test_subtotals_named_at_their_end_and_breakdowns_are_never_added(read: Reader) -> None:
     figures, warnings = read(bureau_headcount)
     assert by_department(figures, "participation", "headcount") == {
         "办公室": (10,),
@@ -668,7 +672,7 @@ def relative_deadlines() -> bytes:
     return workbook(("督查问题清单", rows))
 
 
-def test_a_deadline_within_days_counts_from_the_day_found(read) -> None:
+def test_a_deadline_within_days_counts_from_the_day_found(read: Reader) -> None:
     figures, warnings = read(relative_deadlines)
     assert (figures["issues"]["total"], figures["issues"]["overdue"]) == (4, 1)
     assert warnings == [("date", "督查问题清单!D5", 1), ("date_within", "督查问题清单!D4", 1)]
@@ -688,7 +692,7 @@ def superseded_column() -> bytes:
     return workbook(("工作台账", rows), hidden_columns={"工作台账": ["C", "E"]}, hidden_rows={"工作台账": [3]})
 
 
-def test_a_hidden_column_gives_way_to_the_visible_one(read) -> None:
+def test_a_hidden_column_gives_way_to_the_visible_one(read: Reader) -> None:
     figures, warnings = read(superseded_column)
     assert (figures["tasks"]["total"], figures["tasks"]["done"]) == (3, 2)
     assert warnings == [("column_hidden_unused", "工作台账!C1", 1), ("column_hidden_read", "工作台账!E1", 1)]
@@ -722,7 +726,7 @@ def provincial_scores() -> bytes:
     return workbook(("自评表", rows, ["A2:G2"]))
 
 
-def test_provincial_scores_with_a_cap_and_a_veto_class(read) -> None:
+def test_provincial_scores_with_a_cap_and_a_veto_class(read: Reader) -> None:
     figures, warnings = read(provincial_scores)
     scores = figures["scores"]
     assert (scores["max"], scores["score"], scores["unscored"]) == (14, 9.5, 1)
@@ -779,7 +783,7 @@ def street_office() -> bytes:
     return workbook(("工作台账", tasks), ("问题清单", problems))
 
 
-def test_the_wording_of_a_street_office(read) -> None:
+def test_the_wording_of_a_street_office(read: Reader) -> None:
     figures, warnings = read(street_office)
     assert task_figures(figures) == (3, 1, 1, 0, 0)
     issues = figures["issues"]
@@ -827,7 +831,7 @@ def unread_decisions() -> bytes:
     return workbook(("台账", rows))
 
 
-def test_a_decision_with_a_note_is_read_and_one_neither_yes_nor_no_is_said(read) -> None:
+def test_a_decision_with_a_note_is_read_and_one_neither_yes_nor_no_is_said(read: Reader) -> None:
     figures, warnings = read(unread_decisions)
     assert (figures["issues"]["closed"], figures["issues"]["open"]) == (1, 1)
     assert warnings == [("decision", "台账!D3", 1)]
@@ -846,7 +850,7 @@ def planned_and_actual() -> bytes:
     return workbook(("台账", rows, ["A1:A2", "B1:B2", "C1:D1", "E1:F1", "G1:G2"]))
 
 
-def test_the_planned_time_of_a_two_level_header_is_the_deadline(read) -> None:
+def test_the_planned_time_of_a_two_level_header_is_the_deadline(read: Reader) -> None:
     figures, warnings = read(planned_and_actual)
     assert task_figures(figures) == (2, 1, 1, 0, 0)
     assert warnings == []
@@ -907,7 +911,7 @@ def survey_with_averages() -> bytes:
     return workbook(("问卷", rows))
 
 
-def test_a_row_of_averages_is_no_department(read) -> None:
+def test_a_row_of_averages_is_no_department(read: Reader) -> None:
     figures, warnings = read(survey_with_averages)
     assert sorted(figures["surveys"]["by_department"]) == ["办公室", "宣传科"]
     assert warnings == []
