@@ -47,6 +47,19 @@ def _starts(value: object, prefixes: tuple[str, ...]) -> bool:
     return isinstance(value, str) and contract.normalize_word(value).startswith(prefixes)
 
 
+def _subtotal(value: object) -> bool:
+    """合计…, …小计 (机关小计) or …平均 (全局平均)."""
+    word = contract.normalize_word(value) if isinstance(value, str) else ""
+    return word.startswith(contract.SUBTOTAL_PREFIXES) or word.endswith(contract.SUMMARY_SUFFIXES)
+
+
+def _footer(value: object) -> bool:
+    """A footer or subtotal word first; 审核 and 说明 alone or followed by ：, （ or 人."""
+    word = contract.normalize_word(value) if isinstance(value, str) else ""
+    bounded = any(word == w or word.startswith((f"{w}:", f"{w}(", f"{w}人")) for w in contract.FOOTER_BOUNDED)
+    return _starts(value, contract.FOOTER_PREFIXES) or _subtotal(value) or bounded
+
+
 def _text(value: object, *, dates: bool = False, percents: bool = False) -> str | None:
     if dates and isinstance(value, dt.date):
         return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
@@ -81,9 +94,9 @@ def reference_rows(data: bytes) -> list[dict[str, object]]:
     for r in range(header.row + 1, len(rows)):
         row = rows[r]
         first = next((v for v in row if v != ""), None)
-        if _starts(first, contract.FOOTER_PREFIXES):
+        if _footer(first):
             continue
-        if any(_starts(row[i], contract.SUBTOTAL_PREFIXES) for i in columns.values() if i <= text_col):
+        if any(_subtotal(row[i]) for i in columns.values() if i <= text_col):
             continue
         if values.clean_text(row[text_col]) == head_text:
             continue

@@ -30,10 +30,13 @@ def sheet_rows(ws, rows: Sequence[Sequence[object]], merges: Iterable[str] = ())
 def workbook(
     *sheets: tuple[str, Sequence[Sequence[object]]] | tuple[str, Sequence[Sequence[object]], Iterable[str]],
     hidden: Iterable[str] = (),
+    hidden_columns: dict[str, Iterable[str]] | None = None,
+    hidden_rows: dict[str, Iterable[int]] | None = None,
 ) -> bytes:
     """An .xlsx file as bytes: each sheet is (name, rows) or (name, rows, merged ranges).
 
-    Sheets named in ``hidden`` are hidden, as with Excel's right-click > Hide.
+    Sheets named in ``hidden`` are hidden, as with Excel's right-click > Hide, and so are the
+    columns ``hidden_columns`` and the rows ``hidden_rows`` name per sheet ({"任务": ["C"]}, {"任务": [3]}).
     """
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -43,6 +46,12 @@ def workbook(
         sheet_rows(book.create_sheet(name), rows, merges)
     for name in hidden:
         book[name].sheet_state = "hidden"
+    for name, letters in (hidden_columns or {}).items():
+        for letter in letters:
+            book[name].column_dimensions[letter].hidden = True
+    for name, numbers in (hidden_rows or {}).items():
+        for number in numbers:
+            book[name].row_dimensions[number].hidden = True
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

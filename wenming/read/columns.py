@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from wenming.read import contract, values
+from wenming.read import contract, scorecells, values
 from wenming.read.grid import Cell, Column
 from wenming.read.layout import Header
 from wenming.read.notices import SheetWarning, grouped
@@ -179,8 +179,22 @@ class ColumnParsers:
                 ref = pa.scalar(self.ref, pa.date32())
                 due = pc.coalesce(self.dates["found_on"], ref) if "found_on" in self.dates else ref
                 out[role] = pc.if_else(pa.array(at_once), due, dates)
+            within = [p.within for p in parsed]
+            if any(days is not None for days in within):
+                out[role] = self._within(role, raw, within, out[role])
         self.dates[role] = out[role]
         return out
+
+    def _within(self, role: str, raw: Column, within: list[int | None], dates: pa.Array) -> pa.Array:
+        """15日内: due that many days after the problem was found (found_on, 交办日期); a row without
+        that date has no due date, with a warning."""
+        days = per_row(raw, within, pa.int32())
+        found = self.dates.get("found_on")
+        start = found.cast(pa.int32()) if found is not None else pa.nulls(self.n, pa.int32())
+        due = pc.add(start, days).cast(pa.date32())
+        relative = flags(raw, [days is not None for days in within])
+        self.warn(role, relative & ~due.is_valid().to_numpy(zero_copy_only=False), "date_within", raw)
+        return pc.if_else(pa.array(relative), due, dates)
 
     def _number(self, value: Cell, parse: Callable[[Cell], values.Number]) -> values.Number:
         meaning = self._meaning(value)
@@ -237,6 +251,7 @@ class ColumnParsers:
         self.warn(where, flags(keys, [s.note == "nearly_done" for s in states]), "nearly_done", status)
         if "progress" in self.header.columns:
             self.warn("progress", flags(keys, [not ok for _, ok in parsed]), "rate", self.role("progress"))
+        self._warn_decisions()
         return {
             "status": per_row(keys, [s.state for s in states], pa.string()),
             "status_text": text_array(status, percents=True),
@@ -266,10 +281,20 @@ class ColumnParsers:
             self.n,
         )
         closed = [self._issue_closed(*combo) for combo in combos]
+        self._warn_decisions()
         return {
             "status": per_row(keys, ["closed" if c else "open" for c in closed], pa.string()),
             "status_text": text_array(status),
         }
+
+    def _warn_decisions(self) -> None:
+        """A 是否办结/是否销号 cell that says neither yes nor no is not read: the status decides, and
+        the cell is said."""
+        raw = self.role("decision")
+        if raw is None:
+            return
+        unread = raw.per_unique(lambda v: not values.is_blank(v) and values.decision(v) is None)
+        self.warn("decision", flags(raw, unread), "decision", raw)
 
     def _issue_closed(self, status: Cell, closed_on: bool, decided: Cell, recheck: Cell) -> bool:
         if values.recheck_failed(recheck):
@@ -296,12 +321,12 @@ class ColumnParsers:
     def scores(self, columns: dict[str, pa.Array]) -> dict[str, pa.Array]:
         """Max, score and the item's type (item, not_applicable, deduction, veto) as §7 reads them."""
         max_raw, score_raw = self._column_or_empty("max"), self._column_or_empty("score")
-        max_cells = max_raw.per_unique(values.parse_score)
-        score_cells = score_raw.per_unique(values.parse_score)
+        max_cells = max_raw.per_unique(scorecells.parse_score)
+        score_cells = score_raw.per_unique(scorecells.parse_score)
         max_form = np.array([c.form for c in max_cells], dtype=object)[max_raw.codes]
         maxes = np.array([c.value if c.form == "number" else np.nan for c in max_cells], dtype=float)[max_raw.codes]
         if "item" in columns and np.isnan(maxes).any():
-            in_text = self._column_or_empty("item").per_unique(values.points_in_text)
+            in_text = self._column_or_empty("item").per_unique(scorecells.points_in_text)
             from_text = np.array([np.nan if p is None else p for p in in_text], dtype=float)[
                 self._column_or_empty("item").codes
             ]
@@ -326,7 +351,7 @@ class ColumnParsers:
         self.warn("score", deduction & np.isnan(scores), "number", score_raw)
         scores = self._checked(scores, maxes, plain)
         scores[veto | not_applicable] = np.nan
-        triggered = veto & score_raw.flags(values.veto_triggered)
+        triggered = veto & score_raw.flags(scorecells.veto_triggered)
         item_type = np.select([veto, deduction, not_applicable], ["veto", "deduction", "not_applicable"], "item")
         return {
             "max": pa.array(np.where(veto, np.nan, maxes), pa.float64(), from_pandas=True),
@@ -348,7 +373,7 @@ class ColumnParsers:
 
     def _deductions(self, score_raw: Column, deducted: np.ndarray) -> np.ndarray:
         """A deduction item's points, 0 or below: its score cell, else its 扣分 cell."""
-        cells = score_raw.per_unique(values.deduction_points)
+        cells = score_raw.per_unique(scorecells.deduction_points)
         points = np.array([c.value if c.form == "number" else np.nan for c in cells], dtype=float)[score_raw.codes]
         blank = np.array([values.is_blank(v) for v in score_raw.uniques], dtype=bool)[score_raw.codes]
         return np.where(blank & ~np.isnan(deducted), -deducted, points)

@@ -93,9 +93,13 @@ COMBINED_ROLES = ("status", "decision", "progress", "recheck")
 
 _ROWS = _WORDS["rows"]
 SUBTOTAL_PREFIXES = tuple(_ROWS["subtotal"])
-FOOTER_PREFIXES = (*SUBTOTAL_PREFIXES, *_ROWS["footer"])
+FOOTER_PREFIXES = (*SUBTOTAL_PREFIXES, *_ROWS["breakdown"], *_ROWS["footer"])
+FOOTER_BOUNDED = tuple(_ROWS["footer_bounded"])
+SUMMARY_SUFFIXES = (*SUBTOTAL_PREFIXES, *_ROWS["average"])  # 机关小计, 全局平均值: a summary row
 REFERENCE_WORDS = tuple(_ROWS["reference"])
 DEPARTMENT_SEPARATORS = _ROWS["department_separators"]
+LEAD_MARKS = tuple(_ROWS["lead_marks"])
+HELPER_MARKS = tuple(_ROWS["helper_marks"])
 
 _TASK = _WORDS["task_status"]
 TASK_DONE = tuple(_TASK["done"])
@@ -111,6 +115,7 @@ DECISION_YES = tuple(_WORDS["decision"]["yes"])
 DECISION_NO = tuple(_WORDS["decision"]["no"])
 
 ISSUE_CLOSED = tuple(_WORDS["issue_status"]["closed"])
+ISSUE_CLOSED_ENDINGS = tuple(_WORDS["issue_status"]["closed_endings"])
 RECHECK_FAILED = tuple(_WORDS["issue_status"]["recheck_failed"])
 
 _DATES = _WORDS["dates"]
@@ -129,6 +134,7 @@ DURATION_WORDS: dict[str, float] = {word: float(hours) for word, hours in _NUMBE
 
 _SCORES = _WORDS["scores"]
 SCORE_FULL = tuple(_SCORES["full"])
+SCORE_CAP = tuple(_SCORES["cap"])
 SCORE_ZERO = tuple(_SCORES["zero"])
 NOT_APPLICABLE = tuple(_SCORES["not_applicable"])
 BONUS_MARKERS = tuple(_SCORES["bonus"])
@@ -136,6 +142,8 @@ DEDUCTION_MARKERS = tuple(_SCORES["deduction"])
 VETO_MARKERS = tuple(_SCORES["veto"])
 VETO_NO = tuple(_SCORES["veto_no"])
 DEDUCTION_NONE = tuple(_SCORES["deduction_none"])
+NONE_PREFIXES = tuple(_SCORES["none_prefixes"])
+LEAD_INS = tuple(_SCORES["lead_ins"])
 
 HEADER_SCAN_ROWS = 15
 

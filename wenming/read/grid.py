@@ -131,9 +131,12 @@ class Column:
             self._forms = texts.forms(self.uniques, codes)
         return self._forms
 
-    def word_flags(self, prefixes: Sequence[str]) -> np.ndarray:
+    def word_flags(
+        self, prefixes: Sequence[str], suffixes: Sequence[str] = (), bounded: Sequence[str] = ()
+    ) -> np.ndarray:
         """Rows holding text whose word form (``contract.normalize_word``) starts with one of
-        ``prefixes``; computed for all distinct texts at once."""
+        ``prefixes``, ends with one of ``suffixes`` or is a ``bounded`` word (texts.starts_with);
+        computed for all distinct texts at once."""
         codes = self._text_codes()
         if self._words is None:
             if self._forms is not None:
@@ -146,7 +149,7 @@ class Column:
                 self._words = pa.concat_arrays([found, pa.array([""], pa.string())]).take(pa.array(positions))
         is_text = np.zeros(len(self.uniques), dtype=bool)
         is_text[codes] = True
-        return (texts.starts_with(self._words, prefixes) & is_text)[self.codes]
+        return (texts.starts_with(self._words, prefixes, suffixes, bounded) & is_text)[self.codes]
 
     def nonempty(self) -> np.ndarray:
         """Rows whose cell is not the empty text (blank)."""

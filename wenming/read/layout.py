@@ -29,8 +29,9 @@ def _cell_role(header: str, synonyms: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def match_roles(cells: Sequence[Cell], kind: contract.Kind) -> dict[str, int]:
-    """Map each role of ``kind`` to the first header cell that starts with one of its synonyms.
+def match_roles(cells: Sequence[Cell], kind: contract.Kind, hidden: frozenset[int] = frozenset()) -> dict[str, int]:
+    """Map each role of ``kind`` to the first header cell that starts with one of its synonyms;
+    a visible cell comes before a ``hidden`` column's (an old 完成情况 hidden beside the new one).
 
     A role found in two columns whose higher role (``kind.promote``) is missing gives its
     first column to that role: in 测评项目 | 测评指标 | 测评标准 the three are class, category
@@ -44,16 +45,21 @@ def match_roles(cells: Sequence[Cell], kind: contract.Kind) -> dict[str, int]:
         role = _cell_role(contract.normalize_header(cell), synonyms)
         if role is not None:
             found.setdefault(role, []).append(index)
+    for indexes in found.values():
+        indexes.sort(key=lambda index: index in hidden)
     for role, higher in kind.promote.items():
         if higher not in found and len(found.get(role, ())) >= 2:
             found[higher] = [found[role].pop(0)]
     return {role: indexes[0] for role, indexes in found.items()}
 
 
-def find_header(rows: list[list[Cell]], kinds: dict[str, contract.Kind] | None = None) -> Header | None:
+def find_header(
+    rows: list[list[Cell]], kinds: dict[str, contract.Kind] | None = None, hidden: frozenset[int] = frozenset()
+) -> Header | None:
     """The first row within the first 15 that holds the required roles of some kind; for a
-    two-level header, the lower row with the upper titles merged down into it."""
-    found = _find_header(rows, kinds)
+    two-level header, the lower row with the upper titles merged down into it. Columns in
+    ``hidden`` give way to visible ones of the same role."""
+    found = _find_header(rows, kinds, hidden)
     if found is None or found.row + 1 >= len(rows):
         return found
     upper, lower = rows[found.row], rows[found.row + 1]
@@ -63,22 +69,26 @@ def find_header(rows: list[list[Cell]], kinds: dict[str, contract.Kind] | None =
     combined = [low if isinstance(low, str) and low.strip() else up for up, low in zip(upper, lower, strict=False)]
     if combined == list(upper[: len(combined)]):
         return found
-    return _best(found.row + 1, combined, kinds) or found
+    return _best(found.row + 1, combined, kinds, hidden) or found
 
 
-def _find_header(rows: list[list[Cell]], kinds: dict[str, contract.Kind] | None = None) -> Header | None:
+def _find_header(
+    rows: list[list[Cell]], kinds: dict[str, contract.Kind] | None, hidden: frozenset[int]
+) -> Header | None:
     for index, cells in enumerate(rows[: contract.HEADER_SCAN_ROWS]):
-        best = _best(index, cells, kinds)
+        best = _best(index, cells, kinds, hidden)
         if best:
             return best
     return None
 
 
-def _best(index: int, cells: Sequence[Cell], kinds: dict[str, contract.Kind] | None) -> Header | None:
+def _best(
+    index: int, cells: Sequence[Cell], kinds: dict[str, contract.Kind] | None, hidden: frozenset[int] = frozenset()
+) -> Header | None:
     """The kind whose required roles ``cells`` hold: the one with more required roles, then more roles."""
     best: Header | None = None
     for kind in (kinds or contract.SHEET_KINDS).values():
-        columns = match_roles(cells, kind)
+        columns = match_roles(cells, kind, hidden)
         if not all(role in columns for role in kind.required):
             continue
         if kind.any_of and not any(role in columns for role in kind.any_of):

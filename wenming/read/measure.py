@@ -24,11 +24,13 @@ class SheetShape:
     rows: int = 0  # the last row holding a cell, 1-based (0: no cell)
     columns: int = 0  # the last column holding a cell, 1-based
     formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, column), 1-based: no cached value
+    hidden_columns: frozenset[int] = frozenset()  # 0-based: <col hidden="1"> before <sheetData>
 
     def add(self, other: SheetShape) -> None:
         self.rows = max(self.rows, other.rows)
         self.columns = max(self.columns, other.columns)
         self.formulas.extend(other.formulas)
+        self.hidden_columns |= other.hidden_columns
 
     @property
     def cells(self) -> int:
@@ -71,7 +73,28 @@ def measure_sheet(xml: bytes) -> SheetShape:
     """
     root = _ROOT.search(xml, 0, 65_536)
     shape = _measure_fast(xml, root.group(1) or b"") if root else None
-    return shape if shape is not None else _measure_slow(xml)
+    shape = shape if shape is not None else _measure_slow(xml)
+    shape.hidden_columns = hidden_columns(xml)
+    return shape
+
+
+_COL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col\b([^>]*)>")
+_COL_ATTR = re.compile(rb'\b(min|max|hidden)="([^"]*)"')
+
+
+def hidden_columns(xml: bytes) -> frozenset[int]:
+    """The columns a sheet hides, 0-based, from its <col min="3" max="4" hidden="1"/> elements
+    (they stand before <sheetData>)."""
+    end = xml.find(b"sheetData")
+    hidden: set[int] = set()
+    for attributes in _COL.findall(xml, 0, end if end >= 0 else len(xml)):
+        found = dict(_COL_ATTR.findall(attributes))
+        if found.get(b"hidden") not in (b"1", b"true") or not found.get(b"min", b"").isdigit():
+            continue
+        first = int(found[b"min"])
+        last = int(found[b"max"]) if found.get(b"max", b"").isdigit() else first
+        hidden.update(range(first - 1, min(last, MAX_COLUMNS)))
+    return frozenset(hidden)
 
 
 def _delimiter(x: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ from wenming.read import contract, formats, risky, values
 from wenming.read.columns import ColumnParsers
 from wenming.read.grid import Cell, Column, Grid, Merge
 from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused, Rejected
-from wenming.read.layout import Header, apply_merges, closest_kind, find_header
+from wenming.read.layout import Header, apply_merges, closest_kind, find_header, match_roles
 from wenming.read.notices import SheetWarning, grouped
 
 __all__ = ["ParsedSheet", "ParsedWorkbook", "SheetWarning", "read_sheet", "read_workbook"]
@@ -136,7 +136,9 @@ def read_workbook(
         if cells.height > limits.rows:
             raise Refused(file_name, "too_many_rows", sheet=meta.name, rows=cells.height, limit=limits.rows)
         warnings.extend(formula_warnings(meta.name, shape.formulas))
-        parsed = read_sheet(meta.name, cells, merges, as_of=as_of, aliases=aliases, words=words)
+        parsed = read_sheet(
+            meta.name, cells, merges, as_of=as_of, aliases=aliases, words=words, hidden=shape.hidden_columns
+        )
         if parsed is None:
             warnings.append(skipped(meta.name, cells, words))
         else:
@@ -246,15 +248,18 @@ def read_sheet(
     as_of: dt.date,
     aliases: dict[str, str] | None = None,
     words: contract.Words = contract.NO_WORDS,
+    hidden: frozenset[int] = frozenset(),
 ) -> ParsedSheet | None:
-    """One sheet as a ParsedSheet, or None when it is of no known kind."""
+    """One sheet as a ParsedSheet, or None when it is of no known kind. A ``hidden`` column gives
+    way to a visible one of the same role, and is reported either way."""
     horizontal = apply_merges(cells, merges)
     head = cells.rows(0, contract.HEADER_SCAN_ROWS)
-    header = find_header(head, words.kinds())
+    header = find_header(head, words.kinds(), hidden)
     if header is None:
         return None
-    ref_date = values.reference_date([str(v) for row in head[: header.row] for v in row if isinstance(v, str) and v])
+    ref_date = values.reference_date([_title_line(row) for row in head[: header.row]])
     sheet = _SheetReader(name, header, cells.below(header.row + 1), ref_date or as_of, aliases or {}, words)
+    sheet.warnings.extend(hidden_column_warnings(name, header, hidden))
     labels, data = sheet.masks(head[header.row], horizontal)
     table = sheet.build(labels, data)
     if table.num_rows == 0:
@@ -273,6 +278,37 @@ def read_sheet(
         all_staff=sheet.all_staff,
         taught=[*_taught_headers(header, words), *sorted(sheet.taught_used)],
     )
+
+
+def hidden_column_warnings(name: str, header: Header, hidden: frozenset[int]) -> list[SheetWarning]:
+    """A hidden column whose header names a role: read (no visible column has the role), or not
+    read (a visible one has it). A clerk does not see it, so neither passes unsaid."""
+    found = []
+    for index in sorted(hidden):
+        text = header.cells[index] if index < len(header.cells) else ""
+        roles = list(match_roles([text], header.kind)) if text else []
+        if not roles:
+            continue
+        cell = f"{column_letter(index)}{header.row + 1}"
+        used = header.columns[roles[0]]
+        if used == index:
+            found.append(SheetWarning(name, cell, "column_hidden_read", {"column": text}))
+        else:
+            params = {"column": text, "letter": column_letter(used), "visible": header.cells[used]}
+            found.append(SheetWarning(name, cell, "column_hidden_unused", params))
+    return found
+
+
+def _title_line(cells: Sequence[Cell]) -> str:
+    """A title row as one line: its texts, and its date cells in ISO form, so "填报日期：" with the
+    date in the next cell reads as one."""
+    parts = []
+    for cell in cells:
+        if isinstance(cell, dt.date):
+            parts.append((cell.date() if isinstance(cell, dt.datetime) else cell).isoformat())
+        elif isinstance(cell, str) and cell:
+            parts.append(cell)
+    return " ".join(parts)
 
 
 def _taught_headers(header: Header, words: contract.Words) -> list[str]:
@@ -358,8 +394,9 @@ class _SheetReader(ColumnParsers):
         return labels, labels & has_text
 
     def _footer_rows(self, text_col: int) -> np.ndarray:
-        """Rows whose first non-empty cell starts with 合计, 小计, 填表人, …, and rows with a
-        subtotal label in a known column up to the text column (小计 beside a merged 测评项目)."""
+        """Rows whose first non-empty cell starts with 合计, 小计, 其中, 填表人, …, and rows with a
+        subtotal label in a known column up to the text column (小计 beside a merged 测评项目); a
+        subtotal or average word may also end the label (机关小计, 煤矿合计, 全局平均值)."""
         footer = np.zeros(self.n, dtype=bool)
         undecided = np.ones(self.n, dtype=bool)
         subtotal = np.zeros(self.n, dtype=bool)
@@ -368,10 +405,12 @@ class _SheetReader(ColumnParsers):
             column = self.raw(index)
             first = undecided & self.nonempty(index)
             if first.any():
-                footer |= first & column.word_flags(contract.FOOTER_PREFIXES)
+                footer |= first & column.word_flags(
+                    contract.FOOTER_PREFIXES, contract.SUMMARY_SUFFIXES, contract.FOOTER_BOUNDED
+                )
             undecided &= ~first
             if index in labels:
-                subtotal |= column.word_flags(contract.SUBTOTAL_PREFIXES)
+                subtotal |= column.word_flags(contract.SUBTOTAL_PREFIXES, contract.SUMMARY_SUFFIXES)
             elif index > text_col and not undecided.any():
                 break
         return subtotal | footer

@@ -20,6 +20,7 @@ checks every code point):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -96,9 +97,17 @@ def forms(uniques: Sequence[object], text_codes: Sequence[int]) -> Forms:
     return Forms(clean, is_text, odd)
 
 
-def starts_with(forms: pa.Array, prefixes: Sequence[str]) -> np.ndarray:
-    """Whether each text starts with one of ``prefixes`` (``str.startswith`` of a tuple)."""
+def starts_with(
+    forms: pa.Array, prefixes: Sequence[str], suffixes: Sequence[str] = (), bounded: Sequence[str] = ()
+) -> np.ndarray:
+    """Whether each text starts with one of ``prefixes``, ends with one of ``suffixes``, or is one of
+    ``bounded`` alone or followed by :, ( or 人 (the word forms of ：, （)."""
     found = np.zeros(len(forms), dtype=bool)
     for prefix in prefixes:
         found |= pc.starts_with(forms, prefix).to_numpy(zero_copy_only=False)
+    for suffix in suffixes:
+        found |= pc.ends_with(forms, suffix).to_numpy(zero_copy_only=False)
+    for word in bounded:
+        pattern = f"^{re.escape(word)}(?:$|[:(人])"
+        found |= pc.match_substring_regex(forms, pattern).to_numpy(zero_copy_only=False)
     return found

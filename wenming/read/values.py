@@ -28,6 +28,7 @@ class DateValue(NamedTuple):
     ok: bool = True
     at_once: bool = False  # 立行立改: due at once (an issue's found_on, a task's reference date)
     pending: bool = False  # 待定, 按上级要求: no due date, with a warning
+    within: int | None = None  # 15日内: due that many days after the problem was found
 
 
 class TaskStatus(NamedTuple):
@@ -69,18 +70,34 @@ def is_blank(value: object) -> bool:
 
 
 _DEPARTMENT_SPLIT = re.compile(f"[{re.escape(contract.DEPARTMENT_SEPARATORS)}]")
+_MARKS = "|".join(map(re.escape, (*contract.LEAD_MARKS, *contract.HELPER_MARKS)))
+# "(牵头)研究室", "牵头:安监处", "研究室(牵头)", "宣传科牵头" (after NFKC): the mark and the name
+_MARKED = re.compile(rf"^(?:\(({_MARKS})\)|({_MARKS}):)?(.*?)(?:\(({_MARKS})\)|({_MARKS}))?$")
+
+
+def _marked(name: str) -> tuple[str, str]:
+    """A department name without its 牵头/配合 mark, and the mark ("" when unmarked)."""
+    m = _MARKED.match(name)
+    if m is None or not m[3]:
+        return name, ""
+    return m[3], m[1] or m[2] or m[4] or m[5] or ""
 
 
 def department(value: object, aliases: dict[str, str] | None = None) -> str | None:
-    """The lead department named in a cell: the first of several, white space removed.
+    """The lead department named in a cell, white space removed: the one marked 牵头, else the
+    first not marked 配合, else the first.
 
     Names are separated by 、 , ; / | or a line break; spaces inside a name are dropped
-    ("办 公 室" is 办公室).
+    ("办 公 室" is 办公室); a mark is not part of the name ("研究室（牵头）" is 研究室).
     """
-    names = (compact(name) for name in _DEPARTMENT_SPLIT.split(clean_text(value)))
-    lead = next((name for name in names if name), None)
-    if lead is None:
+    names = [_marked(compact(name)) for name in _DEPARTMENT_SPLIT.split(clean_text(value))]
+    names = [(name, mark) for name, mark in names if name]
+    if not names:
         return None
+    lead = next(
+        (name for name, mark in names if mark in contract.LEAD_MARKS),
+        next((name for name, mark in names if mark not in contract.HELPER_MARKS), names[0][0]),
+    )
     return (aliases or {}).get(lead, lead)
 
 
@@ -93,12 +110,16 @@ _FULL = [
 ]
 _YEAR_MONTH = re.compile(r"^(\d{4})(?:年|[-/.])(\d{1,2})(?:月(?:份)?)?(?:底|末|份)?$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})(?:日|号)$")
+_MONTH_DOT_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})$")  # "6.30" typed as text: 30 June
 _MONTH = re.compile(r"^(\d{1,2})月(?:份)?(?:底|末)?$")
-_YEAR_END = re.compile(r"^(?:(\d{4})年(?:年)?(?:底|末)|年底|年末)$")
+_YEAR_END = re.compile(r"^(?:(\d{4})年(?:年)?(?:底|末|度|全年)|年底|年末)$")
 _QUARTER = re.compile(r"^(?:(\d{4})年)?(?:第)?([一二三四1-4])季度(?:末|底)?$")
 _HALF = re.compile(r"^(?:(\d{4})年)?(上|下)半年(?:末|底)?$")
 _RANGE = re.compile(r"[至~〜—–－]|--")
-_TIME_OF_DAY = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
+_TIME_OF_DAY = re.compile(r"(?:\s+|(?<=[日号]))\d{1,2}:\d{2}(?::\d{2})?$")  # "2026-03-15 14:30", "3月15日14:30"
+_WITHIN = re.compile(r"^(?:限期?)?(\d{1,3})(?:日|天|个自然日)(?:内|以内)(?:整改到位|整改完成|整改|办结)?$")
+_DAY_ONLY = re.compile(r"^\d{1,2}(?:日|号)$")
+_UP_TO_MONTH = re.compile(r"^(?:\d{4}年)?\d{1,2}月")
 _SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")  # a serial typed into a text cell
 _TEN_DAYS = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(上|中|下)旬$")
 PLACEHOLDERS = contract.DATE_PLACEHOLDERS
@@ -134,7 +155,7 @@ def _text_date(text: str, ref_year: int) -> dt.date | None:
     if m := _YEAR_MONTH.match(text):
         year, month = int(m[1]), int(m[2])
         return _month_end(year, month) if 1 <= month <= 12 and YEAR_MIN <= year <= YEAR_MAX else None
-    if m := _MONTH_DAY.match(text):
+    if m := _MONTH_DAY.match(text) or _MONTH_DOT_DAY.match(text):
         return _valid(ref_year, int(m[1]), int(m[2]))
     if m := _MONTH.match(text):
         month = int(m[1])
@@ -192,24 +213,39 @@ def parse_date(value: object, ref_year: int, *, deadline: bool = False) -> DateV
         return DateValue(None, at_once=True)
     if deadline and text.startswith(contract.PENDING_WORDS):
         return DateValue(None, pending=True)
-    found = _text_date(text, ref_year)
-    if found is None and _RANGE.search(text):
-        # "3月—6月", "2025.3.1至2025.6.30": the deadline is the end of the range.
-        found = _text_date(_RANGE.split(text)[-1], ref_year)
-    if found is None and text.count("-") == 1:
-        start, end = text.split("-")
-        if _text_date(start, ref_year):
-            found = _text_date(end, ref_year)
+    if deadline and (m := _WITHIN.match(_strip_suffix(text))):
+        return DateValue(None, within=int(m[1]))
+    found = _text_date(text, ref_year) or _range_end(text, ref_year)
+    if found is None and (bare := TRAILING_NOTE.sub("", text)) != text and bare:
+        return parse_date(bare, ref_year, deadline=deadline)  # "2026年6月30日前（每月报送）": the date
     return DateValue(found) if found else UNKNOWN_DATE
+
+
+def _range_end(text: str, ref_year: int) -> dt.date | None:
+    """The end of a range: "3月—6月", "2025.3.1至2025.6.30", "2025.3-2025.6"; a day alone at the
+    end takes the start's month ("3月15日—16日", "2026年3月15-16日" end on 16 March)."""
+    if _RANGE.search(text):
+        parts = _RANGE.split(text)
+        start, end, checked = parts[0], parts[-1], False
+    elif text.count("-") == 1:
+        (start, end), checked = text.split("-"), True
+    else:
+        return None
+    if _DAY_ONLY.match(end) and (month := _UP_TO_MONTH.match(start)):
+        return _text_date(month[0] + end, ref_year)
+    if checked and not _text_date(start, ref_year):
+        return None
+    return _text_date(end, ref_year)
 
 
 # ---------------------------------------------------------------- statuses
 
+TRAILING_NOTE = re.compile(r"[(（][^)）]*[)）]$")  # "是（10月20日销号）": the note after an answer
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
 _PERCENT_INSIDE = re.compile(r"(?<![-\d.])(\d+(?:\.\d+)?)%")
 
 
-def _words(words: tuple[str, ...]) -> set[str]:
+def word_set(words: tuple[str, ...]) -> set[str]:
     return {contract.normalize_word(w) for w in words}
 
 
@@ -218,11 +254,11 @@ _TASK_WORDS = {
     **{contract.normalize_word(w): "in_progress" for w in contract.TASK_IN_PROGRESS},
     **{contract.normalize_word(w): "not_started" for w in contract.TASK_NOT_STARTED},
 }
-_NEARLY_DONE = _words(contract.TASK_NEARLY_DONE)
-_TASK_ONGOING = _words(contract.TASK_ONGOING)
-_ISSUE_CLOSED = _words(contract.ISSUE_CLOSED)
-_DECISION_YES = _words(contract.DECISION_YES)
-_DECISION_NO = _words(contract.DECISION_NO)
+_NEARLY_DONE = word_set(contract.TASK_NEARLY_DONE)
+_TASK_ONGOING = word_set(contract.TASK_ONGOING)
+_ISSUE_CLOSED = word_set(contract.ISSUE_CLOSED)
+_DECISION_YES = word_set(contract.DECISION_YES)
+_DECISION_NO = word_set(contract.DECISION_NO)
 
 
 def _from_fraction(fraction: float) -> TaskStatus:
@@ -278,10 +314,12 @@ def task_status(value: object, done_on_filled: bool = False, ongoing: bool = Fal
 
 
 def decision(value: object) -> bool | None:
-    """A yes/no "finished" column (是否办结, 是否销号): True, False, or None (blank or unknown)."""
+    """A yes/no "finished" column (是否办结, 是否销号): True, False, or None (blank or unknown); a
+    note after the answer is not part of it ("是（10月20日销号）")."""
     if isinstance(value, bool):
         return value
     word = contract.normalize_word(clean_text(value))
+    word = TRAILING_NOTE.sub("", word) or word
     if word in _DECISION_YES:
         return True
     if word in _DECISION_NO:
@@ -318,11 +356,17 @@ def progress(value: object) -> Number:
 
 
 def issue_closed(value: object, closed_on_filled: bool = False) -> bool:
-    """Whether a ledger problem is struck off (销号)."""
+    """Whether a ledger problem is struck off (销号): a closed word, or text beginning with one
+    ("已完成整改") or with 已 and ending as done ("已于10月20日清理完毕"), holding no 未, 正在, …"""
     word = contract.normalize_word(clean_text(value))
     if word == "":
         return closed_on_filled
-    return word in _ISSUE_CLOSED
+    if word in _ISSUE_CLOSED:
+        return True
+    if any(w in word for w in contract.TASK_NARRATIVE_NOT):
+        return False
+    narrative = word.startswith(contract.TASK_NARRATIVE_PREFIX) and word.endswith(contract.ISSUE_CLOSED_ENDINGS)
+    return narrative or word.startswith(tuple(_ISSUE_CLOSED))
 
 
 def recheck_failed(value: object) -> bool:
@@ -334,6 +378,8 @@ def recheck_failed(value: object) -> bool:
 # ---------------------------------------------------------------- numbers
 
 _NUMBER = re.compile(r"^([-+]?\d+(?:\.\d+)?)(%|人次|人|名|位|小时|个小时|h|H|分|次|个|份|场|期)?$")
+_TEN_THOUSANDS = re.compile(r"^(\d+(?:\.\d+)?)万(人次|人|名|位|次|个|份)?$")  # 1.2万人次
+_TOTAL_WORDS = ("合计", "总计", "共计", "共", "计")  # 共35人: the count after them
 _CN_NUMBER = re.compile(r"^([零〇一二两三四五六七八九十百千万]+)(人次|人|名|位|次|个|份|场|期)?$")
 _CN_VALUES = {
     "零": 0,
@@ -349,10 +395,12 @@ _CN_VALUES = {
     "八": 8,
     "九": 9,
 }
+_BREAKDOWN_NOTE = re.compile(r"\((?:其中|含)[^)]*\)$")  # a breakdown after the count, after NFKC
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _UNIT_WORDS = ("人次", "人", "名", "位", "次", "个", "份", "场", "期")
 _FRACTION = re.compile(r"^(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)$")
-_HOURS = re.compile(r"^(\d+(?:\.\d+)?)(?:-|~|至|到)?(\d+(?:\.\d+)?)?(小时|个小时|h|H|分钟|min)(?:/人|每人)?$")
+_HOURS = re.compile(r"^(\d+(?:\.\d+)?)(?:-|~|至|到)?(\d+(?:\.\d+)?)?(小时|个小时|h|H|分钟|min|天|日)(?:/人|每人)?$")
+_PER_UNIT = {"分钟": 1 / 60, "min": 1 / 60}  # hours per unit, other than hours and days
 
 
 def chinese_number(text: str) -> float | None:
@@ -400,6 +448,10 @@ def parse_number(value: object) -> Number:
     if m := _NUMBER.match(text):
         number = float(m[1])
         return Number(float(m[1] + "e-2") if m[2] == "%" else number)  # "91.8%": 0.918, as Excel reads it
+    if m := _TEN_THOUSANDS.match(text):
+        return Number(float(m[1] + "e4"))  # 1.1万 is 11000, not 11000.000000000002
+    if text.startswith(_TOTAL_WORDS) and (rest := text.lstrip("".join(_TOTAL_WORDS))) and rest[0].isdigit():
+        return parse_number(rest)
     if m := _CN_NUMBER.match(text):
         found = chinese_number(m[1])
         if found is not None:
@@ -412,12 +464,14 @@ def parse_number(value: object) -> Number:
             return Number(found.value, note="approximate")
         if (cn := chinese_number(inner)) is not None:
             return Number(cn, note="approximate")
+    if (whole := _BREAKDOWN_NOTE.sub("", text)) != text and whole:
+        return parse_number(whole)  # "120人（其中志愿者30人）": the whole is 120
     return Number(None, ok=False)
 
 
 def parse_hours(value: object) -> Number:
-    """A duration in hours: 半天 -> 4, 一天 -> 8, "2小时/人" -> 2, 3h -> 3, 90分钟 -> 1.5, and
-    "2-3小时" -> 2.5, the middle, marked range_middle."""
+    """A duration in hours: 半天 -> 4, 一天 -> 8, "2小时/人" -> 2, 3h -> 3, 90分钟 -> 1.5, "2天" -> 16
+    (a day is 一天's hours), and "2-3小时" -> 2.5, the middle, marked range_middle."""
     if isinstance(value, (str,)):
         text = compact(value).replace(",", "")
         if text in contract.DURATION_WORDS:
@@ -425,9 +479,8 @@ def parse_hours(value: object) -> Number:
         if m := _HOURS.match(text):
             low = float(m[1])
             high = float(m[2]) if m[2] else low
-            hours = (low + high) / 2
-            if m[3] in ("分钟", "min"):
-                hours /= 60
+            day = contract.DURATION_WORDS["一天"]
+            hours = (low + high) / 2 * (day if m[3] in ("天", "日") else _PER_UNIT.get(m[3], 1))
             return Number(hours, note="range_middle" if m[2] else "")
     return parse_number(value)
 
@@ -445,107 +498,25 @@ def parse_rate(value: object) -> Number:
     return Number(rate) if 0 <= rate <= 1 else Number(None, ok=False)
 
 
-# ---------------------------------------------------------------- scores
-
-
-class ScoreCell(NamedTuple):
-    """A score (or max) cell read as WORKBOOKS.md §7 says.
-
-    ``form``: number (``value`` is the points), full (满分: the item's max), minus (扣N分: max − N),
-    zero (不得分), not_applicable (不涉及), veto (a max cell saying 一票否决), blank, or other (unread).
-    """
-
-    form: str
-    value: float | None = None
-    text: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.form != "other"
-
-
-_MINUS = re.compile(r"^(?:扣|减|扣除)(\d+(?:\.\d+)?)分?$")
-_PLUS = re.compile(r"^(?:加|\+)(\d+(?:\.\d+)?)分?$")
-_NOTE = re.compile(r"[(（][^)）]*[)）]$")
-_SCORE_FULL = _words(contract.SCORE_FULL)
-_SCORE_ZERO = _words(contract.SCORE_ZERO)
-_NOT_APPLICABLE = _words(contract.NOT_APPLICABLE)
-_VETO_NO = _words(contract.VETO_NO)
-_DEDUCTION_NONE = _words(contract.DEDUCTION_NONE)
-_POINTS_IN_TEXT = re.compile(r"[(（](\d+(?:\.\d+)?)分[)）]")
-
-
-def parse_score(value: object) -> ScoreCell:
-    """满分 -> full; 不得分 -> 0; 扣1分 -> minus 1; 加3分 -> 3; "5（满分）" -> 5; 不涉及 -> not_applicable;
-    一票否决 (in a max cell) -> veto; numbers as parse_number reads them."""
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
-        return ScoreCell("blank") if value is None else ScoreCell("number", float(value))
-    word = contract.normalize_word(clean_text(value))
-    if word in PLACEHOLDERS[:4] or word == "":
-        return ScoreCell("blank")
-    if word in _NOT_APPLICABLE:
-        return ScoreCell("not_applicable", text=word)
-    if word in _SCORE_FULL:
-        return ScoreCell("full")
-    if word in _SCORE_ZERO:
-        return ScoreCell("number", 0.0)
-    if any(marker in word for marker in contract.VETO_MARKERS):
-        return ScoreCell("veto", text=word)
-    if m := _MINUS.match(word):
-        return ScoreCell("minus", float(m[1]))
-    if m := _PLUS.match(word):
-        return ScoreCell("number", float(m[1]))
-    stripped = _NOTE.sub("", word)
-    number = parse_number(stripped)
-    if number.value is not None and number.note == "":
-        return ScoreCell("number", number.value)
-    return ScoreCell("other", text=word)
-
-
-def deduction_points(value: object) -> ScoreCell:
-    """A deduction item's cell (减分项): "-2", "扣2分" and 2 -> −2; 0, 无, 无此情形, blank -> 0."""
-    cell = parse_score(value)
-    if cell.form == "number" and cell.value is not None:
-        return ScoreCell("number", -abs(cell.value))
-    if cell.form == "minus":
-        return ScoreCell("number", -abs(cell.value or 0.0))
-    if cell.form in ("blank", "zero"):
-        return ScoreCell("number", 0.0)
-    word = contract.normalize_word(clean_text(value))
-    if word in _DEDUCTION_NONE or cell.form == "not_applicable":
-        return ScoreCell("number", 0.0)
-    return ScoreCell("other", text=word)
-
-
-def veto_triggered(value: object) -> bool:
-    """A veto item's cell: 是, 发生, 有, 否决, or any text describing an occurrence, triggers it;
-    无, 未发生, 否, 0 and blank do not."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value != 0
-    return contract.normalize_word(clean_text(value)) not in _VETO_NO
-
-
-def points_in_text(value: object) -> float | None:
-    """Points written in an item's text ("…（4分）"), used when its max cell is blank."""
-    found = _POINTS_IN_TEXT.findall(clean_text(value))
-    return float(found[-1]) if found else None
-
-
 # ---------------------------------------------------------------- reference date
 
 _REFERENCE = re.compile(
     "(?:"
     + "|".join(map(re.escape, contract.REFERENCE_WORDS))
     + ")"
-    + r"[:：]?(\d{4}(?:年\d{1,2}月(?:\d{1,2}日|底|末)?|[-/.]\d{1,2}[-/.]\d{1,2}))"
+    + r"(?:时间|日期)?[:：]?(\d{4}(?:年\d{1,2}月(?:\d{1,2}日|底|末)?|[-/.]\d{1,2}[-/.]\d{1,2}))"
+    # a period (统计时间：2026年1月1日至10月31日) reports up to its end
+    + r"(?:(?:至|到|~|—|–|-)((?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|底|末)?|\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}))?"
 )
 
 
 def reference_date(texts: list[str]) -> dt.date | None:
-    """The "截至…年…月…日" date written in a sheet's title rows, if any."""
+    """The "截至…年…月…日" date written in a sheet's title rows, if any; of a period, its end."""
     for text in texts:
         if m := _REFERENCE.search(compact(text)):
             found = _text_date(m[1], dt.date.today().year)
+            if found and m[2]:
+                found = _range_end(f"{m[1]}至{m[2]}", found.year)
             if found:
                 return found
     return None

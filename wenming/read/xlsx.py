@@ -106,6 +106,7 @@ def _read_unresolved(
         if info.filename.endswith(".xml") and info.filename not in guard.FIXED_MEMBERS:
             shape.add(measure_sheet(guard.read_member(archive, info)))
     shape.formulas = []  # which of them is the sheet is not known
+    shape.hidden_columns = frozenset()
     shape.check(limits, name)
     return _read_whole(book.get_sheet_by_name(name)) + (shape,)
 
