@@ -26,8 +26,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
-from tests.test_pages import chart
+from tests.test_one_date import _app as opened
+from tests.test_pages import chart, metrics
 from tests.workbooks import workbook
 from wenming.cli import main
 from wenming.figures import at, headline, review, review_summaries, summary, trend
@@ -36,7 +36,6 @@ from wenming.render import export, slides
 from wenming.store import Store, voids
 from wenming.text import t
 
-APP = ROOT / "app.py"
 TASKS = ["工作任务", "牵头部门", "完成时限", "完成情况", "完成日期"]
 LEDGER = ["存在问题", "责任部门", "督查时间", "整改时限", "整改情况", "销号时间"]
 REGISTER = ["活动名称", "组织部门", "参加人数", "活动日期", "人均服务时长", "应参加人数"]
@@ -451,23 +450,6 @@ def test_the_overviews_cards_and_their_month_end_are_the_figures_of_d(history: H
 
 
 # ---------------------------------------------------------------- the pages
-
-
-def opened(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None, **url: str) -> AppTest:
-    monkeypatch.setenv("WENMING_DB", str(db))
-    monkeypatch.setenv("WENMING_SAMPLES", "0")
-    test = AppTest.from_file(str(APP), default_timeout=30)
-    for key, value in url.items():
-        test.query_params[key] = value
-    test.run()
-    if page:
-        test.switch_page(page).run()
-    assert not test.exception, [e.value for e in test.exception]
-    return test
-
-
-def metrics(test: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in test.metric}
 
 
 def zh(key: str) -> str:
