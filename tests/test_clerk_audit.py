@@ -591,7 +591,11 @@ def test_the_reference_date_of_a_title_row(title: list[object]) -> None:
 
 @pytest.mark.parametrize("footer", ["填报人：李四", "经办人：王五", "统计人：赵六"])
 def test_more_footer_words(footer: str) -> None:
-    rows = [["工作任务", "责任部门"], ["任务一", "办公室"], [footer, "审核人：张三"]]
+    rows = [
+        ["工作任务", "责任部门", "完成时限", "完成情况"],
+        ["任务一", "办公室", "12月底", "推进中"],
+        [footer, "审核人：张三"],
+    ]
     book = read_workbook(workbook(("台账", rows)), "t.xlsx", as_of=AS_OF)
     assert (book.sheets[0].table.num_rows, book.warnings) == (1, [])
 
@@ -695,7 +699,11 @@ def superseded_column() -> bytes:
 def test_a_hidden_column_gives_way_to_the_visible_one(read: Reader) -> None:
     figures, warnings = read(superseded_column)
     assert (figures["tasks"]["total"], figures["tasks"]["done"]) == (3, 2)
-    assert warnings == [("column_hidden_unused", "工作台账!C1", 1), ("column_hidden_read", "工作台账!E1", 1)]
+    assert warnings == [
+        ("column_hidden_unused", "工作台账!C1", 1),
+        ("column_hidden_read", "工作台账!E1", 1),
+        ("no_deadline_tasks", "工作台账", 1),  # no 完成时限: none of its tasks can be overdue, and that is said
+    ]
 
 
 def provincial_scores() -> bytes:
@@ -834,7 +842,7 @@ def unread_decisions() -> bytes:
 def test_a_decision_with_a_note_is_read_and_one_neither_yes_nor_no_is_said(read: Reader) -> None:
     figures, warnings = read(unread_decisions)
     assert (figures["issues"]["closed"], figures["issues"]["open"]) == (1, 1)
-    assert warnings == [("decision", "台账!D3", 1)]
+    assert warnings == [("decision", "台账!D3", 1), ("no_deadline_issues", "台账", 1)]
 
 
 def planned_and_actual() -> bytes:

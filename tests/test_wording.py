@@ -425,7 +425,10 @@ def test_the_preview_lists_every_header_cell() -> None:
 
 
 def test_bad_values_are_grouped_with_count_values_and_first_cells() -> None:
-    rows = [["工作任务", "牵头部门", "完成时限"], *[[f"任务{i}", "办公室", f"第{i % 12}周"] for i in range(40)]]
+    rows = [
+        ["工作任务", "牵头部门", "完成时限", "完成情况"],
+        *[[f"任务{i}", "办公室", f"第{i % 12}周", "推进中"] for i in range(40)],
+    ]
     book = read(("任务", rows))
     (warning,) = book.warnings
     assert (warning.code, warning.count, warning.column) == ("date", 40, "完成时限")
@@ -471,3 +474,25 @@ def test_a_taught_header_wins_over_the_same_word_of_another_role() -> None:
     taught = only(read(("任务", rows), words=contract.Words(headers={"进度": "progress"})))
     assert "status" not in taught.columns and taught.columns["progress"] == "C"
     assert column(taught, "progress") == [0.6]
+
+
+def test_a_list_without_the_columns_its_figures_need_says_so() -> None:
+    """§8: a task list with no column saying what is finished counts every task as not done, and one
+    with no deadline never counts one overdue; both are said, once per sheet, with the rows they hold."""
+    bare = read(("任务", [["工作任务", "牵头部门"], ["甲", "办公室"], ["乙", "团委"]]))
+    assert [(w.code, w.ref, w.params) for w in bare.warnings] == [
+        ("no_finished_tasks", "任务", {"rows": "2"}),
+        ("no_deadline_tasks", "任务", {"rows": "2"}),
+    ]
+    assert (
+        bare.warnings[0]
+        .message()
+        .startswith("工作表“任务”没有完成情况列（完成情况、是否办结、完成进度或完成日期），其中 2 项")
+    )
+    dated = read(("任务", [["工作任务", "牵头部门", "完成日期", "完成时限"], ["甲", "办公室", "", "12月底"]]))
+    assert dated.warnings == []  # a 完成日期 alone says which are finished
+    ledger = read(("问题", [["存在问题", "责任部门", "是否销号"], ["甲", "办公室", "否"]]))
+    assert [w.code for w in ledger.warnings] == ["no_deadline_issues"]
+    assert [w.code for w in read(("问题", [["存在问题", "责任部门"]])).warnings] == ["sheet_empty"]
+    activities = read(("活动", [["活动名称", "组织部门", "参加人数"], ["讲座", "办公室", 20]]))
+    assert activities.warnings == []  # an activity is neither finished nor due

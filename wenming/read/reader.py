@@ -264,6 +264,7 @@ def read_sheet(
     table = sheet.build(labels, data)
     if table.num_rows == 0:
         sheet.warnings.append(SheetWarning(name, "", "sheet_empty"))
+    sheet.warnings.extend(missing_column_warnings(name, header, table.num_rows))
     roles = header.roles_by_column()
     return ParsedSheet(
         name=name,
@@ -278,6 +279,24 @@ def read_sheet(
         all_staff=sheet.all_staff,
         taught=[*_taught_headers(header, words), *sorted(sheet.taught_used)],
     )
+
+
+# The columns saying whether a row is finished: a sheet with none counts every row as open.
+FINISHED_ROLES = {"tasks": ("status", "decision", "progress", "done_on"), "issues": ("status", "decision", "closed_on")}
+
+
+def missing_column_warnings(name: str, header: Header, rows: int) -> list[SheetWarning]:
+    """A task list or ledger without a column saying what is finished (every row counts as not done),
+    or without a deadline (no row is ever overdue): the figures would show it only as zeros."""
+    kind = header.kind.name
+    if kind not in FINISHED_ROLES or not rows:
+        return []
+    found = []
+    if not any(role in header.columns for role in FINISHED_ROLES[kind]):
+        found.append(SheetWarning(name, "", f"no_finished_{kind}", {"rows": f"{rows:,}"}))
+    if "deadline" not in header.columns:
+        found.append(SheetWarning(name, "", f"no_deadline_{kind}", {"rows": f"{rows:,}"}))
+    return found
 
 
 def hidden_column_warnings(name: str, header: Header, hidden: frozenset[int]) -> list[SheetWarning]:
