@@ -16,7 +16,7 @@ import pytest
 from tests import test_hostile as hostile
 from tests.conftest import ROOT, store
 from tests.test_hostile import _state, db
-from tests.workbooks import workbook
+from tests.workbooks import said, workbook
 from wenming.cli import main
 from wenming.devtools import hostile as hostile_formats
 from wenming.devtools import saved_as
@@ -137,7 +137,7 @@ def test_hidden_sheets_of_an_xls_are_skipped_with_a_note() -> None:
         saved_as.xls(workbook(shown, old, hidden=["旧任务"])), "台账.xls", as_of=dt.date(2025, 10, 31)
     )
     assert parsed.rows_by_kind() == {"tasks": 1}
-    assert [w.message() for w in parsed.warnings] == ["工作表“旧任务”是隐藏的，已跳过；如需导入请先取消隐藏。"]
+    assert said(parsed.warnings) == ["工作表“旧任务”是隐藏的，已跳过；如需导入请先取消隐藏。"]
 
 
 # ---------------------------------------------------------------- hostile files of each format
@@ -381,7 +381,7 @@ def test_packages_other_programs_write_are_read(case: str, store: Store) -> None
     content, rows, expected = READ[case]
     result = store.import_file(content(), "台账.xlsx", user="test", as_of=dt.date(2025, 10, 31))
     assert result.rows == {"tasks": rows}
-    assert [w.message() for w in result.warnings] == expected
+    assert said(result.warnings) == expected
 
 
 def test_a_backslash_name_leaving_the_package_is_still_refused() -> None:

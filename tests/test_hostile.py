@@ -23,7 +23,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import ROOT, dump
-from tests.workbooks import workbook
+from tests.workbooks import said, workbook
 from wenming.cli import main
 from wenming.read import guard, xlsx
 from wenming.read.guard import DEFAULT_LIMITS, Limits, Refused
@@ -632,7 +632,7 @@ def test_accepted_with_its_warnings(case: str, store: Store) -> None:
     content, rows, expected = ACCEPTED[case]
     result = store.import_file(content(), "台账.xlsx", user="test", as_of=AS_OF)
     assert result.rows == {"tasks": rows}
-    assert [w.message() for w in result.warnings] == expected
+    assert said(result.warnings) == expected
 
 
 def test_html_is_stored_as_text(store: Store) -> None:
