@@ -82,6 +82,7 @@ def test_upload_maps_a_header_and_a_value_then_previews_again(tmp_path: Path, mo
         ["工作任务", zh("colrole.task")],
         ["牵头股", zh("colrole.department")],
         ["落实情况", zh("colrole.status")],
+        ["办结时限", zh("colrole.deadline")],
     ]
     warnings = at.dataframe[2].value
     assert warnings[["cell", "count"]].values.tolist() == [["任务!C2", 1]]
