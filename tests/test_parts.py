@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from wenming import sample
 from wenming.devtools import bigbook
-from wenming.read import grid, reader, xlsx
+from wenming.read import grid, plain, reader, xlsx
 from wenming.read.guard import Refused
 
 AS_OF = sample.AS_OF
@@ -24,12 +24,16 @@ SHEET_XML = "xl/worksheets/sheet1.xml"
 STRINGS_XML = "xl/sharedStrings.xml"
 
 
-@pytest.fixture(autouse=True)
-def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every sheet over 64 kB read in parts of 16 kB, as a 100k-row tracker is read."""
+@pytest.fixture(autouse=True, params=["plain", "calamine"])
+def small_parts(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Every sheet over 64 kB read in parts of 16 kB, as a 100k-row tracker is read; each test
+    runs twice: with read.plain, and with every part left to calamine (as a part holding a
+    formula is)."""
     monkeypatch.setattr(xlsx, "PART_BYTES", 16 * 1024)
     monkeypatch.setattr(xlsx, "READ_BYTES", 16 * 1024)
     monkeypatch.setattr(xlsx, "SPLIT_BYTES", 64 * 1024)
+    if request.param == "calamine":
+        monkeypatch.setattr(plain, "read", lambda xml: None)
 
 
 def rewritten(path: Path, change: Callable[[dict[str, bytes]], None]) -> bytes:
@@ -70,15 +74,21 @@ def tracker(tmp_path: Path) -> Path:
     return bigbook.write_realistic(tmp_path / "r.xlsx", 1_500, seed=3)
 
 
-def test_parts_carry_no_shared_strings_and_read_as_the_whole(tracker: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parts_carry_no_shared_strings_and_read_as_the_whole(
+    tracker: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """Parts left to calamine go without the table; read.plain leaves calamine no part at all
+    (only the few date cells it asks about)."""
     books: list[bytes] = []
     parse = xlsx._parse_part
     monkeypatch.setattr(xlsx, "_parse_part", lambda book: books.append(book) or parse(book))
     assert_same(tracker.read_bytes())
-    parts = [b for b in books if b"sheetData" in zipfile.ZipFile(io.BytesIO(b)).read(SHEET_XML)]
+    parts = [b for b in books if b'<c r="D' in zipfile.ZipFile(io.BytesIO(b)).read(SHEET_XML)]
     names = [set(zipfile.ZipFile(io.BytesIO(b)).namelist()) for b in parts]
-    tagged = [n for n in names if STRINGS_XML not in n]
-    assert len(parts) > 10 and len(tagged) == len(parts) - 1  # the table itself is read once
+    if request.node.callspec.params["small_parts"] == "plain":
+        assert parts == []
+    else:
+        assert len(parts) > 10 and all(STRINGS_XML not in n for n in names)
 
 
 def test_shared_string_cells_written_in_other_forms(tracker: Path) -> None:

@@ -213,20 +213,33 @@ class Grid:
 
 
 class Encoder:
-    """Turns parsed rows, part by part, into per-column codes."""
+    """Turns parsed parts, one after another, into per-column codes.
+
+    A part parsed by calamine comes as rows of Python values, coded at once through a
+    dict per column. A part read by read.plain comes as arrays: shared-string entries
+    and numbers are kept as arrays and coded together at the end (``grid``), without a
+    Python object per cell; the values read.xlsx resolved (dates) are coded through
+    the dict. Codes follow first appearance down the column, the empty cell first, as
+    one dict over the whole column would give them."""
 
     def __init__(self) -> None:
         self.maps: list[collections.defaultdict[Cell, int]] = []
-        self.pieces: list[list[tuple[int, np.ndarray]]] = []
+        self.pieces: list[list[tuple[int | np.ndarray, np.ndarray]]] = []  # (first row or rows, codes)
+        self.texts: list[list[tuple[np.ndarray, np.ndarray]]] = []  # (rows, shared-string entries)
+        self.numbers: list[list[tuple[np.ndarray, np.ndarray]]] = []  # (rows, numbers)
         self.height = 0
 
-    def _column(self, index: int) -> tuple[collections.defaultdict[Cell, int], list[tuple[int, np.ndarray]]]:
+    def _column(
+        self, index: int
+    ) -> tuple[collections.defaultdict[Cell, int], list[tuple[int | np.ndarray, np.ndarray]]]:
         while len(self.maps) <= index:
             codes: collections.defaultdict[Cell, int] = collections.defaultdict()
             codes.default_factory = codes.__len__  # a new value gets the next code
             codes[EMPTY] = 0
             self.maps.append(codes)
             self.pieces.append([])
+            self.texts.append([])
+            self.numbers.append([])
         return self.maps[index], self.pieces[index]
 
     def add(self, sheet: CalamineSheet) -> None:
@@ -244,19 +257,70 @@ class Encoder:
             pieces.append((first_row, np.fromiter(map(codes.__getitem__, column), dtype=np.int32, count=len(column))))
         self.height = max(self.height, first_row + len(rows))
 
-    def grid(self, strings: Callable[[int], list[str]] | None = None) -> Grid:
+    def add_arrays(
+        self,
+        row: np.ndarray,
+        column: np.ndarray,
+        text: np.ndarray,
+        index: np.ndarray,
+        number: np.ndarray,
+        other: np.ndarray,
+        values: list[Cell],
+    ) -> None:
+        """Cells as read.plain gives them (row by row): a shared-string entry where ``text``, else
+        ``values[other]`` where ``other >= 0`` (inline strings and dates, as calamine reads them),
+        else a number."""
+        if not len(row):
+            return
+        order = np.argsort(column, kind="stable")  # each column's cells, still top to bottom
+        bounds = np.flatnonzero(np.diff(column[order])) + 1
+        for cells in np.split(order, bounds):
+            at = int(column[cells[0]])
+            codes, pieces = self._column(at)
+            is_text, key = text[cells], other[cells]
+            is_other = key >= 0
+            if is_text.any():
+                self.texts[at].append((row[cells[is_text]], index[cells[is_text]]))
+            plain = ~is_text & ~is_other
+            if plain.any():
+                self.numbers[at].append((row[cells[plain]], number[cells[plain]]))
+            if is_other.any():
+                used, first, inverse = np.unique(key[is_other], return_index=True, return_inverse=True)
+                coded = np.empty(len(used), np.int32)
+                for k in np.argsort(first).tolist():  # codes in the order the values appear down the column
+                    coded[k] = codes[values[int(used[k])]]
+                pieces.append((row[cells[is_other]], coded[inverse]))
+        self.height = max(self.height, int(row.max()) + 1)
+
+    def grid(self, strings: Callable[[int], list[str]] | None = None, *, tagged: bool = False) -> Grid:
         """The grid; ``strings(n)`` gives the shared-string table (at least n entries) that
-        tagged parts point into."""
+        entries and (``tagged``) tagged texts point into."""
         columns = []
-        for codes, pieces in zip(self.maps, self.pieces, strict=True):
+        for codes, pieces, texts_, numbers in zip(self.maps, self.pieces, self.texts, self.numbers, strict=True):
             array = np.zeros(self.height, dtype=np.int32)
-            for offset, piece in pieces:
-                array[offset : offset + len(piece)] = piece
+            for rows, piece in pieces:
+                if isinstance(rows, int):
+                    array[rows : rows + len(piece)] = piece
+                else:
+                    array[rows] = piece
             uniques, index = list(codes), dict(codes)
-            if strings is not None:
+            if texts_ or numbers:
+                array, uniques, index = _merge(array, pieces, uniques, texts_, numbers, strings, tagged)
+            elif tagged and strings is not None:
                 array, uniques, index = _untag(array, uniques, strings)
             columns.append(Column(array, uniques, index))
         return Grid(columns, self.height)
+
+
+def _resolved(uniques: list[Cell], strings: Callable[[int], list[str]]) -> list[Cell]:
+    """The values with each tagged text replaced by its entry in the shared-string table."""
+    table = strings(0)
+    try:  # read.xlsx let no index below zero through
+        return [table[int(v[1:])] if v.__class__ is str and v[:1] == TAG else v for v in uniques]
+    except IndexError:  # past the table as first read: read it to the last index used
+        last = max(int(v[1:]) for v in uniques if v.__class__ is str and v[:1] == TAG)
+        table = strings(last + 1)
+        return [table[int(v[1:])] if v.__class__ is str and v[:1] == TAG else v for v in uniques]
 
 
 def _untag(
@@ -264,18 +328,60 @@ def _untag(
 ) -> tuple[np.ndarray, list[Cell], dict[Cell, int] | None]:
     """A column's tagged distinct values looked up in the shared-string table; two values that
     turn out equal (a table may repeat a text) become one code."""
-    table = strings(0)
-    try:  # _tag let no index below zero through
-        resolved = [table[int(v[1:])] if v.__class__ is str and v[:1] == TAG else v for v in uniques]
-    except IndexError:  # past the table as first read: read it to the last index used
-        last = max(int(v[1:]) for v in uniques if v.__class__ is str and v[:1] == TAG)
-        table = strings(last + 1)
-        resolved = [table[int(v[1:])] if v.__class__ is str and v[:1] == TAG else v for v in uniques]
+    resolved = _resolved(uniques, strings)
     if len(set(resolved)) == len(resolved):
         return codes, resolved, None  # the index is built when asked for: most columns never are
     index: dict[Cell, int] = {}
     remap = np.fromiter((index.setdefault(value, len(index)) for value in resolved), np.int32, len(resolved))
     return remap[codes], list(index), index
+
+
+def _distinct(pieces: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, each row's distinct-value number, the distinct values and the first row of each."""
+    rows = np.concatenate([r for r, _ in pieces])
+    values = np.concatenate([v for _, v in pieces])
+    found, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    return rows, inverse, found, rows[first]
+
+
+def _merge(
+    array: np.ndarray,
+    pieces: list[tuple[int | np.ndarray, np.ndarray]],
+    uniques: list[Cell],
+    texts_: list[tuple[np.ndarray, np.ndarray]],
+    numbers: list[tuple[np.ndarray, np.ndarray]],
+    strings: Callable[[int], list[str]] | None,
+    tagged: bool,
+) -> tuple[np.ndarray, list[Cell], dict[Cell, int]]:
+    """One column's codes from its dict-coded values, shared-string entries and numbers: equal
+    values become one code, in the order of their first row."""
+    first = np.full(len(uniques), np.iinfo(np.int64).max, np.int64)
+    first[0] = -1  # the empty cell keeps code 0
+    for rows, piece in pieces:
+        at = np.arange(rows, rows + len(piece)) if isinstance(rows, int) else rows
+        np.minimum.at(first, piece, at)
+    values = _resolved(uniques, strings) if tagged and strings is not None else list(uniques)
+    firsts = [first]
+    placed: list[tuple[np.ndarray, np.ndarray, int]] = []  # rows, distinct-value numbers, offset
+    for kind in (texts_, numbers):
+        if not kind:
+            continue
+        rows, inverse, found, first_rows = _distinct(kind)
+        placed.append((rows, inverse, len(values)))
+        if kind is texts_:
+            table = strings(int(found[-1]) + 1) if strings is not None else []
+            values += [table[i] for i in found.tolist()]
+        else:
+            values += found.tolist()
+        firsts.append(first_rows)
+    index: dict[Cell, int] = {}
+    code = np.empty(len(values), np.int32)
+    for at in np.argsort(np.concatenate(firsts), kind="stable").tolist():
+        code[at] = index.setdefault(values[at], len(index))
+    array = code[array]
+    for rows, inverse, offset in placed:
+        array[rows] = code[offset + inverse]
+    return array, list(index), index
 
 
 def merge_array(merges: Sequence[Merge]) -> np.ndarray:

@@ -1,21 +1,23 @@
-"""A sheet of an .xlsx package read with python-calamine into a Grid, whole or in parts.
+"""A sheet of an .xlsx package read into a Grid, whole or in parts.
 
-A large sheet is cut at row boundaries into parts: one thread decompresses, cuts,
-measures and tags the next parts, two parse them with calamine (it releases the
-GIL), and the caller's thread turns each parsed part into codes as soon as it is
-ready; only a few parts are in memory at once.
+Cells in the plain form are read with numpy (read.plain); a sheet or part in any other
+form with python-calamine. A large sheet is cut at row boundaries into parts: one thread
+decompresses and cuts the next parts, two read them (read.plain releases the GIL in its
+numpy passes, calamine in its parse), and the caller's thread turns each part into codes
+as soon as it is ready; only a few parts are in memory at once.
 
 Calamine never decompresses a sheet of the user's file itself: the sheet XML is
 decompressed here (``guard.MemberReader``: never past its declared size, checked at
-its end), each piece is measured (``guard.measure_sheet``: last row and column, formulas
-without a cached value) and checked against the limits, and only then handed to
-calamine inside a small workbook of our own.
+its end), each piece is measured (by read.plain on the way, else ``guard.measure_sheet``:
+last row and column, formulas without a cached value) and checked against the limits,
+and only then handed to calamine inside a small workbook of our own.
 
 The parts do not carry the shared-string table (on a tracker whose every task is a
 sentence of its own it is as large as the sheet, and each part would parse all of
-it): a part's shared-string cells are handed to calamine as text holding their index
-behind a private-use mark (``grid.TAG``), the table is read once on a pool thread, and
-the marked distinct values of each column are looked up in it at the end.
+it): the table is read once on a pool thread (its plain entries decoded by read.plain),
+a plain part's cells hold their entry's number, and a part left to calamine has its
+shared-string cells handed over as text holding their index behind a private-use mark
+(``grid.TAG``); the distinct values of each column are looked up in the table at the end.
 """
 
 from __future__ import annotations
@@ -28,16 +30,16 @@ import weakref
 import zipfile
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, cast
 
 import numpy as np
-from python_calamine import CalamineSheet, CalamineWorkbook
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
-from wenming.read import guard
+from wenming.read import guard, plain
 from wenming.read.grid import TAG, Encoder, Grid, merge_array
 from wenming.read.guard import DEFAULT_LIMITS, Limits
-from wenming.read.measure import SheetShape, measure_sheet
+from wenming.read.measure import SheetShape, hidden_columns, measure_sheet
 
 PART_BYTES = 2 * 1024 * 1024  # sheet XML per part (about 6k rows of a 12-column tracker)
 SPLIT_BYTES = 3 * PART_BYTES  # sheets with less XML than this are read in one piece
@@ -84,10 +86,34 @@ def read_checked(
             return read + (shape,)
     context = _context(archive)
     xml = guard.read_member(archive, member)
+    read = _read_plain(xml, context, limits, name)
+    if read is not None:
+        return read
     shape = measure_sheet(xml)
     shape.check(limits, name)
     sheet = _parse_part(_part_book(xml, context.shared, context.date1904))
     return _read_whole(sheet) + (shape,)
+
+
+def _read_plain(xml: bytes, context: _Context, limits: Limits, name: str) -> tuple[Grid, np.ndarray, SheetShape] | None:
+    """A sheet whose cells are all in the plain form, read by read.plain (its shape found on the
+    way and checked against the limits first); None for any other."""
+    cells = plain.read(xml)
+    if cells is None or (cells.text.any() and "sharedStrings" not in context.shared):
+        return None
+    shape = SheetShape(cells.rows, cells.columns, hidden_columns=hidden_columns(xml))
+    shape.check(limits, name)
+    tail = xml[xml.rfind(b"</sheetData>") :]
+    merges = _merges(tail)
+    if tail.count(b"<mergeCell ") != len(merges):
+        return None  # merged ranges written in another form: calamine's reading of them counts
+    try:
+        other, known = context.values().resolve(cells)
+    except (ValueError, CalamineError):  # markup in an inline string calamine reads otherwise
+        return None
+    encoder = Encoder()
+    encoder.add_arrays(cells.row, cells.column, cells.text, cells.index, cells.number, other, known)
+    return encoder.grid(context.strings()), merges, shape
 
 
 def _read_whole(sheet: CalamineSheet) -> tuple[Grid, np.ndarray]:
@@ -121,11 +147,19 @@ _MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="\$?([A-Z]+)\$?([0-9]+)(?::\$?([A
 
 @dataclass(frozen=True)
 class _Context:
-    """What every sheet of one workbook needs: where the sheets are, and the parts each part book copies."""
+    """What every sheet of one workbook needs: where the sheets are, and the parts each part book
+    copies; the shared-string table and calamine's values, once read, for the next sheet."""
 
     sheets: dict[str, str]  # sheet name -> member
     shared: dict[str, bytes]  # "styles", "sharedStrings" -> their XML
     date1904: bool
+    kept: dict[str, object] = field(default_factory=dict, compare=False)
+
+    def strings(self) -> _Strings:
+        return cast("_Strings", self.kept.setdefault("strings", _Strings(self.shared)))
+
+    def values(self) -> _Values:
+        return cast("_Values", self.kept.setdefault("values", _Values(self)))
 
 
 _CONTEXTS: weakref.WeakKeyDictionary[zipfile.ZipFile, _Context] = weakref.WeakKeyDictionary()
@@ -268,19 +302,40 @@ def _read_strings(shared: dict[str, bytes], count: int) -> list[str]:
     return [value for row in rows for value in row][:count]
 
 
+def _read_entries(raws: list[bytes]) -> list[str]:
+    """Calamine's reading of each XML as the content of a shared-string entry (<si>, or <is>)."""
+    if not raws:
+        return []
+    table = f'<sst xmlns="{_MAIN}">'.encode() + b"".join(b"<si>" + raw + b"</si>" for raw in raws) + b"</sst>"
+    found = _read_strings({"sharedStrings": table}, len(raws))
+    if len(found) != len(raws):
+        raise ValueError("markup calamine reads as more or fewer entries")
+    return found
+
+
 class _Strings:
     """The shared-string table of a workbook, read once on a pool thread, its size guessed from
     the XML; read again (once, and kept) at the size asked for when the guess falls short."""
 
-    def __init__(self, pool: ThreadPoolExecutor, shared: dict[str, bytes]) -> None:
+    def __init__(self, shared: dict[str, bytes], pool: ThreadPoolExecutor | None = None) -> None:
         self.shared = shared
         xml = shared.get("sharedStrings", b"")
         self.most = len(xml) // len(b"<si/>") + 1  # no table of this size holds more entries
-        guess = xml.count(b"<si>") + xml.count(b"<si ") + xml.count(b"<si/>")
-        self.future = pool.submit(self._guessed, guess)
+        self.guess = xml.count(b"<si>") + xml.count(b"<si ") + xml.count(b"<si/>")
+        self.future = pool.submit(self._guessed, self.guess) if pool is not None else None
         self.table: list[str] | None = None
 
     def _guessed(self, count: int) -> list[str]:
+        table = self.shared.get("sharedStrings", b"")
+        found = plain.shared_strings(table) if table else None
+        if found is not None:
+            texts, rest, raws = found
+            try:
+                for i, text in zip(rest, _read_entries(raws), strict=True):
+                    texts[i] = text
+                return cast("list[str]", texts)
+            except (ValueError, CalamineError):  # entries calamine reads otherwise: the whole table
+                pass
         try:
             return _read_strings(self.shared, count)
         except Exception:  # a table in a form the guess miscounts: read at the size needed
@@ -288,7 +343,7 @@ class _Strings:
 
     def __call__(self, count: int) -> list[str]:
         if self.table is None:
-            self.table = self.future.result()
+            self.table = self.future.result() if self.future is not None else self._guessed(self.guess)
         if len(self.table) < count:
             if count > self.most:
                 raise ValueError("a shared-string index past any table this size")  # a damaged file
@@ -296,30 +351,99 @@ class _Strings:
         return self.table
 
 
-def _books(
-    stream: io.BufferedIOBase,
-    part_bytes: int,
-    context: _Context,
-    tagging: bool,
-    total: SheetShape,
-    limits: Limits,
-    sheet: str,
-) -> Generator[bytes, None, bytes]:
-    """Each part of the sheet as a workbook for calamine, measured and checked against the limits
-    before any parser sees it; returns the sheet's tail (its merged ranges)."""
-    without = {kind: xml for kind, xml in context.shared.items() if kind != "sharedStrings"}
+def _pieces(stream: io.BufferedIOBase, part_bytes: int) -> Generator[bytes, None, bytes]:
+    """Each part of the sheet; returns the sheet's tail (its merged ranges)."""
     previous: bytes | None = None
     for item in _split(stream, part_bytes):
         if previous is not None:
-            total.add(measure_sheet(previous))
-            total.check(limits, sheet)  # the sheet so far, as the grid will hold it
-            tagged = _tag(previous) if tagging else None
-            if tagged is None:
-                yield _part_book(previous, context.shared, context.date1904)
-            else:
-                yield _part_book(tagged, without, context.date1904)
+            yield previous
         previous = item
     return previous or b""
+
+
+class _Values:
+    """What calamine makes of the cells read.plain leaves to it, asked once per distinct value:
+    the text of an inline string (<is> holds what a shared-string entry holds), and a number
+    in a date style (a date, a datetime, a time or a duration; in any other style a number
+    is the float its text holds, which calamine is asked once per style)."""
+
+    def __init__(self, context: _Context) -> None:
+        self.styles = {kind: xml for kind, xml in context.shared.items() if kind == "styles"}
+        self.date1904 = context.date1904
+        self.plain: dict[int, bool] = {}  # style (-1: none) -> numbers in it stay floats
+        self.dates: dict[tuple[int, float], object] = {}
+        self.texts: dict[bytes, str] = {}
+        self.lock = threading.Lock()
+
+    def resolve(self, cells: plain.Cells) -> tuple[np.ndarray, list[object]]:
+        """For each cell, its number in the values (-1: none) calamine gives other than a float
+        or a shared string; and the values."""
+        other = cells.inline.copy()
+        numeric = cells.numeric
+        with self.lock:
+            values: list[object] = self._texts(cells.raws)
+            styles = np.unique(cells.style[numeric]).tolist()
+            unknown = [style for style in styles if style not in self.plain]
+            for style, value in zip(unknown, self._ask([(style, "1.5") for style in unknown]), strict=True):
+                self.plain[style] = value.__class__ is float and value == 1.5
+            for style in styles:
+                if self.plain[style]:
+                    continue
+                at = np.flatnonzero(numeric & (cells.style == style))
+                found, inverse = np.unique(cells.number[at], return_inverse=True)
+                keys = [(style, number) for number in found.tolist()]
+                missing = [key for key in keys if key not in self.dates]
+                self.dates.update(zip(missing, self._ask([(s, repr(x)) for s, x in missing]), strict=True))
+                other[at] = len(values) + inverse
+                values += [self.dates[key] for key in keys]
+        return other, values
+
+    def _texts(self, raws: list[bytes]) -> list[object]:
+        missing = [raw for raw in raws if raw not in self.texts]
+        self.texts.update(zip(missing, _read_entries(missing), strict=True))
+        return [self.texts[raw] for raw in raws]
+
+    def _ask(self, cells: list[tuple[int, str]]) -> list[object]:
+        """Calamine's reading of one number cell per row, each in its style."""
+        if not cells:
+            return []
+        rows = "".join(
+            f'<row r="{i}"><c r="A{i}"{_style(style)}><v>{text}</v></c></row>'
+            for i, (style, text) in enumerate(cells, 1)
+        )
+        xml = f'<worksheet xmlns="{_MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+        found = _parse_part(_part_book(xml, self.styles, self.date1904)).to_python(skip_empty_area=False)
+        return [row[0] for row in found]
+
+
+def _style(style: int) -> str:
+    return f' s="{style}"' if style >= 0 else ""
+
+
+Piece = CalamineSheet | tuple[plain.Cells, np.ndarray, list[object]]
+
+
+def _parse_piece(
+    xml: bytes, context: _Context, tagging: bool, values: _Values, limits: Limits, sheet: str
+) -> tuple[SheetShape, Piece]:
+    """A part and its shape: read by read.plain when its cells are all in the plain form (its
+    shape found on the way), else measured, checked against the limits and read by calamine
+    (its shared-string cells tagged, or with the table)."""
+    cells = plain.read(xml)
+    if cells is not None and ("sharedStrings" in context.shared or not cells.text.any()):
+        try:
+            other, known = values.resolve(cells)
+        except (ValueError, CalamineError):  # markup in an inline string calamine reads otherwise
+            pass
+        else:
+            return SheetShape(cells.rows, cells.columns, hidden_columns=hidden_columns(xml)), (cells, other, known)
+    shape = measure_sheet(xml)
+    shape.check(limits, sheet)  # before calamine lays the part out
+    tagged = _tag(xml) if tagging else None
+    if tagged is None:
+        return shape, _parse_part(_part_book(xml, context.shared, context.date1904))
+    without = {kind: data for kind, data in context.shared.items() if kind != "sharedStrings"}
+    return shape, _parse_part(_part_book(tagged, without, context.date1904))
 
 
 class _Ahead:
@@ -392,25 +516,37 @@ def _read_in_parts(
     part_bytes = PART_BYTES if tagging else max(PART_BYTES, 4 * len(table))
     total = shape if shape is not None else SheetShape()
     encoder = Encoder()
-    books = _books(guard.MemberReader(archive, member), part_bytes, context, tagging, total, limits, sheet)
+    values = context.values()
+    pieces = _pieces(guard.MemberReader(archive, member), part_bytes)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        strings = _Strings(pool, context.shared) if tagging else None
+        strings = _Strings(context.shared, pool) if table else None
         # The parts are handed to the parsers as soon as they are cut; this thread encodes
         # each one as soon as it is parsed, in order.
-        ahead = _Ahead(books, lambda book: pool.submit(_parse_part, book), depth=IN_FLIGHT - 1)
+        ahead = _Ahead(
+            pieces,
+            lambda xml: pool.submit(_parse_piece, xml, context, tagging, values, limits, sheet),
+            depth=IN_FLIGHT - 1,
+        )
         try:
             while True:
                 kind, value = ahead.get()
                 if kind == "end":
                     tail = value
                     break
-                encoder.add(cast("Future[CalamineSheet]", value).result())
-            cells = encoder.grid(strings)
+                part, piece = cast("Future[tuple[SheetShape, Piece]]", value).result()
+                total.add(part)
+                total.check(limits, sheet)  # the sheet so far, before the grid takes the part
+                if isinstance(piece, tuple):
+                    found, other, known = piece
+                    encoder.add_arrays(found.row, found.column, found.text, found.index, found.number, other, known)
+                else:
+                    encoder.add(piece)
+            cells = encoder.grid(strings, tagged=tagging)
         except _NotSplittable:
             return None
         finally:
             for future in ahead.close():
-                cast("Future[CalamineSheet]", future).cancel()
+                cast("Future[tuple[SheetShape, Piece]]", future).cancel()
     return cells, _merges(tail)
 
 
