@@ -352,7 +352,7 @@ def _merge(
     numbers: list[tuple[np.ndarray, np.ndarray]],
     strings: Callable[[int], list[str]] | None,
     tagged: bool,
-) -> tuple[np.ndarray, list[Cell], dict[Cell, int]]:
+) -> tuple[np.ndarray, list[Cell], dict[Cell, int] | None]:
     """One column's codes from its dict-coded values, shared-string entries and numbers: equal
     values become one code, in the order of their first row."""
     first = np.full(len(uniques), np.iinfo(np.int64).max, np.int64)
@@ -363,6 +363,7 @@ def _merge(
     values = _resolved(uniques, strings) if tagged and strings is not None else list(uniques)
     firsts = [first]
     placed: list[tuple[np.ndarray, np.ndarray, int]] = []  # rows, distinct-value numbers, offset
+    texts_end = len(values)
     for kind in (texts_, numbers):
         if not kind:
             continue
@@ -371,17 +372,40 @@ def _merge(
         if kind is texts_:
             table = strings(int(found[-1]) + 1) if strings is not None else []
             values += [table[i] for i in found.tolist()]
+            texts_end = len(values)
         else:
             values += found.tolist()
         firsts.append(first_rows)
-    index: dict[Cell, int] = {}
+    order = np.argsort(np.concatenate(firsts), kind="stable")
     code = np.empty(len(values), np.int32)
-    for at in np.argsort(np.concatenate(firsts), kind="stable").tolist():
-        code[at] = index.setdefault(values[at], len(index))
+    index: dict[Cell, int] | None = None
+    if _distinct_values(values, len(uniques), texts_end):
+        code[order] = np.arange(len(values), dtype=np.int32)
+        found_values = [values[at] for at in order.tolist()]
+    else:
+        index = {}
+        for at in order.tolist():
+            code[at] = index.setdefault(values[at], len(index))
+        found_values = list(index)
     array = code[array]
     for rows, inverse, offset in placed:
         array[rows] = code[offset + inverse]
-    return array, list(index), index
+    return array, found_values, index
+
+
+def _distinct_values(values: list[Cell], objects: int, texts_end: int) -> bool:
+    """Whether no two of a column's values are equal: the dict-coded ``values[:objects]`` are
+    distinct already, the numbers after ``texts_end`` too, the entries' texts between them
+    may repeat (a table may). The cheap common case: a column of unique sentences, or of
+    serial numbers."""
+    coded, entries, numbers = values[:objects], values[objects:texts_end], values[texts_end:]
+    seen = set(entries)
+    if len(seen) != len(entries) or any(value in seen for value in coded if value.__class__ is str):
+        return False
+    if numbers:
+        seen = set(numbers)
+        return not any(value in seen for value in coded if value.__class__ is not str)
+    return True
 
 
 def merge_array(merges: Sequence[Merge]) -> np.ndarray:

@@ -43,7 +43,7 @@ from wenming.read.measure import SheetShape, hidden_columns, measure_sheet
 
 PART_BYTES = 2 * 1024 * 1024  # sheet XML per part (about 6k rows of a 12-column tracker)
 SPLIT_BYTES = 3 * PART_BYTES  # sheets with less XML than this are read in one piece
-READ_BYTES = 4 * 1024 * 1024
+READ_BYTES = 1 * 1024 * 1024
 IN_FLIGHT = 3  # parts parsed or waiting at once: bounds memory on a million rows
 _TAG = TAG.encode()
 _SHARED = b't="s"><v>'  # a shared-string cell as Excel, WPS and openpyxl write it
@@ -351,14 +351,14 @@ class _Strings:
         return self.table
 
 
-def _pieces(stream: io.BufferedIOBase, part_bytes: int) -> Generator[bytes, None, bytes]:
-    """Each part of the sheet; returns the sheet's tail (its merged ranges)."""
+def _pieces(stream: io.BufferedIOBase, part_bytes: int) -> Generator[bytes, None, np.ndarray]:
+    """Each part of the sheet; returns the merged ranges in the sheet's tail."""
     previous: bytes | None = None
     for item in _split(stream, part_bytes):
         if previous is not None:
             yield previous
         previous = item
-    return previous or b""
+    return _merges(previous or b"")
 
 
 class _Values:
@@ -450,7 +450,7 @@ class _Ahead:
     """A generator run on a thread of its own, each item passed through ``then`` there, at most
     ``depth`` items ahead of its reader; what it raises is raised to the reader."""
 
-    def __init__(self, items: Generator[bytes, None, bytes], then: Callable[[bytes], object], depth: int) -> None:
+    def __init__(self, items: Generator[bytes, None, object], then: Callable[[bytes], object], depth: int) -> None:
         self._items = items
         self._then = then
         self._queue: queue.Queue[tuple[str, object]] = queue.Queue(depth)
@@ -531,7 +531,7 @@ def _read_in_parts(
             while True:
                 kind, value = ahead.get()
                 if kind == "end":
-                    tail = value
+                    merges = cast("np.ndarray", value)
                     break
                 part, piece = cast("Future[tuple[SheetShape, Piece]]", value).result()
                 total.add(part)
@@ -547,7 +547,7 @@ def _read_in_parts(
         finally:
             for future in ahead.close():
                 cast("Future[tuple[SheetShape, Piece]]", future).cancel()
-    return cells, _merges(tail)
+    return cells, merges
 
 
 def _merges(tail: bytes) -> np.ndarray:
