@@ -257,40 +257,22 @@ class Encoder:
             pieces.append((first_row, np.fromiter(map(codes.__getitem__, column), dtype=np.int32, count=len(column))))
         self.height = max(self.height, first_row + len(rows))
 
-    def add_arrays(
-        self,
-        row: np.ndarray,
-        column: np.ndarray,
-        text: np.ndarray,
-        index: np.ndarray,
-        number: np.ndarray,
-        other: np.ndarray,
-        values: list[Cell],
-    ) -> None:
-        """Cells as read.plain gives them (row by row): a shared-string entry where ``text``, else
-        ``values[other]`` where ``other >= 0`` (inline strings and dates, as calamine reads them),
-        else a number."""
-        if not len(row):
-            return
-        order = np.argsort(column, kind="stable")  # each column's cells, still top to bottom
-        bounds = np.flatnonzero(np.diff(column[order])) + 1
-        for cells in np.split(order, bounds):
-            at = int(column[cells[0]])
-            codes, pieces = self._column(at)
-            is_text, key = text[cells], other[cells]
-            is_other = key >= 0
-            if is_text.any():
-                self.texts[at].append((row[cells[is_text]], index[cells[is_text]]))
-            plain = ~is_text & ~is_other
-            if plain.any():
-                self.numbers[at].append((row[cells[plain]], number[cells[plain]]))
-            if is_other.any():
-                used, first, inverse = np.unique(key[is_other], return_index=True, return_inverse=True)
+    def add_blocks(self, blocks: list[Block], values: list[Cell]) -> None:
+        """A part read by read.plain, split by ``blocks`` (see there); ``values``: what the
+        keys of its ``OTHER`` cells stand for."""
+        for column, kind, rows, payload in blocks:
+            codes, pieces = self._column(column)
+            if kind == TEXT:
+                self.texts[column].append((rows, payload))
+            elif kind == NUMBER:
+                self.numbers[column].append((rows, payload))
+            else:
+                used, first, inverse = np.unique(payload, return_index=True, return_inverse=True)
                 coded = np.empty(len(used), np.int32)
                 for k in np.argsort(first).tolist():  # codes in the order the values appear down the column
                     coded[k] = codes[values[int(used[k])]]
-                pieces.append((row[cells[is_other]], coded[inverse]))
-        self.height = max(self.height, int(row.max()) + 1)
+                pieces.append((rows, coded[inverse]))
+            self.height = max(self.height, int(rows[-1]) + 1)
 
     def grid(self, strings: Callable[[int], list[str]] | None = None, *, tagged: bool = False) -> Grid:
         """The grid; ``strings(n)`` gives the shared-string table (at least n entries) that
@@ -310,6 +292,30 @@ class Encoder:
                 array, uniques, index = _untag(array, uniques, strings)
             columns.append(Column(array, uniques, index))
         return Grid(columns, self.height)
+
+
+TEXT, NUMBER, OTHER = 0, 1, 2
+Block = tuple[int, int, np.ndarray, np.ndarray]  # column, kind, rows (top to bottom), entries / numbers / keys
+
+
+def blocks(
+    row: np.ndarray, column: np.ndarray, text: np.ndarray, index: np.ndarray, number: np.ndarray, other: np.ndarray
+) -> list[Block]:
+    """Cells as read.plain gives them (row by row), split by column and kind: a shared-string
+    entry (``TEXT``, where ``text``), a value read by calamine (``OTHER``, where ``other >= 0``:
+    its key), else a number. Pure numpy: done on the thread that read the part."""
+    if not len(row):
+        return []
+    kind = np.where(text, TEXT, np.where(other >= 0, OTHER, NUMBER))
+    order = np.argsort(column.astype(np.int64) * 3 + kind, kind="stable")  # top to bottom within each
+    column, kind, row = column[order], kind[order], row[order].astype(np.int32)
+    bounds = np.flatnonzero((np.diff(column) != 0) | (np.diff(kind) != 0)) + 1
+    found = []
+    for start, stop in zip(np.r_[0, bounds].tolist(), np.r_[bounds, len(order)].tolist(), strict=True):
+        sort, what = order[start:stop], int(kind[start])
+        payload = index[sort].astype(np.int32) if what == TEXT else number[sort] if what == NUMBER else other[sort]
+        found.append((int(column[start]), what, row[start:stop], payload))
+    return found
 
 
 def _resolved(uniques: list[Cell], strings: Callable[[int], list[str]]) -> list[Cell]:

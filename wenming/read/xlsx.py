@@ -37,7 +37,7 @@ import numpy as np
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from wenming.read import guard, plain
-from wenming.read.grid import TAG, Encoder, Grid, merge_array
+from wenming.read.grid import TAG, Block, Encoder, Grid, blocks, merge_array
 from wenming.read.guard import DEFAULT_LIMITS, Limits
 from wenming.read.measure import SheetShape, hidden_columns, measure_sheet
 
@@ -112,7 +112,7 @@ def _read_plain(xml: bytes, context: _Context, limits: Limits, name: str) -> tup
     except (ValueError, CalamineError):  # markup in an inline string calamine reads otherwise
         return None
     encoder = Encoder()
-    encoder.add_arrays(cells.row, cells.column, cells.text, cells.index, cells.number, other, known)
+    encoder.add_blocks(blocks(cells.row, cells.column, cells.text, cells.index, cells.number, other), known)
     return encoder.grid(context.strings()), merges, shape
 
 
@@ -420,7 +420,7 @@ def _style(style: int) -> str:
     return f' s="{style}"' if style >= 0 else ""
 
 
-Piece = CalamineSheet | tuple[plain.Cells, np.ndarray, list[object]]
+Piece = CalamineSheet | tuple[list[Block], list[object]]
 
 
 def _parse_piece(
@@ -436,7 +436,8 @@ def _parse_piece(
         except (ValueError, CalamineError):  # markup in an inline string calamine reads otherwise
             pass
         else:
-            return SheetShape(cells.rows, cells.columns, hidden_columns=hidden_columns(xml)), (cells, other, known)
+            shape = SheetShape(cells.rows, cells.columns, hidden_columns=hidden_columns(xml))
+            return shape, (blocks(cells.row, cells.column, cells.text, cells.index, cells.number, other), known)
     shape = measure_sheet(xml)
     shape.check(limits, sheet)  # before calamine lays the part out
     tagged = _tag(xml) if tagging else None
@@ -537,8 +538,7 @@ def _read_in_parts(
                 total.add(part)
                 total.check(limits, sheet)  # the sheet so far, before the grid takes the part
                 if isinstance(piece, tuple):
-                    found, other, known = piece
-                    encoder.add_arrays(found.row, found.column, found.text, found.index, found.number, other, known)
+                    encoder.add_blocks(*piece)
                 else:
                     encoder.add(piece)
             cells = encoder.grid(strings, tagged=tagging)
