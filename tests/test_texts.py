@@ -127,3 +127,12 @@ def test_column_finds_texts_without_its_index() -> None:
     assert [column.code(text) for text in ("甲", "乙", "丙", "丁", "甲")] == [1, 2, 3, 4, 1]  # the index by now
     both = Column(np.zeros(3, dtype=np.int32), ["", True, 1.0])  # two values of a sheet, equal in Python
     assert both.code(True) == both.code(1.0) == 2  # the index's answer, as before
+
+
+def test_word_flags_of_some_rows_search_only_their_texts() -> None:
+    column = Column(np.array([1, 2, 3, 1, 4], dtype=np.int32), ["", "合计", "任务", 5.0, "填表人：王"])
+    rows = np.array([True, False, True, False, True])
+    found = column.word_flags(contract.FOOTER_PREFIXES, rows=rows)
+    assert found.tolist() == [True, False, False, False, True]  # row 3's 合计 is not asked about
+    assert found.tolist() == (column.word_flags(contract.FOOTER_PREFIXES) & rows).tolist()
+    assert not column.word_flags(contract.FOOTER_PREFIXES, rows=np.zeros(5, dtype=bool)).any()

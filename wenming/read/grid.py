@@ -179,22 +179,39 @@ class Column:
         return self._forms
 
     def word_flags(
-        self, prefixes: Sequence[str], suffixes: Sequence[str] = (), bounded: Sequence[str] = ()
+        self,
+        prefixes: Sequence[str],
+        suffixes: Sequence[str] = (),
+        bounded: Sequence[str] = (),
+        rows: np.ndarray | None = None,
     ) -> np.ndarray:
         """Rows holding text whose word form (``contract.normalize_word``) starts with one of
         ``prefixes``, ends with one of ``suffixes`` or is a ``bounded`` word (texts.starts_with);
-        computed for all distinct texts at once."""
-        is_text = self._text_mask()
+        computed for all distinct texts at once. With ``rows`` (a mask), only those rows can be
+        found, and only their texts are searched: the few rows of a column of sentences that
+        decide a footer."""
+        wanted = self._text_mask()
+        words = self._word_forms()
+        if rows is None:
+            return (texts.starts_with(words, prefixes, suffixes, bounded) & wanted)[self.codes]
+        wanted = wanted & (np.bincount(self.codes[rows], minlength=len(self.uniques)) > 0)
+        at = np.flatnonzero(wanted)
+        found = np.zeros(len(self.uniques), dtype=bool)
+        found[at] = texts.starts_with(words.take(pa.array(at)), prefixes, suffixes, bounded)
+        return found[self.codes] & rows
+
+    def _word_forms(self) -> pa.Array:
+        """``contract.normalize_word`` of each distinct value ("" where not text)."""
         if self._words is None:
             if self._forms is not None:
                 self._words = self._forms.words(self.uniques)
             else:  # the texts only: a column of numbers holds few
-                codes = np.flatnonzero(is_text)
+                codes = np.flatnonzero(self._text_mask())
                 positions = np.full(len(self.uniques), len(codes), dtype=np.int64)
                 positions[codes] = np.arange(len(codes))
                 found = texts.words([self.uniques[c] for c in codes.tolist()])
                 self._words = pa.concat_arrays([found, pa.array([""], pa.string())]).take(pa.array(positions))
-        return (texts.starts_with(self._words, prefixes, suffixes, bounded) & is_text)[self.codes]
+        return self._words
 
     def nonempty(self) -> np.ndarray:
         """Rows whose cell is not the empty text (blank)."""
