@@ -136,3 +136,9 @@ def test_word_flags_of_some_rows_search_only_their_texts() -> None:
     assert found.tolist() == [True, False, False, False, True]  # row 3's 合计 is not asked about
     assert found.tolist() == (column.word_flags(contract.FOOTER_PREFIXES) & rows).tolist()
     assert not column.word_flags(contract.FOOTER_PREFIXES, rows=np.zeros(5, dtype=bool)).any()
+
+
+def test_nonempty_finds_the_empty_text_among_numbers() -> None:
+    column = Column(np.array([0, 1, 2, 2], dtype=np.int32), [1.0, "甲", ""])
+    assert column.nonempty().tolist() == [True, True, False, False]
+    assert Column(np.array([0, 1], dtype=np.int32), [1.0, "甲"]).nonempty().tolist() == [True, True]

@@ -218,10 +218,9 @@ class Column:
         self._compact()
         if self._index is not None:
             empty = self._index.get(EMPTY)
-        else:  # found without building the index: a column of a million texts needs none
-            empty = next(
-                (code for code, value in enumerate(self.uniques) if value.__class__ is str and not value), None
-            )
+        else:  # found among the texts, without building the index: a column of a million needs none
+            uniques = self.uniques
+            empty = next((code for code in self._text_codes() if not uniques[code]), None)
         return np.ones(len(self.codes), dtype=bool) if empty is None else self.codes != empty
 
     def take(self, rows: np.ndarray | slice) -> Column:
