@@ -106,3 +106,39 @@ def test_column_forms_follow_take_and_new_values() -> None:
     assert taken.forms().clean.to_pylist() == ["合 计", "任务 一", "小计"]
     numbers = Column(np.arange(4, dtype=np.int32), [1.0, 2.0, "合计", 3.0])
     assert numbers.word_flags(contract.FOOTER_PREFIXES).tolist() == [False, False, True, False]
+
+
+def test_column_keeps_its_work_per_value_through_take() -> None:
+    column = Column(np.array([0, 1, 2, 3, 1], dtype=np.int32), ["", "合计", 7.0, "任务"])
+    assert column.word_flags(contract.FOOTER_PREFIXES).tolist() == [False, True, False, False, True]
+    taken = column.take(np.array([False, False, True, True, False]))  # 7.0 and "任务": the words are filtered
+    assert taken.word_flags(contract.FOOTER_PREFIXES).tolist() == [False, False]
+    assert taken.text_flags(lambda text: text == "任务").tolist() == [False, True]
+    shared = column.take(np.array([True, True, False, False, True]))
+    column.code("小计")  # added to the list ``shared`` still shares: its words are for one value fewer
+    assert shared.word_flags(contract.FOOTER_PREFIXES).tolist() == [False, True, True]
+    assert shared.forms().clean.to_pylist() == ["", "合计"]
+
+
+def test_column_finds_texts_without_its_index() -> None:
+    column = Column(np.zeros(3, dtype=np.int32), ["", "甲", "乙"])
+    assert [column.code("乙"), column.code("丙"), column.code("丙")] == [2, 3, 3]
+    assert column.uniques == ["", "甲", "乙", "丙"]
+    assert [column.code(text) for text in ("甲", "乙", "丙", "丁", "甲")] == [1, 2, 3, 4, 1]  # the index by now
+    both = Column(np.zeros(3, dtype=np.int32), ["", True, 1.0])  # two values of a sheet, equal in Python
+    assert both.code(True) == both.code(1.0) == 2  # the index's answer, as before
+
+
+def test_word_flags_of_some_rows_search_only_their_texts() -> None:
+    column = Column(np.array([1, 2, 3, 1, 4], dtype=np.int32), ["", "合计", "任务", 5.0, "填表人：王"])
+    rows = np.array([True, False, True, False, True])
+    found = column.word_flags(contract.FOOTER_PREFIXES, rows=rows)
+    assert found.tolist() == [True, False, False, False, True]  # row 3's 合计 is not asked about
+    assert found.tolist() == (column.word_flags(contract.FOOTER_PREFIXES) & rows).tolist()
+    assert not column.word_flags(contract.FOOTER_PREFIXES, rows=np.zeros(5, dtype=bool)).any()
+
+
+def test_nonempty_finds_the_empty_text_among_numbers() -> None:
+    column = Column(np.array([0, 1, 2, 2], dtype=np.int32), [1.0, "甲", ""])
+    assert column.nonempty().tolist() == [True, True, False, False]
+    assert Column(np.array([0, 1], dtype=np.int32), [1.0, "甲"]).nonempty().tolist() == [True, True]

@@ -9,6 +9,8 @@ sheets, part by part (read.xlsx reads a workbook's sheets into it).
 from __future__ import annotations
 
 import collections
+import itertools
+import operator
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -20,13 +22,19 @@ from wenming.read import texts
 Cell = object
 Merge = tuple[tuple[int, int], tuple[int, int]]
 EMPTY = ""  # code 0 of every column
+SEARCHES_BEFORE_INDEX = 8  # a column builds its index of distinct values on the next look-up
 TAG = "\ue000"  # a private-use character: marks a shared-string index left for read.xlsx to look up
 
 
 class Column:
-    """One column of a sheet: ``uniques[codes[i]]`` is the value of row i."""
+    """One column of a sheet: ``uniques[codes[i]]`` is the value of row i.
 
-    __slots__ = ("_forms", "_index", "_owned", "_sparse", "_texts", "_words", "codes", "uniques")
+    What is worked out per distinct value (which are text, their text forms and word forms) is
+    kept aligned with ``uniques``: a taken column shares it, and dropping the values of no row
+    filters it, so a column of a million distinct texts does that work once per sheet.
+    """
+
+    __slots__ = ("_forms", "_index", "_is_text", "_owned", "_searches", "_sparse", "_words", "codes", "uniques")
 
     def __init__(
         self,
@@ -40,10 +48,11 @@ class Column:
         self.codes = codes
         self.uniques = uniques
         self._index = index
+        self._searches = 0  # values looked up without the index
         self._sparse = sparse  # uniques may hold values of no row: drop them before parsing
         self._owned = not sparse  # a taken column shares its distinct values until it adds one
-        self._texts: list[int] | None = None
-        self._forms = forms  # the text forms of the distinct values, once asked for (kept by take)
+        self._is_text: np.ndarray | None = None  # which distinct values are str
+        self._forms = forms  # the text forms of the distinct values, once asked for
         self._words: pa.Array | None = None  # normalize_word of each distinct value
 
     @classmethod
@@ -59,36 +68,69 @@ class Column:
             self._index = {value: code for code, value in enumerate(self.uniques)}
         return self._index
 
+    def _drop_stale(self) -> None:
+        """Forget what was worked out for fewer distinct values than the column now has (a column
+        this one was taken from added a value to the list they share)."""
+        size = len(self.uniques)
+        if self._is_text is not None and len(self._is_text) != size:
+            self._is_text = None
+        if self._forms is not None and len(self._forms.is_text) != size:
+            self._forms = None
+        if self._words is not None and len(self._words) != size:
+            self._words = None
+
     def _compact(self) -> None:
         """Keep only the distinct values some row holds, so no parser sees a value of a row left out."""
         if not self._sparse:
             return
         self._sparse = False
+        self._drop_stale()
         present = np.bincount(self.codes, minlength=len(self.uniques)) > 0
         if present.all():
             return
         remap = (np.cumsum(present) - 1).astype(np.int32)
         self.codes = remap[self.codes]
-        keep = present.tolist()
-        self.uniques = [u for u, kept in zip(self.uniques, keep, strict=True) if kept]
+        self.uniques = list(itertools.compress(self.uniques, present.tolist()))
+        self._index = None
+        self._owned = True
+        self._keep(present)
+
+    def _keep(self, present: np.ndarray) -> None:
+        """What was worked out per distinct value, for the values ``present`` only."""
+        if self._is_text is not None:
+            self._is_text = self._is_text[present]
         if self._forms is not None:
             forms = self._forms
             self._forms = texts.Forms(forms.clean.filter(pa.array(present)), forms.is_text[present], forms.odd[present])
-        self._index = None
-        self._owned = True
-        self._texts = None
-        self._words = None
+        if self._words is not None:
+            self._words = self._words.filter(pa.array(present))
+
+    def _find(self, value: Cell) -> int | None:
+        """The code of ``value`` if it is a distinct value. The first few texts looked up are found
+        by scanning the list, far cheaper than building the index of a column of a million texts for
+        one value; a text equals no other value, so the one found is the index's. (Numbers are not
+        scanned: a sheet's True and 1.0 are two distinct values equal in Python.)"""
+        if self._index is None and value.__class__ is str and self._searches < SEARCHES_BEFORE_INDEX:
+            self._searches += 1
+            try:
+                return self.uniques.index(value)
+            except ValueError:
+                return None
+        return self.index.get(value)
 
     def code(self, value: Cell) -> int:
         """The code of ``value``, added to the distinct values if new."""
         self._compact()
-        found = self.index.get(value)
+        found = self._find(value)
         if found is None:
             if not self._owned:
-                self.uniques, self._index, self._owned = list(self.uniques), dict(self.index), True
-            found = self.index[value] = len(self.uniques)
+                self.uniques, self._owned = list(self.uniques), True
+                self._index = None if self._index is None else dict(self._index)
+            found = len(self.uniques)
             self.uniques.append(value)
-            self._texts = self._forms = self._words = None
+            if self._index is not None:
+                self._index[value] = found
+            self._is_text = self._forms = self._words = None
         return found
 
     def per_unique(self, fn: Callable[[Cell], object]) -> list[object]:
@@ -106,12 +148,17 @@ class Column:
         found = self.per_unique(fn)
         return np.fromiter((bool(x) for x in found), dtype=bool, count=len(found))[self.codes]
 
+    def _text_mask(self) -> np.ndarray:
+        """Which distinct values are text (str)."""
+        self._compact()
+        if self._is_text is None:
+            kinds = map(type, self.uniques)
+            self._is_text = np.fromiter(map(operator.is_, kinds, itertools.repeat(str)), bool, len(self.uniques))
+        return self._is_text
+
     def _text_codes(self) -> list[int]:
         """The codes of the distinct values that are text."""
-        self._compact()
-        if self._texts is None:
-            self._texts = [code for code, value in enumerate(self.uniques) if value.__class__ is str]
-        return self._texts
+        return np.flatnonzero(self._text_mask()).tolist()
 
     def text_flags(self, fn: Callable[[str], object], other: bool = False) -> np.ndarray:
         """``bool(fn(cell))`` for text cells and ``other`` for the rest (numbers, dates), computed
@@ -132,40 +179,56 @@ class Column:
         return self._forms
 
     def word_flags(
-        self, prefixes: Sequence[str], suffixes: Sequence[str] = (), bounded: Sequence[str] = ()
+        self,
+        prefixes: Sequence[str],
+        suffixes: Sequence[str] = (),
+        bounded: Sequence[str] = (),
+        rows: np.ndarray | None = None,
     ) -> np.ndarray:
         """Rows holding text whose word form (``contract.normalize_word``) starts with one of
         ``prefixes``, ends with one of ``suffixes`` or is a ``bounded`` word (texts.starts_with);
-        computed for all distinct texts at once."""
-        codes = self._text_codes()
+        computed for all distinct texts at once. With ``rows`` (a mask), only those rows can be
+        found, and only their texts are searched: the few rows of a column of sentences that
+        decide a footer."""
+        wanted = self._text_mask()
+        words = self._word_forms()
+        if rows is None:
+            return (texts.starts_with(words, prefixes, suffixes, bounded) & wanted)[self.codes]
+        wanted = wanted & (np.bincount(self.codes[rows], minlength=len(self.uniques)) > 0)
+        at = np.flatnonzero(wanted)
+        found = np.zeros(len(self.uniques), dtype=bool)
+        found[at] = texts.starts_with(words.take(pa.array(at)), prefixes, suffixes, bounded)
+        return found[self.codes] & rows
+
+    def _word_forms(self) -> pa.Array:
+        """``contract.normalize_word`` of each distinct value ("" where not text)."""
         if self._words is None:
             if self._forms is not None:
                 self._words = self._forms.words(self.uniques)
             else:  # the texts only: a column of numbers holds few
-                at = np.asarray(codes, dtype=np.int64)
+                codes = np.flatnonzero(self._text_mask())
                 positions = np.full(len(self.uniques), len(codes), dtype=np.int64)
-                positions[at] = np.arange(len(codes))
-                found = texts.words([self.uniques[c] for c in codes])
+                positions[codes] = np.arange(len(codes))
+                found = texts.words([self.uniques[c] for c in codes.tolist()])
                 self._words = pa.concat_arrays([found, pa.array([""], pa.string())]).take(pa.array(positions))
-        is_text = np.zeros(len(self.uniques), dtype=bool)
-        is_text[codes] = True
-        return (texts.starts_with(self._words, prefixes, suffixes, bounded) & is_text)[self.codes]
+        return self._words
 
     def nonempty(self) -> np.ndarray:
         """Rows whose cell is not the empty text (blank)."""
         self._compact()
         if self._index is not None:
             empty = self._index.get(EMPTY)
-        else:  # found without building the index: a column of a million texts needs none
-            empty = next(
-                (code for code, value in enumerate(self.uniques) if value.__class__ is str and not value), None
-            )
+        else:  # found among the texts, without building the index: a column of a million needs none
+            uniques = self.uniques
+            empty = next((code for code in self._text_codes() if not uniques[code]), None)
         return np.ones(len(self.codes), dtype=bool) if empty is None else self.codes != empty
 
     def take(self, rows: np.ndarray | slice) -> Column:
-        """The rows selected by a mask, an index array or a slice; they share the distinct values
-        until a parser asks for them."""
-        return Column(self.codes[rows], self.uniques, self._index, sparse=True, forms=self._forms)
+        """The rows selected by a mask, an index array or a slice; they share the distinct values,
+        and what was worked out for them, until a parser asks for them."""
+        taken = Column(self.codes[rows], self.uniques, self._index, sparse=True, forms=self._forms)
+        taken._is_text, taken._words = self._is_text, self._words
+        return taken
 
     def values(self, rows: np.ndarray | None = None) -> list[Cell]:
         codes = self.codes if rows is None else self.codes[rows]

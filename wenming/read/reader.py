@@ -424,8 +424,8 @@ class _SheetReader(ColumnParsers):
             column = self.raw(index)
             first = undecided & self.nonempty(index)
             if first.any():
-                footer |= first & column.word_flags(
-                    contract.FOOTER_PREFIXES, contract.SUMMARY_SUFFIXES, contract.FOOTER_BOUNDED
+                footer |= column.word_flags(
+                    contract.FOOTER_PREFIXES, contract.SUMMARY_SUFFIXES, contract.FOOTER_BOUNDED, rows=first
                 )
             undecided &= ~first
             if index in labels:
