@@ -188,6 +188,39 @@ def test_a_second_process_gets_a_clear_sentence(tmp_path: Path) -> None:
     assert run.stderr == text.t("refused.locked", "zh", db=str(db)) + "\n"
 
 
+def test_stores_opened_on_one_file_share_it_and_the_last_close_releases_it(tmp_path: Path) -> None:
+    """The file is attached once per process (with its row-group size), shared by every store
+    opened on it, and free for another process once the last of them is closed."""
+    db = tmp_path / "shared.duckdb"
+    first, second = Store.open(db), Store.open(db)
+    first.import_file(workbook(("任务", [["序号", "工作任务", "牵头部门"], [1, "甲", "办公室"]])), "a.xlsx", user="t")
+    reader = second.cursor()
+    first.close()
+    assert reader.con.execute("select count(*) from tasks").fetchall() == [(1,)]
+    reader.close()
+    second.close()
+    run = subprocess.run(
+        [sys.executable, "-m", "wenming", "summary", "--db", str(db), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0 and json.loads(run.stdout)["tasks"]["total"] == 1
+
+
+def test_an_import_is_stored_in_row_groups_of_the_set_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row groups of ROW_GROUP_ROWS (here DuckDB's smallest, 2,048): a larger import fills several."""
+    from wenming.store import db
+
+    monkeypatch.setattr(db, "ROW_GROUP_ROWS", 2048)
+    store = Store.open(tmp_path / "groups.duckdb")
+    rows = [["序号", "工作任务", "牵头部门"]] + [[i, f"任务{i}", "办公室"] for i in range(1, 3001)]
+    store.import_file(workbook(("任务", rows)), "big.xlsx", user="t")
+    groups = store.con.execute("select count(distinct row_group_id) from pragma_storage_info('tasks')").fetchall()
+    store.close()
+    assert groups == [(2,)]
+
+
 def test_store_default_path_honours_environment(monkeypatch, tmp_path) -> None:
     from wenming.store import DEFAULT_DB, db_path
 

@@ -347,7 +347,7 @@ def _log(
     at: dt.datetime,
     address: str | None = None,
 ) -> None:
-    cursor = store.con.cursor()  # an append of its own: never waits for an import
+    cursor = store.new_cursor()  # an append of its own: never waits for an import
     try:
         cursor.execute(
             "insert into sign_ins (attempted_at, user_name, success, reason, method, session_id, address) "
@@ -505,7 +505,7 @@ def check_meeting(user: User, subject: str) -> None:
 
 def audit(store: Database, who: str, action: str, **detail: object) -> None:
     """Log an administrative action that changes nothing else (a download of an original)."""
-    cursor = store.con.cursor()
+    cursor = store.new_cursor()
     try:
         _audit(cursor, who, action, **detail)
     finally:

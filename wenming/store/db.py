@@ -31,6 +31,12 @@ ROOT = Path(__file__).resolve().parents[2]
 QUERIES = ROOT / "queries"
 SQL = Path(__file__).resolve().parent / "sql"
 DEFAULT_DB = ROOT / "data" / "wenming.duckdb"
+CATALOG = "store"  # the database file, attached under this name
+# Rows per row group of the file. DuckDB writes the row groups a transaction fills straight to the
+# file as they fill ("optimistic writes"); a smaller group than its 122,880 lets an import of 100,000
+# tasks be written once, at the insert, instead of going through a checkpoint at the commit
+# (0.23 s instead of 0.34 s for the insert and commit; the file is the same size).
+ROW_GROUP_ROWS = 65_536
 _VERSIONS: dict[str, int] = {}  # database file -> its data_version, see Store.version
 _LOCKS: dict[str, threading.RLock] = {}  # database file -> the process's write lock, see Store.writing
 _LOCKS_GUARD = threading.Lock()
@@ -41,6 +47,45 @@ log = logging.getLogger(__name__)
 
 def _key(path: Path) -> str:
     return str(Path(path).resolve())
+
+
+_ATTACHED: dict[str, list[Any]] = {}  # file -> [the connection it is attached on, stores open on it]
+_ATTACHING = threading.Lock()
+
+
+def _attach(target: Path) -> duckdb.DuckDBPyConnection:
+    """A cursor on the database file, attached with ROW_GROUP_ROWS. A file is attached once per
+    process (DuckDB refuses a second attachment), shared by every store opened on it, and
+    detached when the last of them closes (as duckdb.connect(path) shares and releases it)."""
+    key = _key(target)
+    with _ATTACHING:
+        found = _ATTACHED.get(key)
+        if found is None:
+            root = duckdb.connect()
+            try:
+                quoted = str(target).replace("'", "''")
+                root.execute(f"attach '{quoted}' as {CATALOG} (row_group_size {ROW_GROUP_ROWS})")
+            except duckdb.IOException as error:
+                root.close()
+                if "lock" in str(error).lower():
+                    raise StoreLocked(target) from None
+                raise
+            found = _ATTACHED[key] = [root, 0]
+        cursor = found[0].cursor()
+        cursor.execute(f"use {CATALOG}")
+        found[1] += 1
+        return cursor
+
+
+def _detach(target: Path) -> None:
+    with _ATTACHING:
+        found = _ATTACHED.get(_key(target))
+        if found is None:
+            return
+        found[1] -= 1
+        if found[1] <= 0:
+            del _ATTACHED[_key(target)]
+            found[0].close()
 
 
 def _lock(path: Path) -> threading.RLock:
@@ -117,6 +162,7 @@ class Database:
 
     path: Path
     con: duckdb.DuckDBPyConnection = field(repr=False)
+    owner: bool = field(default=False, repr=False)  # opened by open(): its close() may detach the file
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Self:
@@ -124,24 +170,28 @@ class Database:
         owner_only()
         target.parent.mkdir(parents=True, exist_ok=True)
         warn_if_exposed(target)
-        try:
-            con = duckdb.connect(str(target))
-        except duckdb.IOException as error:
-            if "lock" in str(error).lower():
-                raise StoreLocked(target) from None
-            raise
+        con = _attach(target)
         con.execute("set enable_progress_bar = false")  # DuckDB would draw one on stdout for long queries
         for name in ("schema.sql", "meetings.sql", "macros.sql", "evidence.sql", "wall.sql"):
             con.execute(_sql(name))
         _VERSIONS.pop(_key(target), None)
-        return cls(target, con)
+        return cls(target, con, owner=True)
 
     def cursor(self) -> Self:
         """The same database through a new cursor, for another thread or session."""
-        return type(self)(self.path, self.con.cursor())
+        return type(self)(self.path, self.new_cursor())
+
+    def new_cursor(self) -> duckdb.DuckDBPyConnection:
+        """A DuckDB cursor of its own on this database (a cursor starts in DuckDB's in-memory catalog)."""
+        cursor = self.con.cursor()
+        cursor.execute(f"use {CATALOG}")
+        return cursor
 
     def close(self) -> None:
         self.con.close()
+        if self.owner:
+            self.owner = False
+            _detach(self.path)
 
     @property
     def archive(self) -> Path:
@@ -196,7 +246,7 @@ class Database:
         if not lock.acquire(timeout=seconds):
             raise Busy(subject, seconds)
         try:
-            con = self.con.cursor()
+            con = self.new_cursor()
             try:
                 con.begin()
                 try:
