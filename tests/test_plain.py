@@ -255,18 +255,19 @@ ENTRIES = [
 
 
 @pytest.mark.parametrize("empty_entry", ["", "<si/>"])
-def test_the_shared_string_table_reads_as_calamine_reads_it(empty_entry: str) -> None:
+def test_the_shared_string_table_reads_as_calamine_reads_it(tmp_path: Path, empty_entry: str) -> None:
     """Plain entries are decoded here, the others (and a whole table in another form) by calamine."""
     table = "".join(f"<si>{entry}</si>" for entry in ENTRIES * 3) + empty_entry
-    shared = {"sharedStrings": f'<sst xmlns="{xlsx._MAIN}">{table}</sst>'.encode()}
+    xml = f'<sst xmlns="{xlsx._MAIN}">{table}</sst>'.encode()
+    data = change_member(shared_book(tmp_path, [[1, "甲", "完成"]]), "xl/sharedStrings.xml", lambda _: xml)
     count = len(ENTRIES) * 3 + bool(empty_entry)
-    expected = xlsx._read_strings(shared, count)
-    found = plain.shared_strings(shared["sharedStrings"])
+    expected = xlsx._read_strings({"sharedStrings": xml}, count)
+    found = plain.shared_strings(xml)
     if empty_entry:
         assert found is None  # an entry with no content tag: the table goes to calamine whole
     else:
         assert found is not None and len(found[1]) < count  # most entries decoded here
-    assert xlsx._Strings(shared)(count) == expected
+    assert xlsx._context(zipfile.ZipFile(io.BytesIO(data))).strings()(count) == expected
 
 
 def test_inline_strings_read_as_calamine_reads_them(plain_parts: list[bool]) -> None:

@@ -99,7 +99,7 @@ def _read_plain(xml: bytes, context: _Context, limits: Limits, name: str) -> tup
     """A sheet whose cells are all in the plain form, read by read.plain (its shape found on the
     way and checked against the limits first); None for any other."""
     cells = plain.read(xml)
-    if cells is None or (cells.text.any() and "sharedStrings" not in context.shared):
+    if cells is None or (cells.text.any() and context.strings_member is None):
         return None
     shape = SheetShape(cells.rows, cells.columns, hidden_columns=hidden_columns(xml))
     shape.check(limits, name)
@@ -148,15 +148,39 @@ _MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="\$?([A-Z]+)\$?([0-9]+)(?::\$?([A
 @dataclass(frozen=True)
 class _Context:
     """What every sheet of one workbook needs: where the sheets are, and the parts each part book
-    copies; the shared-string table and calamine's values, once read, for the next sheet."""
+    copies (the shared-string table read on first use: on a pool thread when a large sheet is read
+    in parts); the table and calamine's values, once read, for the next sheet."""
 
     sheets: dict[str, str]  # sheet name -> member
-    shared: dict[str, bytes]  # "styles", "sharedStrings" -> their XML
+    styles: dict[str, bytes]  # "styles" -> its XML
+    strings_member: str | None  # the shared-string table's member
     date1904: bool
+    archive: weakref.ref[zipfile.ZipFile] = field(compare=False)
     kept: dict[str, object] = field(default_factory=dict, compare=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
+
+    @property
+    def shared(self) -> dict[str, bytes]:
+        """ "styles" and "sharedStrings" -> their XML."""
+        with self.lock:
+            if "shared" not in self.kept:
+                archive = self.archive()
+                table = (
+                    {}
+                    if self.strings_member is None or archive is None
+                    else {"sharedStrings": archive.read(self.strings_member)}
+                )
+                self.kept["shared"] = {**self.styles, **table}
+        return cast("dict[str, bytes]", self.kept["shared"])
+
+    def tagging(self) -> bool:
+        """Whether a part left to calamine can carry its shared-string cells as tagged text: there
+        is a table, and it does not hold the mark itself."""
+        table = self.shared.get("sharedStrings", b"")
+        return bool(table) and _TAG not in table
 
     def strings(self) -> _Strings:
-        return cast("_Strings", self.kept.setdefault("strings", _Strings(self.shared)))
+        return cast("_Strings", self.kept.setdefault("strings", _Strings(self)))
 
     def values(self) -> _Values:
         return cast("_Values", self.kept.setdefault("values", _Values(self)))
@@ -173,12 +197,14 @@ def _context(archive: zipfile.ZipFile) -> _Context:
         except (KeyError, guard.SafeTree.ParseError, ValueError):
             package = guard.Package("", [], {}, False)
         names = archive.NameToInfo
-        shared = {}
-        for kind in ("styles", "sharedStrings"):
-            if kind in package.by_type and package.by_type[kind] in names:
-                shared[kind] = archive.read(package.by_type[kind])
+        member = {
+            kind: package.by_type[kind] for kind in ("styles", "sharedStrings") if package.by_type.get(kind) in names
+        }
+        styles = {"styles": archive.read(member["styles"])} if "styles" in member else {}
         sheets = {sheet.name: sheet.path for sheet in package.sheets if sheet.kind == "worksheet" and sheet.path}
-        found = _CONTEXTS[archive] = _Context(sheets, shared, package.date1904)
+        found = _CONTEXTS[archive] = _Context(
+            sheets, styles, member.get("sharedStrings"), package.date1904, weakref.ref(archive)
+        )
     return found
 
 
@@ -314,19 +340,18 @@ def _read_entries(raws: list[bytes]) -> list[str]:
 
 
 class _Strings:
-    """The shared-string table of a workbook, read once on a pool thread, its size guessed from
-    the XML; read again (once, and kept) at the size asked for when the guess falls short."""
+    """The shared-string table of a workbook, read once (on a pool thread when one is given),
+    its plain entries decoded by read.plain and the others by calamine; read again by calamine
+    (once, and kept) at the size asked for when it falls short."""
 
-    def __init__(self, shared: dict[str, bytes], pool: ThreadPoolExecutor | None = None) -> None:
-        self.shared = shared
-        xml = shared.get("sharedStrings", b"")
-        self.most = len(xml) // len(b"<si/>") + 1  # no table of this size holds more entries
-        self.guess = xml.count(b"<si>") + xml.count(b"<si ") + xml.count(b"<si/>")
-        self.future = pool.submit(self._guessed, self.guess) if pool is not None else None
+    def __init__(self, context: _Context, pool: ThreadPoolExecutor | None = None) -> None:
+        self.context = context
+        self.future = pool.submit(self._first) if pool is not None else None
         self.table: list[str] | None = None
 
-    def _guessed(self, count: int) -> list[str]:
-        table = self.shared.get("sharedStrings", b"")
+    def _first(self) -> list[str]:
+        shared = self.context.shared
+        table = shared.get("sharedStrings", b"")
         found = plain.shared_strings(table) if table else None
         if found is not None:
             texts, rest, raws = found
@@ -336,18 +361,20 @@ class _Strings:
                 return cast("list[str]", texts)
             except (ValueError, CalamineError):  # entries calamine reads otherwise: the whole table
                 pass
+        guess = table.count(b"<si>") + table.count(b"<si ") + table.count(b"<si/>")
         try:
-            return _read_strings(self.shared, count)
+            return _read_strings(shared, guess)
         except Exception:  # a table in a form the guess miscounts: read at the size needed
             return []
 
     def __call__(self, count: int) -> list[str]:
         if self.table is None:
-            self.table = self.future.result() if self.future is not None else self._guessed(self.guess)
+            self.table = self.future.result() if self.future is not None else self._first()
         if len(self.table) < count:
-            if count > self.most:
+            shared = self.context.shared
+            if count > len(shared.get("sharedStrings", b"")) // len(b"<si/>") + 1:  # no table this size holds more
                 raise ValueError("a shared-string index past any table this size")  # a damaged file
-            self.table = _read_strings(self.shared, count)
+            self.table = _read_strings(shared, count)
         return self.table
 
 
@@ -368,7 +395,7 @@ class _Values:
     is the float its text holds, which calamine is asked once per style)."""
 
     def __init__(self, context: _Context) -> None:
-        self.styles = {kind: xml for kind, xml in context.shared.items() if kind == "styles"}
+        self.styles = context.styles
         self.date1904 = context.date1904
         self.plain: dict[int, bool] = {}  # style (-1: none) -> numbers in it stay floats
         self.dates: dict[tuple[int, float], object] = {}
@@ -424,13 +451,13 @@ Piece = CalamineSheet | tuple[list[Block], list[object]]
 
 
 def _parse_piece(
-    xml: bytes, context: _Context, tagging: bool, values: _Values, limits: Limits, sheet: str
+    xml: bytes, context: _Context, values: _Values, limits: Limits, sheet: str
 ) -> tuple[SheetShape, Piece]:
     """A part and its shape: read by read.plain when its cells are all in the plain form (its
     shape found on the way), else measured, checked against the limits and read by calamine
     (its shared-string cells tagged, or with the table)."""
     cells = plain.read(xml)
-    if cells is not None and ("sharedStrings" in context.shared or not cells.text.any()):
+    if cells is not None and (context.strings_member is not None or not cells.text.any()):
         try:
             other, known = values.resolve(cells)
         except (ValueError, CalamineError):  # markup in an inline string calamine reads otherwise
@@ -440,7 +467,7 @@ def _parse_piece(
             return shape, (blocks(cells.row, cells.column, cells.text, cells.index, cells.number, other), known)
     shape = measure_sheet(xml)
     shape.check(limits, sheet)  # before calamine lays the part out
-    tagged = _tag(xml) if tagging else None
+    tagged = _tag(xml) if context.tagging() else None
     if tagged is None:
         return shape, _parse_part(_part_book(xml, context.shared, context.date1904))
     without = {kind: data for kind, data in context.shared.items() if kind != "sharedStrings"}
@@ -507,25 +534,22 @@ def _read_in_parts(
     limits: Limits = DEFAULT_LIMITS,
     sheet: str = "",
 ) -> tuple[Grid, np.ndarray] | None:
-    """The sheet read part by part on four threads: one decompresses, cuts, measures (before any
-    parser sees a part) and tags the next parts, two parse them with calamine (and the
-    shared-string table), and this one turns the parsed parts into codes. ``shape`` gathers the
-    parts' shapes; a part past the limits stops the reading."""
+    """The sheet read part by part on four threads: one decompresses and cuts the next parts, two
+    read them (read.plain; else measured, checked and parsed by calamine) and the shared-string
+    table, and this one turns the parts into codes. ``shape`` gathers the parts' shapes; a part
+    past the limits stops the reading."""
     context = _context(archive)
-    table = context.shared.get("sharedStrings", b"")
-    tagging = bool(table) and _TAG not in table
-    part_bytes = PART_BYTES if tagging else max(PART_BYTES, 4 * len(table))
     total = shape if shape is not None else SheetShape()
     encoder = Encoder()
     values = context.values()
-    pieces = _pieces(guard.MemberReader(archive, member), part_bytes)
+    pieces = _pieces(guard.MemberReader(archive, member), PART_BYTES)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        strings = _Strings(context.shared, pool) if table else None
+        strings = _Strings(context, pool) if context.strings_member is not None else None
         # The parts are handed to the parsers as soon as they are cut; this thread encodes
         # each one as soon as it is parsed, in order.
         ahead = _Ahead(
             pieces,
-            lambda xml: pool.submit(_parse_piece, xml, context, tagging, values, limits, sheet),
+            lambda xml: pool.submit(_parse_piece, xml, context, values, limits, sheet),
             depth=IN_FLIGHT - 1,
         )
         try:
@@ -541,7 +565,7 @@ def _read_in_parts(
                     encoder.add_blocks(*piece)
                 else:
                     encoder.add(piece)
-            cells = encoder.grid(strings, tagged=tagging)
+            cells = encoder.grid(strings, tagged=context.tagging())
         except _NotSplittable:
             return None
         finally:
