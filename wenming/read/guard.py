@@ -33,12 +33,16 @@ import zlib
 from dataclasses import dataclass
 
 from defusedxml import ElementTree as SafeTree
+from zlib_ng import zlib_ng
 
 from wenming import text
 
 MB = 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_COLUMNS = 16_384  # Excel's last column, XFD
+
+# zlib-ng inflates about three times as fast as zlib (a 27 MB sheet: 22 ms against 67 ms); what either raises.
+INFLATE_ERRORS = (zlib.error, zlib_ng.error)
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,7 @@ def check_package(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) 
         return archive
     except Refused:
         raise
-    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, ValueError, OSError, struct.error):
+    except (zipfile.BadZipFile, *INFLATE_ERRORS, KeyError, EOFError, ValueError, OSError, struct.error):
         raise Refused(file_name, "corrupt") from None
 
 
@@ -167,22 +171,36 @@ def check_zip(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> N
 def check_workbook(archive: zipfile.ZipFile, file_name: str) -> Package:
     """Every member of a checked package (check_package) but the worksheets, decompressed with
     MemberReader's checks: the package and workbook relationships and the workbook first, to find
-    the worksheets, which the reader decompresses itself. Returns where the parts are."""
+    the worksheets, which the reader decompresses itself. The shared-string table's bytes are kept
+    for the reader (``member_bytes``): it is as large as the sheet on a tracker of unique texts.
+    Returns where the parts are."""
     try:
         first = [archive.getinfo(name) for name in _package_parts(archive)]
         for info in first:
             verify_member(archive, info)
         package = read_package(archive)
         sheets = {sheet.path for sheet in package.sheets if sheet.kind == "worksheet"}
+        table = package.by_type.get("sharedStrings")
         for info in archive.infolist():
-            if info.filename not in sheets and info not in first and not info.is_dir():
+            if info.filename == table and info not in first:
+                _KEPT.setdefault(archive, {})[info.filename] = read_member(archive, info)
+            elif info.filename not in sheets and info not in first and not info.is_dir():
                 verify_member(archive, info)
         return package
     except Refused:
         raise
     except Rejected as rejected:
         raise rejected.refused(file_name) from None
-    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, ValueError, OSError, struct.error, SafeTree.ParseError):
+    except (
+        zipfile.BadZipFile,
+        *INFLATE_ERRORS,
+        KeyError,
+        EOFError,
+        ValueError,
+        OSError,
+        struct.error,
+        SafeTree.ParseError,
+    ):
         raise Refused(file_name, "corrupt") from None
 
 
@@ -285,7 +303,7 @@ class MemberReader:
         self._left = info.file_size
         self._crc = 0
         self._expected_crc = info.CRC
-        self._inflate = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        self._inflate = zlib_ng.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
         self._tail = b""
         self._xml = xml
         self._first = True
@@ -310,7 +328,7 @@ class MemberReader:
             got += len(piece)
         data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
         self._left -= len(data)
-        self._crc = zlib.crc32(data, self._crc)
+        self._crc = zlib_ng.crc32(data, self._crc)
         if self._first and data:
             self._first = False
             if self._xml:
@@ -358,6 +376,15 @@ def verify_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     while reader.read(4 * MemberReader.CHUNK):
         pass
     reader.read(1)  # a member of 0 bytes is finished here
+
+
+_KEPT: weakref.WeakKeyDictionary[zipfile.ZipFile, dict[str, bytes]] = weakref.WeakKeyDictionary()
+
+
+def member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes as check_workbook kept them, else read_member's."""
+    kept = _KEPT.get(archive, {}).pop(info.filename, None)
+    return kept if kept is not None else read_member(archive, info)
 
 
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

@@ -168,7 +168,7 @@ class _Context:
                 table = (
                     {}
                     if self.strings_member is None or archive is None
-                    else {"sharedStrings": archive.read(self.strings_member)}
+                    else {"sharedStrings": guard.member_bytes(archive, archive.getinfo(self.strings_member))}
                 )
                 self.kept["shared"] = {**self.styles, **table}
         return cast("dict[str, bytes]", self.kept["shared"])

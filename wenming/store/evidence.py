@@ -19,7 +19,6 @@ import hashlib
 import io
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,7 +144,7 @@ def _office_zip(data: bytes, file_name: str) -> str:
     except Refused as refused:
         codes = {"bomb": "evidence_bomb", "unpacked_too_large": "evidence_bomb", "encrypted": "evidence_encrypted"}
         raise Refused(file_name, codes.get(refused.code, "evidence_damaged")) from None
-    except (guard.Rejected, zipfile.BadZipFile, zlib.error, KeyError, EOFError, ValueError, OSError):
+    except (guard.Rejected, zipfile.BadZipFile, *guard.INFLATE_ERRORS, KeyError, EOFError, ValueError, OSError):
         raise Refused(file_name, "evidence_damaged") from None
     names = {info.filename for info in infos}
     if any(name.lower().endswith("vbaproject.bin") for name in names):
