@@ -55,9 +55,9 @@ def column_letters(number: int) -> str:
 
 
 _PAD = b"\0" * 16
-_LETTER = np.full(256, -1, np.int32)  # byte -> 1..26 for A..Z
+_LETTER = np.full(256, -1, np.int64)  # byte -> 1..26 for A..Z
 _LETTER[65:91] = np.arange(1, 27)
-_DIGIT = np.full(256, -1, np.int32)  # byte -> 0..9 for 0..9
+_DIGIT = np.full(256, -1, np.int64)  # byte -> 0..9 for 0..9
 _DIGIT[48:58] = np.arange(10)
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>/]")
 _REF = re.compile(r"^([A-Za-z]{1,3})([0-9]{1,7})$")
@@ -135,30 +135,10 @@ def _measure_fast(xml: bytes, prefix: bytes) -> SheetShape | None:
     ).all():
         return None  # r="…" is not the first attribute of every cell
     start = cells + o + 4
-    count = len(start)
-    value = _LETTER[a[start]]
-    column = value.copy()
-    letters = (value > 0).astype(np.int64)
-    going = value > 0
-    for i in (1, 2, 3):  # most sheets stop after the first letter or two
-        value = _LETTER[a[start + i]]
-        going &= value > 0
-        if not going.any():
-            break
-        column = np.where(going, column * 26 + value, column)
-        letters += going
+    column, letters = column_letters_at(a, start)
     at = start + letters
-    row = np.zeros(count, np.int32)
-    digits = np.zeros(count, np.int64)
-    going = np.ones(count, bool)
-    for i in range(8):
-        value = _DIGIT[a[at + i]]
-        going &= value >= 0
-        if not going.any():
-            break
-        row = np.where(going, row * 10 + value, row)
-        digits += going
-    valid = (letters >= 1) & (letters <= 3) & (digits >= 1) & (digits <= 7) & (a[at + digits] == 34) & (a[at] != 48)
+    row, digits = leading_digits(a, at, 7)
+    valid = (letters >= 1) & (letters <= 3) & (digits >= 1) & (a[at + np.maximum(digits, 0)] == 34) & (a[at] != 48)
     if not valid.all():
         return None  # not the plain form: lowercase, leading zeros, past XFD or row 9,999,999
     shape = SheetShape(int(row.max()), int(column.max()))
@@ -166,6 +146,38 @@ def _measure_fast(xml: bytes, prefix: bytes) -> SheetShape | None:
     if len(formulas):
         shape.formulas = _uncached(xml, a, cells, formulas, _opening(a, lt, prefix, 118), o, row, column)
     return shape
+
+
+def column_letters_at(a: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The column number the capital letters at each position spell (A = 1), and how many there
+    are (up to four read: a fourth makes the reference too long)."""
+    column = np.zeros(len(at), np.int64)
+    letters = np.zeros(len(at), np.int64)
+    going = np.ones(len(at), bool)
+    for i in range(4):  # most sheets stop after the first letter or two
+        value = _LETTER[a[at + i]]
+        going &= value > 0
+        if not going.any():
+            break
+        column = np.where(going, column * 26 + value, column)
+        letters += going
+    return column, letters
+
+
+def leading_digits(a: np.ndarray, first: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """The number the digits at each position spell, and how many there are (-1: more than ``most``)."""
+    value = np.zeros(len(first), np.int64)
+    width = np.zeros(len(first), np.int64)
+    going = np.ones(len(first), bool)
+    for i in range(most + 1):
+        digit = _DIGIT[a[first + i]]
+        going &= digit >= 0
+        if not going.any():
+            break
+        value = np.where(going, value * 10 + digit, value)
+        width += going
+    width[width > most] = -1
+    return value, width
 
 
 def _uncached(

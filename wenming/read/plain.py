@@ -23,9 +23,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from wenming.read.measure import column_letters_at, leading_digits
+
 _PAD = b"\0" * 32
-_LETTER = np.full(256, -1, np.int64)  # byte -> 1..26 for A..Z
-_LETTER[65:91] = np.arange(1, 27)
 _DIGIT = np.full(256, -1, np.int64)  # byte -> 0..9 for 0..9
 _DIGIT[48:58] = np.arange(10)
 _NUMBER_BYTE = np.zeros(256, bool)  # what a number's text may hold: both parsers read it alike
@@ -170,16 +170,7 @@ def _distinct_spans(xml: bytes, first: np.ndarray, last: np.ndarray) -> tuple[np
 
 def _reference(a: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Row and column (1-based) of each r="B7", and the position after its closing quote."""
-    column = np.zeros(len(at), np.int64)
-    letters = np.zeros(len(at), np.int64)
-    going = np.ones(len(at), bool)
-    for i in range(4):
-        value = _LETTER[a[at + i]]
-        going &= value > 0
-        if not going.any():
-            break
-        column = np.where(going, column * 26 + value, column)
-        letters += going
+    column, letters = column_letters_at(a, at)
     digits_at = at + letters
     row, end = _number_before_quote(a, digits_at, 7)
     if row is None or not ((letters >= 1) & (letters <= 3) & (column <= COLUMNS) & (a[digits_at] != 48)).all():
@@ -218,27 +209,11 @@ def _attribute(a: np.ndarray, at: np.ndarray, style: np.ndarray, kind: np.ndarra
 
 def _number_before_quote(a: np.ndarray, first: np.ndarray, most: int) -> tuple[np.ndarray | None, np.ndarray]:
     """The decimal number of 1..most digits at each position, closed by a quote, and the quote's position."""
-    value, width = _leading_digits(a, first, most)
+    value, width = leading_digits(a, first, most)
     end = first + width
     if not ((width >= 1) & (a[end] == 34)).all():
         return None, end
     return value, end
-
-
-def _leading_digits(a: np.ndarray, first: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
-    """The number the digits at each position spell (at most ``most`` + 1 read), and how many there are."""
-    value = np.zeros(len(first), np.int64)
-    width = np.zeros(len(first), np.int64)
-    going = np.ones(len(first), bool)
-    for i in range(most + 1):
-        digit = _DIGIT[a[first + i]]
-        going &= digit >= 0
-        if not going.any():
-            break
-        value = np.where(going, value * 10 + digit, value)
-        width += going
-    width[width > most] = -1  # too many: no cell's width
-    return value, width
 
 
 def _digits(a: np.ndarray, first: np.ndarray, last: np.ndarray, most: int) -> np.ndarray | None:
@@ -258,7 +233,7 @@ def _digits(a: np.ndarray, first: np.ndarray, last: np.ndarray, most: int) -> np
 
 def _numbers(a: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray | None:
     """The number each cell's text holds, as calamine parses it (both round correctly)."""
-    value, width = _leading_digits(a, first, 15)  # 15 digits or fewer: the float is that integer, exactly
+    value, width = leading_digits(a, first, 15)  # 15 digits or fewer: the float is that integer, exactly
     whole = (width >= 1) & (width == last - first)
     if whole.all():
         return value.astype(np.float64)
