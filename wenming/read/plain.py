@@ -61,9 +61,6 @@ class Cells:
     rows: int
     columns: int
 
-    def __len__(self) -> int:
-        return len(self.row)
-
     @property
     def numeric(self) -> np.ndarray:
         return ~self.text & (self.inline < 0)

@@ -1,6 +1,6 @@
 """Reading tracker workbooks into typed Arrow tables, one per recognised sheet (WORKBOOKS.md §2–4).
 
-Cells are read once with python-calamine into a ``grid.Grid``: each column is a
+Cells are read once (read.plain with numpy, else python-calamine) into a ``grid.Grid``: each column is a
 code per row into the column's distinct values. Work is done column by column with
 numpy and every parser runs once per distinct value, so a 100k-row tracker with a
 few hundred distinct deadlines parses a few hundred deadlines; text columns leave as

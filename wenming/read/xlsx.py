@@ -96,24 +96,36 @@ def read_checked(
 
 
 def _read_plain(xml: bytes, context: _Context, limits: Limits, name: str) -> tuple[Grid, np.ndarray, SheetShape] | None:
-    """A sheet whose cells are all in the plain form, read by read.plain (its shape found on the
-    way and checked against the limits first); None for any other."""
+    """A sheet whose cells are all in the plain form, read by read.plain; None for any other."""
+    tail = xml[xml.rfind(b"</sheetData>") :]
+    merges = _merges(tail)
+    if tail.count(b"<mergeCell ") != len(merges):
+        return None  # merged ranges written in another form: calamine's reading of them counts
+    found = _plain_piece(xml, context, limits, name)
+    if found is None:
+        return None
+    shape, split, known = found
+    encoder = Encoder()
+    encoder.add_blocks(split, known)
+    return encoder.grid(context.strings()), merges, shape
+
+
+def _plain_piece(
+    xml: bytes, context: _Context, limits: Limits, name: str
+) -> tuple[SheetShape, list[Block], list[object]] | None:
+    """Sheet XML whose cells are all in the plain form, read by read.plain: its shape (found on
+    the way, checked against the limits before more work), its cells split by column and kind,
+    and the values calamine gave for some of them; None for XML in any other form."""
     cells = plain.read(xml)
     if cells is None or (cells.text.any() and context.strings_member is None):
         return None
     shape = SheetShape(cells.rows, cells.columns, hidden_columns=hidden_columns(xml))
     shape.check(limits, name)
-    tail = xml[xml.rfind(b"</sheetData>") :]
-    merges = _merges(tail)
-    if tail.count(b"<mergeCell ") != len(merges):
-        return None  # merged ranges written in another form: calamine's reading of them counts
     try:
         other, known = context.values().resolve(cells)
     except (ValueError, CalamineError):  # markup in an inline string calamine reads otherwise
         return None
-    encoder = Encoder()
-    encoder.add_blocks(blocks(cells.row, cells.column, cells.text, cells.index, cells.number, other), known)
-    return encoder.grid(context.strings()), merges, shape
+    return shape, blocks(cells.row, cells.column, cells.text, cells.index, cells.number, other), known
 
 
 def _read_whole(sheet: CalamineSheet) -> tuple[Grid, np.ndarray]:
@@ -450,21 +462,14 @@ def _style(style: int) -> str:
 Piece = CalamineSheet | tuple[list[Block], list[object]]
 
 
-def _parse_piece(
-    xml: bytes, context: _Context, values: _Values, limits: Limits, sheet: str
-) -> tuple[SheetShape, Piece]:
-    """A part and its shape: read by read.plain when its cells are all in the plain form (its
-    shape found on the way), else measured, checked against the limits and read by calamine
-    (its shared-string cells tagged, or with the table)."""
-    cells = plain.read(xml)
-    if cells is not None and (context.strings_member is not None or not cells.text.any()):
-        try:
-            other, known = values.resolve(cells)
-        except (ValueError, CalamineError):  # markup in an inline string calamine reads otherwise
-            pass
-        else:
-            shape = SheetShape(cells.rows, cells.columns, hidden_columns=hidden_columns(xml))
-            return shape, (blocks(cells.row, cells.column, cells.text, cells.index, cells.number, other), known)
+def _parse_piece(xml: bytes, context: _Context, limits: Limits, sheet: str) -> tuple[SheetShape, Piece]:
+    """A part and its shape: read by read.plain when its cells are all in the plain form, else
+    measured, checked against the limits and read by calamine (its shared-string cells tagged,
+    or with the table)."""
+    found = _plain_piece(xml, context, limits, sheet)
+    if found is not None:
+        shape, split, known = found
+        return shape, (split, known)
     shape = measure_sheet(xml)
     shape.check(limits, sheet)  # before calamine lays the part out
     tagged = _tag(xml) if context.tagging() else None
@@ -541,7 +546,6 @@ def _read_in_parts(
     context = _context(archive)
     total = shape if shape is not None else SheetShape()
     encoder = Encoder()
-    values = context.values()
     pieces = _pieces(guard.MemberReader(archive, member), PART_BYTES)
     with ThreadPoolExecutor(max_workers=2) as pool:
         strings = _Strings(context, pool) if context.strings_member is not None else None
@@ -549,7 +553,7 @@ def _read_in_parts(
         # each one as soon as it is parsed, in order.
         ahead = _Ahead(
             pieces,
-            lambda xml: pool.submit(_parse_piece, xml, context, values, limits, sheet),
+            lambda xml: pool.submit(_parse_piece, xml, context, limits, sheet),
             depth=IN_FLIGHT - 1,
         )
         try:
