@@ -83,6 +83,19 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+def click_download(page: Any, name: str) -> Any:
+    """The download behind a button, clicked again once if the first click found the page mid-run."""
+    try:
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name=name).click()
+        return download.value
+    except Exception:  # playwright's TimeoutError: the page was rerunning; wait, then click again
+        page.wait_for_selector(IDLE)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=name).click()
+    return download.value
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -16,7 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, IDLE, unavailable
+from tests.test_browser import ARGS, CHROMIUM, IDLE, click_download, unavailable
 from tests.test_concurrency import sample_db, start_server
 from wenming.figures import summary
 from wenming.store import Store, auth
@@ -75,19 +75,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any,
     finally:
         process.terminate()
         process.wait(timeout=15)
-
-
-def click_download(page: Any, name: str) -> Any:
-    """The download behind a button, clicked again once if the first click found the page mid-run."""
-    try:
-        with page.expect_download(timeout=30_000) as download:
-            page.get_by_role("button", name=name).click()
-        return download.value
-    except Exception:  # playwright's TimeoutError: the page was rerunning; wait, then click again
-        page.wait_for_selector(IDLE)
-    with page.expect_download() as download:
-        page.get_by_role("button", name=name).click()
-    return download.value
 
 
 def choose_done(page: Any, grid: Any, position: int) -> None:

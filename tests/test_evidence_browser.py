@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, IDLE, unavailable
+from tests.test_browser import ARGS, CHROMIUM, IDLE, click_download, unavailable
 from tests.test_concurrency import sample_db, start_server
 from wenming.store import Store, auth, evidence_sample
 
@@ -89,9 +89,7 @@ def test_staff_attaches_files_that_preview_and_count(served: tuple[str, Any, Pat
     picture = page.locator('[data-testid="stImage"] img').first
     picture.wait_for()
     assert picture.evaluate("img => img.naturalWidth") == 240  # the photo itself, drawn as a picture
-    with page.expect_download() as download:
-        page.get_by_role("button", name="下载迎检材料包").click()
-    with zipfile.ZipFile(download.value.path()) as bundle:
+    with zipfile.ZipFile(click_download(page, "下载迎检材料包").path()) as bundle:
         names = bundle.namelist()
     assert [n.rsplit("/", 1)[-1] for n in names] == [
         "01_道德讲堂会议纪要.pdf",

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, IDLE, unavailable
+from tests.test_browser import ARGS, CHROMIUM, IDLE, click_download, unavailable
 from tests.test_concurrency import sample_db, start_server
 from wenming.store import Store, auth
 
@@ -84,11 +84,10 @@ def test_an_admins_download_of_an_original_is_logged(signed_server: tuple[str, A
     sign_in(page, ADMIN)
     page.locator("h1", has_text="导入记录").wait_for()
     page.wait_for_selector(IDLE)
-    with page.expect_download() as download:
-        page.get_by_role("button", name="下载原文件").click()
-    saved = Path(download.value.path())
+    download = click_download(page, "下载原文件")
+    saved = Path(download.path())
     store_file = next(p for p in (Path(__file__).resolve().parents[1] / "data" / "sample").glob("05_*.xlsx"))
-    assert download.value.suggested_filename == store_file.name and saved.read_bytes() == store_file.read_bytes()
+    assert download.suggested_filename == store_file.name and saved.read_bytes() == store_file.read_bytes()
     page.goto(f"{url}/admin?as_of={AS_OF}")
     sign_in(page, ADMIN)  # a new page load is a new session
     page.locator("h1", has_text="用户与设置").wait_for()

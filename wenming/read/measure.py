@@ -258,6 +258,27 @@ def _measure_slow(xml: bytes) -> SheetShape:
     return shape
 
 
+_MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="\$?([A-Z]+)\$?([0-9]+)(?::\$?([A-Z]+)\$?([0-9]+))?"')
+
+
+def merge_ranges(tail: bytes) -> np.ndarray:
+    """The <mergeCell ref="B4:B10"/> ranges of a sheet's tail, 0-based, as calamine's merge_array gives them."""
+    found = _MERGE.findall(tail)
+    if not found:
+        return np.zeros((0, 4), dtype=np.int64)
+    first_col, first_row, last_col, last_row = (
+        np.array(part, dtype=kind)
+        for part, kind in zip(zip(*found, strict=True), ("S3", "S7", "S3", "S7"), strict=True)
+    )
+    single = last_col == b""  # ref="A1": a range of one cell
+    last_col[single], last_row[single] = first_col[single], first_row[single]
+    letters, index = np.unique(np.concatenate([first_col, last_col]), return_inverse=True)
+    numbers = np.array([_column_number(x.decode()) - 1 for x in letters], dtype=np.int64)[index]
+    n = len(found)
+    rows = np.concatenate([first_row, last_row]).astype(np.int64) - 1
+    return np.stack([rows[:n], numbers[:n], rows[n:], numbers[n:]], axis=1)
+
+
 def _column_number(letters: str) -> int:
     number = 0
     for letter in letters:

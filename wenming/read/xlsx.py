@@ -39,7 +39,7 @@ from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 from wenming.read import guard, plain
 from wenming.read.grid import TAG, Block, Encoder, Grid, blocks, merge_array
 from wenming.read.guard import DEFAULT_LIMITS, Limits
-from wenming.read.measure import SheetShape, hidden_columns, measure_sheet
+from wenming.read.measure import SheetShape, hidden_columns, measure_sheet, merge_ranges
 
 PART_BYTES = 2 * 1024 * 1024  # sheet XML per part (about 6k rows of a 12-column tracker)
 SPLIT_BYTES = 3 * PART_BYTES  # sheets with less XML than this are read in one piece
@@ -98,7 +98,7 @@ def read_checked(
 def _read_plain(xml: bytes, context: _Context, limits: Limits, name: str) -> tuple[Grid, np.ndarray, SheetShape] | None:
     """A sheet whose cells are all in the plain form, read by read.plain; None for any other."""
     tail = xml[xml.rfind(b"</sheetData>") :]
-    merges = _merges(tail)
+    merges = merge_ranges(tail)
     if tail.count(b"<mergeCell ") != len(merges):
         return None  # merged ranges written in another form: calamine's reading of them counts
     found = _plain_piece(xml, context, limits, name)
@@ -154,7 +154,6 @@ def _read_unresolved(
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
-_MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="\$?([A-Z]+)\$?([0-9]+)(?::\$?([A-Z]+)\$?([0-9]+))?"')
 
 
 @dataclass(frozen=True)
@@ -397,7 +396,7 @@ def _pieces(stream: io.BufferedIOBase, part_bytes: int) -> Generator[bytes, None
         if previous is not None:
             yield previous
         previous = item
-    return _merges(previous or b"")
+    return merge_ranges(previous or b"")
 
 
 class _Values:
@@ -576,28 +575,3 @@ def _read_in_parts(
             for future in ahead.close():
                 cast("Future[tuple[SheetShape, Piece]]", future).cancel()
     return cells, merges
-
-
-def _merges(tail: bytes) -> np.ndarray:
-    """The <mergeCell ref="B4:B10"/> ranges of a sheet's tail, as merge_array gives them."""
-    found = _MERGE.findall(tail)
-    if not found:
-        return np.zeros((0, 4), dtype=np.int64)
-    first_col, first_row, last_col, last_row = (
-        np.array(part, dtype=kind)
-        for part, kind in zip(zip(*found, strict=True), ("S3", "S7", "S3", "S7"), strict=True)
-    )
-    single = last_col == b""  # ref="A1": a range of one cell
-    last_col[single], last_row[single] = first_col[single], first_row[single]
-    letters, index = np.unique(np.concatenate([first_col, last_col]), return_inverse=True)
-    numbers = np.array([_column_index(bytes(x)) for x in letters], dtype=np.int64)[index]
-    n = len(found)
-    rows = np.concatenate([first_row, last_row]).astype(np.int64) - 1
-    return np.stack([rows[:n], numbers[:n], rows[n:], numbers[n:]], axis=1)
-
-
-def _column_index(letters: bytes) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + letter - 64
-    return index - 1
