@@ -221,6 +221,21 @@ def test_an_import_is_stored_in_row_groups_of_the_set_size(tmp_path: Path, monke
     assert groups == [(2,)]
 
 
+def test_task_texts_are_stored_uncompressed_and_other_texts_compressed(tmp_path: Path) -> None:
+    """The list's search reads every task text: stored as written, it is not decompressed first (issue 14)."""
+    store = Store.open(tmp_path / "texts.duckdb")
+    rows = [["序号", "工作任务", "牵头部门"]] + [[i, f"组织开展第{i}次文明创建专题活动", "办公室"] for i in range(1, 3001)]
+    store.import_file(workbook(("任务", rows)), "texts.xlsx", user="t")
+    store.con.execute("checkpoint")
+    found = store.con.execute(
+        "select column_name, list(distinct compression order by compression) from pragma_storage_info('tasks')"
+        " where column_name in ('task', 'department') and segment_type = 'VARCHAR' group by all order by 1"
+    ).fetchall()
+    store.close()
+    assert found[0][0] == "department" and "Uncompressed" not in found[0][1]
+    assert found[1] == ("task", ["Uncompressed"])
+
+
 def test_store_default_path_honours_environment(monkeypatch, tmp_path) -> None:
     from wenming.store import DEFAULT_DB, db_path
 

@@ -55,6 +55,14 @@ def test_the_list_counts_what_each_narrowing_keeps(loaded: Store) -> None:  # no
     assert page(loaded, words=["研究室", "道德"]) == ["T4", "T5"] and page(loaded, words=["T"]) == page(loaded)
 
 
+def test_every_word_typed_narrows_the_list_wherever_it_stands(loaded: Store) -> None:  # noqa: F811
+    assert page(loaded, words=[]) == page(loaded) and count(loaded, words=[]) == (9, 9)
+    assert page(loaded, words=["研究室", "道德", "T5"]) == ["T5"]  # a third word, checked as the list's lambda
+    assert page(loaded, words=["T5", "道德", "研究室"]) == ["T5"]  # the same words in another order
+    assert page(loaded, words=["研究室", "道德", "T", "T4"]) == ["T4"]
+    assert count(loaded, words=["研究室", "道德", "T", "办公室"]) == (0, 9)  # a fourth word no task holds
+
+
 def test_the_list_pages_in_the_order_asked_and_only_a_known_order(loaded: Store) -> None:  # noqa: F811
     everything = loaded.query("tasks_list", **PARAMS)["task"].tolist()  # department, sheet, row
     assert page(loaded) == everything

@@ -132,8 +132,10 @@ where (departments is null or list_contains(departments, department))
   and (picked is null or list_contains(picked, coalesce(department, '')))
   and (categories is null or list_contains(categories, coalesce(category, '')))
   and (states is null or list_contains(states, state))
-  -- the first word alone first, so the check of every word runs only on the rows holding it
-  and (words is null or len(words) = 0 or (
-      task_holds(words[1], task, department, helpers, category, item, owner, note)
-      and list_bool_and(list_transform(words, lambda w: task_holds(w, task, department, helpers, category, item, owner, note)))
+  -- every word typed is found: the first two as plain expressions, so each is checked only on the rows the one
+  -- before it kept (a lambda over the list is evaluated row by row), any further ones through the lambda
+  and (words is null or (
+      (len(words) < 1 or task_holds(words[1], task, department, helpers, category, item, owner, note))
+      and (len(words) < 2 or task_holds(words[2], task, department, helpers, category, item, owner, note))
+      and (len(words) < 3 or list_bool_and(list_transform(words[3:], lambda w: task_holds(w, task, department, helpers, category, item, owner, note))))
   ));

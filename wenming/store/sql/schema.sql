@@ -55,9 +55,11 @@ create table if not exists targets (
     rate   double not null
 );
 
+-- task is stored uncompressed: the list's search reads every task text (issue 14), each its own sentence, which
+-- DuckDB's string compression would make every search decompress first; the other texts repeat and stay compressed.
 create table if not exists tasks (
     load_id integer not null, sheet varchar, row_no bigint,
-    task varchar, department varchar, department_text varchar, helpers varchar,
+    task varchar using compression uncompressed, department varchar, department_text varchar, helpers varchar,
     category varchar, item varchar, owner varchar,
     deadline date, deadline_text varchar, ongoing boolean default false,
     status varchar default 'not_started', status_text varchar, progress double,
