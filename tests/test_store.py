@@ -224,7 +224,9 @@ def test_an_import_is_stored_in_row_groups_of_the_set_size(tmp_path: Path, monke
 def test_task_texts_are_stored_uncompressed_and_other_texts_compressed(tmp_path: Path) -> None:
     """The list's search reads every task text: stored as written, it is not decompressed first (issue 14)."""
     store = Store.open(tmp_path / "texts.duckdb")
-    rows = [["序号", "工作任务", "牵头部门"]] + [[i, f"组织开展第{i}次文明创建专题活动", "办公室"] for i in range(1, 3001)]
+    rows = [["序号", "工作任务", "牵头部门"]] + [
+        [i, f"组织开展第{i}次文明创建专题活动", "办公室"] for i in range(1, 3001)
+    ]
     store.import_file(workbook(("任务", rows)), "texts.xlsx", user="t")
     store.con.execute("checkpoint")
     found = store.con.execute(
